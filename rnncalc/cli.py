@@ -1,0 +1,106 @@
+"""The `rnncalc` command: parse, calculate, render, print. No maths here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from rnncalc import api, render
+from rnncalc.enums import KerasVersion
+from rnncalc.errors import RnncalcError
+from rnncalc.expressions import parse_shape
+from rnncalc.inputs import Shape
+from rnncalc.layers import CONFIGS
+
+app = typer.Typer(
+    help="Shapes, parameter counts and errors of Keras recurrent layers, without TensorFlow.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+R = TypeVar("R")
+
+Expression = Annotated[str, typer.Argument(
+    help='A layer as written in code, e.g. "LSTM(32, input_shape=(10, 64))".', show_default=False)]
+InputShape = Annotated[str | None, typer.Option(
+    "--input-shape", help="One sample's shape, without the batch axis (as Keras's input_shape): "
+    "10,64. None for an unknown axis.", show_default=False)]
+BatchSize = Annotated[int | None, typer.Option(
+    "--batch-size", help="Batch size put in front of the input shape.", show_default=False)]
+BatchInputShape = Annotated[str | None, typer.Option(
+    "--batch-input-shape", help="The full input shape, batch axis first: 32,10,64.",
+    show_default=False)]
+Keras = Annotated[KerasVersion, typer.Option(
+    "--keras", help="Whose rules: 2 (tf.keras) or 3.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+Format = Annotated[str, typer.Option(
+    "--format", help="Table format, any of tabulate's: simple, github, grid, pipe, ...")]
+
+
+def _run(compute: Callable[[], R], show: Callable[[R], str]) -> None:
+    """Print what `compute` gives, or the error and its fix on stderr with exit code 2."""
+    try:
+        text = show(compute())
+    except RnncalcError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(text)
+
+
+def _shape(text: str | None, option: str) -> Shape | None:
+    return None if text is None else parse_shape(text, option)
+
+
+@app.command()
+def summary(
+    expression: Expression,
+    input_shape: InputShape = None,
+    batch_size: BatchSize = None,
+    batch_input_shape: BatchInputShape = None,
+    keras: Keras = KerasVersion.V2,
+    json: Json = False,
+    fmt: Format = "simple",
+) -> None:
+    """What one layer returns, and its weights and parameters, as Keras would report them."""
+    _run(lambda: api.summary(
+        expression, input_shape=_shape(input_shape, "--input-shape"), batch_size=batch_size,
+        batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"), keras=keras),
+        render.as_json if json else lambda r: render.summary_text(r, render.check_format(fmt)))
+
+
+@app.command()
+def table(
+    expression: Expression,
+    input_shape: InputShape = None,
+    batch_size: BatchSize = None,
+    batch_input_shape: BatchInputShape = None,
+    keras: Keras = KerasVersion.V2,
+    json: Json = False,
+    fmt: Format = "simple",
+) -> None:
+    """Returned shapes for every return_sequences × return_state × time_major combination."""
+    _run(lambda: api.table(
+        expression, input_shape=_shape(input_shape, "--input-shape"), batch_size=batch_size,
+        batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"), keras=keras),
+        render.as_json if json else lambda r: render.table_text(r, render.check_format(fmt)))
+
+
+@app.command("args")
+def arguments(
+    layer: Annotated[str, typer.Argument(help="SimpleRNN, GRU or LSTM.", show_default=False)],
+    fmt: Format = "simple",
+) -> None:
+    """Every argument of a layer: default, which Keras accepts it, and what it does."""
+    def find() -> type:
+        if layer not in CONFIGS:
+            raise RnncalcError(f"unknown layer {layer!r}", f"use one of {', '.join(CONFIGS)}")
+        return CONFIGS[layer]
+    _run(find, lambda cls: render.arguments_text(cls, render.check_format(fmt)))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

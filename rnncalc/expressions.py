@@ -1,0 +1,147 @@
+"""Layer expressions as people write them in code, parsed as Python syntax with literals only."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any, NamedTuple
+
+from rnncalc.errors import RnncalcError
+
+MAX_LENGTH = 10_000  # characters; a layer call is never longer, and bounded input cannot hang us
+MAX_DEPTH = 32  # nesting of brackets and calls
+
+
+class LayerCall(NamedTuple):
+    """`keras.layers.LSTM(32, return_sequences=True)` as data: the call's name and arguments."""
+
+    name: str  # the class name: "LSTM"
+    module: str  # what stood before it: "keras.layers", or "" for a bare name
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+
+
+def parse(text: str) -> LayerCall:
+    """Parse one layer call; evaluate nothing but literals.
+
+    Nested calls in argument values (`kernel_regularizer=l2(0.01)`) become Keras's serialized
+    form, `{"class_name": "l2", "config": {...}}`; positional arguments of a nested call go to
+    `"args"`.
+
+    Args:
+        text: the expression, e.g. `"tf.keras.layers.LSTM(4, return_state=True)"`.
+
+    Returns:
+        The call's class name, module path and literal arguments.
+
+    Example:
+        >>> parse("tf.keras.layers.LSTM(32, input_shape=(10, 64))")
+        LayerCall(name='LSTM', module='tf.keras.layers', args=(32,), kwargs={'input_shape': (10, 64)})
+    """
+    text = text.strip()
+    if not text:
+        raise RnncalcError("the layer expression is empty", 'write a layer call, e.g. "LSTM(32)"')
+    if len(text) > MAX_LENGTH:
+        raise RnncalcError(
+            f"the layer expression is {len(text):,} characters long (at most {MAX_LENGTH:,})",
+            "write one layer call")
+    if _depth(text) > MAX_DEPTH:
+        raise RnncalcError(
+            f"the layer expression nests brackets more than {MAX_DEPTH} deep",
+            "write one layer call with literal arguments")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as exc:
+        where = f" at column {exc.offset}" if exc.offset else ""
+        raise RnncalcError(
+            f"cannot read the layer expression{where}: {exc.msg}",
+            'write it as Python, e.g. "LSTM(32, input_shape=(10, 64))"') from None
+    node = tree.body
+    if not isinstance(node, ast.Call):
+        raise RnncalcError(
+            "the layer expression is not a call",
+            'write the layer with its arguments, e.g. "LSTM(32)" rather than "LSTM"')
+    module, name = _dotted(node.func)
+    return LayerCall(
+        name=name,
+        module=module,
+        args=tuple(_value(a) for a in node.args),
+        kwargs=_keywords(node),
+    )
+
+
+def _keywords(node: ast.Call) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for kw in node.keywords:
+        if kw.arg is None:
+            raise RnncalcError("`**kwargs` cannot be read here", "write each argument out")
+        if kw.arg in kwargs:
+            raise RnncalcError(f"argument `{kw.arg}` is given twice", "keep one of them")
+        kwargs[kw.arg] = _value(kw.value)
+    return kwargs
+
+
+def _dotted(node: ast.expr) -> tuple[str, str]:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        raise RnncalcError(
+            "the layer expression must call a layer by name",
+            'e.g. "LSTM(32)" or "keras.layers.LSTM(32)"')
+    parts.append(node.id)
+    parts.reverse()
+    return ".".join(parts[:-1]), parts[-1]
+
+
+def _value(node: ast.expr) -> Any:
+    if isinstance(node, ast.Call):
+        module, name = _dotted(node.func)
+        config = _keywords(node)
+        nested: dict[str, Any] = {"class_name": name, "config": config}
+        if node.args:
+            nested["args"] = [_value(a) for a in node.args]
+        return nested
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        source = ast.unparse(node)
+        raise RnncalcError(
+            f"`{source[:60]}` is not a literal value",
+            "write numbers, strings, True/False/None, tuples or lists; variables and "
+            "arithmetic cannot be evaluated") from None
+
+
+def _depth(text: str) -> int:
+    depth = deepest = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return deepest
+
+
+def parse_shape(text: str, option: str = "shape") -> tuple[int | None, ...]:
+    """A shape typed on the command line: `10,64`, `(None, 10, 64)` or `32x10x64`.
+
+    Example:
+        >>> parse_shape("None,10,64")
+        (None, 10, 64)
+    """
+    body = text.strip().strip("()[]").replace("x", ",").replace(" ", "")
+    dims: list[int | None] = []
+    for part in filter(None, body.split(",")):
+        if part.lower() in ("none", "?"):
+            dims.append(None)
+        elif part.isdigit() and len(part) <= 19:
+            dims.append(int(part))
+        else:
+            raise RnncalcError(
+                f"{option} {text!r}: {part!r} is not an axis size",
+                f"write whole numbers of 0 or more, or None, separated by commas: "
+                f"{option} 10,64")
+    if not dims:
+        raise RnncalcError(f"{option} is empty", f"e.g. {option} 10,64")
+    return tuple(dims)

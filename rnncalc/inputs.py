@@ -1,0 +1,185 @@
+"""Every way people give an input shape, normalised to one full shape with the batch axis."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from rnncalc.enums import KerasVersion
+from rnncalc.errors import RnncalcError
+from rnncalc.layers import KERAS2, arg
+
+Dim = int | None
+Shape = tuple[Dim, ...]
+
+
+class InputArgs(BaseModel):
+    """The input-shape arguments a Keras layer takes (they make Keras add an `InputLayer`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    input_shape: tuple[Dim, ...] | None = arg(
+        None, "Shape of one sample, without the batch axis: `(timesteps, features)`. Keras adds "
+        "the batch axis in front. Keras 3 accepts it with a warning (use `keras.Input(shape=...)`).")
+    batch_input_shape: tuple[Dim, ...] | None = arg(
+        None, "Full input shape, batch axis included: `(batch, timesteps, features)`. Wins over "
+        "`input_shape` and `batch_size`. Keras 3: `keras.Input(batch_shape=...)`.", keras=KERAS2)
+    input_dim: Dim = arg(
+        None, "Number of features; with `input_length`, the same as "
+        "`input_shape=(input_length, input_dim)`. Ignored when `input_shape` is given. Keras 3 "
+        "reads it as `input_shape=(input_dim,)`, a 2-D input that recurrent layers refuse.")
+    input_length: Dim = arg(
+        None, "Number of timesteps, used together with `input_dim`.", keras=KERAS2)
+    batch_size: Dim = arg(
+        None, "Fixed batch size put in front of `input_shape`. Keras 3: "
+        "`keras.Input(shape=..., batch_size=...)`.", keras=KERAS2)
+
+    @classmethod
+    def names(cls) -> frozenset[str]:
+        return frozenset(cls.model_fields)
+
+
+class ResolvedInput(BaseModel):
+    """The full input shape (batch axis included) and the argument(s) it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shape: Shape = Field(description="Full input shape, batch axis included; `None` is unknown.")
+    source: str = Field(description="The argument(s) the shape was read from.")
+
+
+def parse_args(kwargs: dict[str, Any]) -> InputArgs:
+    """Validate the input-shape arguments found in a layer call."""
+    try:
+        args = InputArgs.model_validate(kwargs)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0])
+        raise RnncalcError(
+            f"invalid value for `{name}`: {err['input']!r} ({err['msg']})",
+            f"give `{name}` as a tuple of integers or None, e.g. {name}=(10, 64)"
+            if "shape" in name else f"give `{name}` as a positive integer or None",
+        ) from None
+    for name in ("input_shape", "batch_input_shape"):
+        check_shape(getattr(args, name), name)
+    for name in ("input_dim", "input_length", "batch_size"):
+        check_shape((getattr(args, name),), name)
+    return args
+
+
+def check_shape(shape: Shape | None, name: str) -> None:
+    """Refuse negative axes, the way TensorFlow does (`Dimension -3 must be >= 0`)."""
+    if shape and any(d is not None and d < 0 for d in shape):
+        raise RnncalcError(
+            f"`{name}` has a negative axis: {shape_text(shape)}",
+            "every axis is a size (0 or more) or None for unknown",
+        )
+
+
+def resolve(args: InputArgs, keras: KerasVersion) -> tuple[ResolvedInput | None, list[str]]:
+    """Turn the layer's input-shape arguments into one full shape, as Keras would.
+
+    Args:
+        args: the input-shape arguments of the layer call.
+        keras: whose rules to follow.
+
+    Returns:
+        The full shape (or None when no argument gives one) and the warnings Keras would print.
+
+    Example:
+        >>> resolved, _ = resolve(InputArgs(input_shape=(10, 64), batch_size=32), KerasVersion.V2)
+        >>> resolved.shape
+        (32, 10, 64)
+    """
+    given = {k for k, v in args.model_dump().items() if v is not None}
+    if keras is KerasVersion.V3:
+        return _resolve_keras3(args, given)
+    warnings: list[str] = []
+    if args.batch_input_shape is not None:
+        if args.batch_size is not None and args.batch_size != args.batch_input_shape[0]:
+            warnings.append(
+                f"batch_size={args.batch_size} is ignored: batch_input_shape wins "
+                f"(batch {args.batch_input_shape[0]})")
+        return ResolvedInput(shape=args.batch_input_shape, source="batch_input_shape"), warnings
+    if args.input_shape is not None:
+        if args.input_length is not None:
+            raise RnncalcError(
+                "`input_length` cannot go with `input_shape` (Keras 2: Keyword argument not "
+                "understood: input_length)",
+                f"put the timesteps into input_shape: input_shape=({args.input_length}, "
+                f"{_dim(args.input_shape[-1]) if args.input_shape else 'features'})",
+            )
+        if args.input_dim is not None and args.input_shape[-1:] != (args.input_dim,):
+            warnings.append(
+                f"input_dim={args.input_dim} is ignored: Keras 2 uses input_shape="
+                f"{shape_text(args.input_shape)} when both are given")
+        shape = (args.batch_size, *args.input_shape)
+        return ResolvedInput(shape=shape, source=_source("input_shape", given)), warnings
+    if "input_dim" in given or "input_length" in given:
+        shape = (args.batch_size, args.input_length, args.input_dim)
+        return ResolvedInput(shape=shape, source=_source("input_dim+input_length", given)), warnings
+    return None, warnings
+
+
+def _resolve_keras3(args: InputArgs, given: set[str]) -> tuple[ResolvedInput | None, list[str]]:
+    for name, fix in (
+        ("batch_input_shape", "use keras.Input(batch_shape=...) or --batch-input-shape"),
+        ("input_length", "use keras.Input(shape=(timesteps, features)) or --input-shape"),
+        ("batch_size", "use keras.Input(shape=..., batch_size=...) or --batch-size"),
+    ):
+        if name in given:
+            raise RnncalcError(f"Keras 3 does not accept `{name}` as a layer argument", fix)
+    if "input_dim" in given and "input_shape" in given:
+        raise RnncalcError(
+            "Keras 3 does not accept `input_shape` together with `input_dim` (Unrecognized "
+            "keyword arguments: input_shape)", "give only input_shape=(timesteps, features)")
+    warning = ("Keras 3 warns: do not pass an `input_shape`/`input_dim` argument to a layer; "
+               "prefer keras.Input(shape) as the first layer")
+    if args.input_dim is not None:
+        return ResolvedInput(shape=(None, args.input_dim), source="input_dim"), [warning]
+    if args.input_shape is not None:
+        return ResolvedInput(shape=(None, *args.input_shape), source="input_shape"), [warning]
+    return None, []
+
+
+def from_options(
+    input_shape: Shape | None, batch_size: Dim, batch_input_shape: Shape | None
+) -> ResolvedInput | None:
+    """The input given on the command line, like `keras.Input(shape=..., batch_size=...)`.
+
+    Example:
+        >>> from_options((10, 64), 32, None).shape
+        (32, 10, 64)
+    """
+    check_shape(input_shape, "--input-shape")
+    check_shape(batch_input_shape, "--batch-input-shape")
+    check_shape((batch_size,), "--batch-size")
+    if batch_input_shape is not None:
+        if input_shape is not None:
+            raise RnncalcError(
+                "--input-shape and --batch-input-shape both give the input",
+                "use --batch-input-shape for the full shape (batch first), or --input-shape "
+                "without the batch axis, not both")
+        if batch_size is not None and batch_input_shape[:1] != (batch_size,):
+            raise RnncalcError(
+                f"--batch-size {batch_size} disagrees with --batch-input-shape "
+                f"{shape_text(batch_input_shape)}", "drop --batch-size; the first axis is the batch")
+        return ResolvedInput(shape=batch_input_shape, source="--batch-input-shape")
+    if input_shape is not None:
+        return ResolvedInput(shape=(batch_size, *input_shape), source=_source(
+            "--input-shape", {"batch_size"} if batch_size is not None else set()))
+    return None
+
+
+def _source(name: str, given: set[str]) -> str:
+    return f"{name}+batch_size" if "batch_size" in given else name
+
+
+def _dim(d: Dim) -> str:
+    return "None" if d is None else str(d)
+
+
+def shape_text(shape: Shape) -> str:
+    """`(None, 10, 64)`: a shape as Python and Keras print it."""
+    return "(" + ", ".join(_dim(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"

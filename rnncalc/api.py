@@ -29,9 +29,7 @@ from rnncalc.weights import params_formula, weights
 KerasLike = KerasVersion | str | int
 
 
-def parse_layer(
-    expression: str, keras: KerasLike = "2"
-) -> tuple[RecurrentConfig, InputArgs]:
+def parse_layer(expression: str, keras: KerasLike = "2") -> tuple[RecurrentConfig, InputArgs]:
     """Read a layer expression into its config and its input-shape arguments.
 
     Example:
@@ -49,18 +47,22 @@ def layer_from_call(call: LayerCall, keras: KerasVersion) -> tuple[RecurrentConf
         close = get_close_matches(call.name, list(CONFIGS), n=1, cutoff=0.5)
         raise RnncalcError(
             f"unknown layer `{call.name}`" + (f"; did you mean `{close[0]}`?" if close else ""),
-            f"rnncalc knows {', '.join(CONFIGS)}")
+            f"rnncalc knows {', '.join(CONFIGS)}",
+        )
     layer = call.name
     if len(call.args) > len(cls.positional):
         raise RnncalcError(
             f"{layer} takes at most {len(cls.positional)} positional arguments "
             f"({', '.join(cls.positional)}), got {len(call.args)}",
-            "pass the others by keyword, e.g. return_sequences=True")
+            "pass the others by keyword, e.g. return_sequences=True",
+        )
     kwargs = dict(call.kwargs)
     for name, value in zip(cls.positional, call.args, strict=False):
         if name in kwargs:
-            raise RnncalcError(f"{layer} got two values for `{name}`",
-                               f"give `{name}` once, by position or by keyword")
+            raise RnncalcError(
+                f"{layer} got two values for `{name}`",
+                f"give `{name}` once, by position or by keyword",
+            )
         kwargs[name] = value
     input_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in InputArgs.names()}
     for name in kwargs:
@@ -74,8 +76,9 @@ def layer_from_call(call: LayerCall, keras: KerasVersion) -> tuple[RecurrentConf
         err = exc.errors()[0]
         name = ".".join(str(p) for p in err["loc"][:1])
         msg = str(err["msg"]).removeprefix("Value error, ")
-        raise RnncalcError(f"invalid value for `{name}` of {layer}: {msg}",
-                           _fix_for(cls, name, keras)) from None
+        raise RnncalcError(
+            f"invalid value for `{name}` of {layer}: {msg}", _fix_for(cls, name, keras)
+        ) from None
     return config, parse_args(input_kwargs)
 
 
@@ -83,11 +86,17 @@ def _unknown_argument(cls: type[RecurrentConfig], name: str, keras: KerasVersion
     layer = cls.class_name()
     if name in cls.model_fields:
         other = "3" if keras is KerasVersion.V2 else "2"
-        fix = ("Keras 3 has no time_major: transpose the input to (batch, timesteps, features)"
-               if name == "time_major" else f"drop it, or use --keras {other}")
+        fix = (
+            "Keras 3 has no time_major: transpose the input to (batch, timesteps, features)"
+            if name == "time_major"
+            else f"drop it, or use --keras {other}"
+        )
         return RnncalcError(f"Keras {keras.value} {layer} does not accept `{name}`", fix)
-    names = [n for n in [*cls.model_fields, *InputArgs.names()] if available(cls, n, keras)
-             or n in InputArgs.names()]
+    names = [
+        n
+        for n in [*cls.model_fields, *InputArgs.names()]
+        if available(cls, n, keras) or n in InputArgs.names()
+    ]
     close = get_close_matches(name, names, n=1)
     fix = f"did you mean `{close[0]}`?" if close else f"see `rnncalc args {layer}`"
     return RnncalcError(f"unknown argument `{name}` for Keras {keras.value} {layer}", fix)
@@ -129,8 +138,9 @@ def summary(
         >>> report.input_shape, report.output_shapes, report.params
         ((None, 10, 64), [(None, 32)], 12416)
     """
-    config, resolved, warnings = _prepare(layer, input_shape, batch_size, batch_input_shape,
-                                          _keras(keras))
+    config, resolved, warnings = _prepare(
+        layer, input_shape, batch_size, batch_input_shape, _keras(keras)
+    )
     return analyze(config, resolved, _keras(keras), warnings)
 
 
@@ -148,8 +158,8 @@ def table(
 
     Example:
         >>> rows = table("LSTM(4)", batch_input_shape=(32, 10, 8)).rows
-        >>> rows[-1].output_shapes  # return_sequences, return_state and time_major
-        [(10, 32, 4), (32, 4), (32, 4)]
+        >>> rows[-1].output_shapes  # time_major: axis 0 (32) is now time, axis 1 (10) batch
+        [(32, 10, 4), (10, 4), (10, 4)]
     """
     version = _keras(keras)
     config, resolved, _ = _prepare(layer, input_shape, batch_size, batch_input_shape, version)
@@ -158,22 +168,36 @@ def table(
     for seq in (False, True):
         for state in (False, True):
             for major in time_majors:
-                variant = config.model_copy(update={
-                    "return_sequences": seq, "return_state": state, "time_major": major})
+                variant = config.model_copy(
+                    update={"return_sequences": seq, "return_state": state, "time_major": major}
+                )
                 row: dict[str, Any] = {
-                    "return_sequences": seq, "return_state": state, "time_major": major}
+                    "return_sequences": seq,
+                    "return_state": state,
+                    "time_major": major,
+                }
                 try:
                     report = analyze(variant, resolved, version, [])
-                    row.update(output_names=report.output_names,
-                               output_shapes=report.output_shapes)
+                    row.update(output_names=report.output_names, output_shapes=report.output_shapes)
                 except RnncalcError as exc:
                     row.update(error=str(exc))
                 rows.append(TableRow(**row))
-    notes = [] if version is KerasVersion.V3 else [
-        "time_major=True reads axis 0 as timesteps and axis 1 as batch of the same tensor; "
-        "Keras 3 has no time_major"]
-    return TableReport(layer=config.class_name(), keras=version, input_shape=resolved.shape,
-                       input_source=resolved.source, rows=rows, notes=notes)
+    notes = (
+        []
+        if version is KerasVersion.V3
+        else [
+            "time_major=True reads axis 0 as timesteps and axis 1 as batch of the same tensor; "
+            "Keras 3 has no time_major"
+        ]
+    )
+    return TableReport(
+        layer=config.class_name(),
+        keras=version,
+        input_shape=resolved.shape,
+        input_source=resolved.source,
+        rows=rows,
+        notes=notes,
+    )
 
 
 def analyze(
@@ -204,8 +228,16 @@ def analyze(
         trainable_params=trainable,
         non_trainable_params=params - trainable,
         params_formula=params_formula(config),
-        weights=[WeightReport(name=w.name, shape=w.shape, size=prod(w.shape), formula=w.formula,
-                              trainable=config.trainable) for w in specs],
+        weights=[
+            WeightReport(
+                name=w.name,
+                shape=w.shape,
+                size=prod(w.shape),
+                formula=w.formula,
+                trainable=config.trainable,
+            )
+            for w in specs
+        ],
         warnings=[*(warnings or []), *checks.warnings_for(config, shape, keras)],
         notes=checks.keras3_notes(config, shape, resolved.source, keras),
     )
@@ -230,7 +262,9 @@ def _prepare(
     elif input_shape is not None or batch_input_shape is not None:
         raise RnncalcError(
             f"the input shape is given twice: by `{from_layer.source}` in the expression and "
-            "by a command-line option", "keep one of them")
+            "by a command-line option",
+            "keep one of them",
+        )
     else:
         resolved = _with_batch(from_layer, batch_size)
     if resolved is None:
@@ -238,7 +272,8 @@ def _prepare(
             f"no input shape: {config.class_name()}'s weights depend on the number of features",
             "give --input-shape TIMESTEPS,FEATURES (e.g. 10,64; None for unknown), "
             "--batch-input-shape BATCH,TIMESTEPS,FEATURES, or input_shape=(10, 64) in the "
-            "expression")
+            "expression",
+        )
     return config, resolved, warnings
 
 
@@ -250,7 +285,8 @@ def _with_batch(resolved: ResolvedInput, batch_size: int | None) -> ResolvedInpu
     if shape[0] not in (None, batch_size):
         raise RnncalcError(
             f"--batch-size {batch_size} disagrees with the batch axis of {shape_text(shape)}",
-            "drop --batch-size, or change the shape in the expression")
+            "drop --batch-size, or change the shape in the expression",
+        )
     return ResolvedInput(shape=(batch_size, *shape[1:]), source=f"{resolved.source}+--batch-size")
 
 

@@ -1,4 +1,4 @@
-"""What Keras refuses, silently changes, or does differently in Keras 3, for a layer and its input."""
+"""What Keras refuses, silently changes, or does differently in Keras 3, for a layer and input."""
 
 from __future__ import annotations
 
@@ -34,40 +34,53 @@ def check_input(config: RecurrentConfig, shape: Shape, source: str, keras: Keras
             f"{layer} needs to know the number of features (the last input axis), got "
             f"{shape_text(shape)}",
             "give the feature size, e.g. input_shape=(timesteps, 64); only the batch and "
-            "timesteps axes may be None")
+            "timesteps axes may be None",
+        )
     if config.stateful and shape[batch_axis] is None:
         where = " (axis 1, because time_major=True)" if config.time_major else ""
         raise RnncalcError(
             f"a stateful {layer} needs a fixed batch size, but the batch axis{where} of "
             f"{shape_text(shape)} is None",
             "give the batch size: batch_input_shape=(32, timesteps, features), "
-            "Input(batch_shape=...) or --batch-size 32")
+            "Input(batch_shape=...) or --batch-size 32",
+        )
     if config.unroll and shape[time_axis] is None and keras is KerasVersion.V2:
         where = " (axis 0, because time_major=True)" if config.time_major else ""
         raise RnncalcError(
             f"unroll=True needs a fixed number of timesteps, but the time axis{where} of "
             f"{shape_text(shape)} is None",
-            "give the timesteps, e.g. input_shape=(10, features), or leave unroll=False")
+            "give the timesteps, e.g. input_shape=(10, features), or leave unroll=False",
+        )
 
 
 def _rank_message(layer: str, shape: Shape, source: str) -> tuple[str, str]:
-    problem = (f"{layer} expects a 3-D input (batch, timesteps, features), got {len(shape)}-D "
-               f"{shape_text(shape)} (Keras: expected ndim=3, found ndim={len(shape)})")
+    problem = (
+        f"{layer} expects a 3-D input (batch, timesteps, features), got {len(shape)}-D "
+        f"{shape_text(shape)} (Keras: expected ndim=3, found ndim={len(shape)})"
+    )
     per_sample = shape[1:]
     excludes_batch = source.startswith(("input_shape", "--input-shape", "input_dim"))
     if len(shape) > 3:
         if excludes_batch:
-            return (f"{problem}; `input_shape` excludes the batch axis, so "
-                    f"{shape_text(per_sample)} already has {len(per_sample)} axes",
-                    f"give one sample's shape, (timesteps, features): e.g. input_shape="
-                    f"{shape_text(per_sample[-2:])}, or Reshape to 3-D first")
-        return (problem, f"reshape to (batch, timesteps, features), e.g. "
-                         f"{shape_text((shape[0], *shape[-2:]))}, or put a Reshape or "
-                         "TimeDistributed layer first")
+            return (
+                f"{problem}; `input_shape` excludes the batch axis, so "
+                f"{shape_text(per_sample)} already has {len(per_sample)} axes",
+                f"give one sample's shape, (timesteps, features): e.g. input_shape="
+                f"{shape_text(per_sample[-2:])}, or Reshape to 3-D first",
+            )
+        return (
+            problem,
+            f"reshape to (batch, timesteps, features), e.g. "
+            f"{shape_text((shape[0], *shape[-2:]))}, or put a Reshape or "
+            "TimeDistributed layer first",
+        )
     if len(shape) == 2:
-        hint = (f"add a time axis: input_shape=(1, {shape[-1]}) for one step, or (timesteps, "
-                f"{shape[-1]}); `input_shape` excludes the batch axis" if excludes_batch else
-                f"add a time axis: {shape_text((shape[0], 1, shape[-1]))} for one step")
+        hint = (
+            f"add a time axis: input_shape=(1, {shape[-1]}) for one step, or (timesteps, "
+            f"{shape[-1]}); `input_shape` excludes the batch axis"
+            if excludes_batch
+            else f"add a time axis: {shape_text((shape[0], 1, shape[-1]))} for one step"
+        )
         return problem, hint
     return problem, "give (batch, timesteps, features), e.g. --batch-input-shape 32,10,64"
 
@@ -78,18 +91,23 @@ def warnings_for(config: RecurrentConfig, shape: Shape, keras: KerasVersion) -> 
     for name in ("dropout", "recurrent_dropout"):
         value = getattr(config, name)
         if not 0.0 <= value <= 1.0:
-            found.append(f"{name}={value} is outside [0, 1]: Keras clips it to "
-                         f"{min(1.0, max(0.0, value))} without a word")
+            found.append(
+                f"{name}={value} is outside [0, 1]: Keras clips it to "
+                f"{min(1.0, max(0.0, value))} without a word"
+            )
     if "implementation" in config.model_fields_set and config.class_name() == "SimpleRNN":
         found.append("SimpleRNN ignores `implementation` (Keras 2 drops it with a warning)")
     if 0 in shape:
-        found.append(f"the input {shape_text(shape)} has a zero-length axis: Keras 3 builds "
-                     "it, TensorFlow fails on some such configurations")
+        found.append(
+            f"the input {shape_text(shape)} has a zero-length axis: Keras 3 builds "
+            "it, TensorFlow fails on some such configurations"
+        )
     return found
 
 
-def keras3_notes(config: RecurrentConfig, shape: Shape, source: str,
-                 keras: KerasVersion) -> list[str]:
+def keras3_notes(
+    config: RecurrentConfig, shape: Shape, source: str, keras: KerasVersion
+) -> list[str]:
     """Where the other Keras would behave differently from the rules applied."""
     if keras is KerasVersion.V3:
         if config.unroll and shape[1] is None:
@@ -97,10 +115,14 @@ def keras3_notes(config: RecurrentConfig, shape: Shape, source: str,
         return []
     notes = []
     if config.time_major:
-        notes.append("Keras 3 has no time_major: transpose to (batch, timesteps, features) "
-                     "first, e.g. keras.ops.swapaxes(x, 0, 1)")
+        notes.append(
+            "Keras 3 has no time_major: transpose to (batch, timesteps, features) "
+            "first, e.g. keras.ops.swapaxes(x, 0, 1)"
+        )
     for name in ("batch_input_shape", "input_length", "batch_size"):
         if name in source.split("+"):
-            notes.append(f"Keras 3 refuses `{name}` as a layer argument: use "
-                         "keras.Input(shape=..., batch_size=...) or keras.Input(batch_shape=...)")
+            notes.append(
+                f"Keras 3 refuses `{name}` as a layer argument: use "
+                "keras.Input(shape=..., batch_size=...) or keras.Input(batch_shape=...)"
+            )
     return notes

@@ -23,21 +23,44 @@ app = typer.Typer(
 
 R = TypeVar("R")
 
-Expression = Annotated[str, typer.Argument(
-    help='A layer as written in code, e.g. "LSTM(32, input_shape=(10, 64))".', show_default=False)]
-InputShape = Annotated[str | None, typer.Option(
-    "--input-shape", help="One sample's shape, without the batch axis (as Keras's input_shape): "
-    "10,64. None for an unknown axis.", show_default=False)]
-BatchSize = Annotated[int | None, typer.Option(
-    "--batch-size", help="Batch size put in front of the input shape.", show_default=False)]
-BatchInputShape = Annotated[str | None, typer.Option(
-    "--batch-input-shape", help="The full input shape, batch axis first: 32,10,64.",
-    show_default=False)]
-Keras = Annotated[KerasVersion, typer.Option(
-    "--keras", help="Whose rules: 2 (tf.keras) or 3.")]
+Expression = Annotated[
+    str,
+    typer.Argument(
+        help='A layer as written in code, e.g. "LSTM(32, input_shape=(10, 64))".',
+        show_default=False,
+    ),
+]
+InputShape = Annotated[
+    str | None,
+    typer.Option(
+        "--input-shape",
+        help="One sample's shape, without the batch axis (as Keras's input_shape): "
+        "10,64. None for an unknown axis.",
+        show_default=False,
+    ),
+]
+BatchSize = Annotated[
+    int | None,
+    typer.Option(
+        "--batch-size", help="Batch size put in front of the input shape.", show_default=False
+    ),
+]
+BatchInputShape = Annotated[
+    str | None,
+    typer.Option(
+        "--batch-input-shape",
+        help="The full input shape, batch axis first: 32,10,64.",
+        show_default=False,
+    ),
+]
+Keras = Annotated[KerasVersion, typer.Option("--keras", help="Whose rules: 2 (tf.keras) or 3.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
-Format = Annotated[str, typer.Option(
-    "--format", help="Table format, any of tabulate's: simple, github, grid, pipe, ...")]
+Format = Annotated[
+    str,
+    typer.Option(
+        "--format", help="Table format, any of tabulate's: simple, github, grid, pipe, ..."
+    ),
+]
 
 
 def _run(compute: Callable[[], R], show: Callable[[R], str]) -> None:
@@ -65,10 +88,16 @@ def summary(
     fmt: Format = "simple",
 ) -> None:
     """What one layer returns, and its weights and parameters, as Keras would report them."""
-    _run(lambda: api.summary(
-        expression, input_shape=_shape(input_shape, "--input-shape"), batch_size=batch_size,
-        batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"), keras=keras),
-        render.as_json if json else lambda r: render.summary_text(r, render.check_format(fmt)))
+    _run(
+        lambda: api.summary(
+            expression,
+            input_shape=_shape(input_shape, "--input-shape"),
+            batch_size=batch_size,
+            batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"),
+            keras=keras,
+        ),
+        render.as_json if json else lambda r: render.summary_text(r, render.check_format(fmt)),
+    )
 
 
 @app.command()
@@ -82,10 +111,16 @@ def table(
     fmt: Format = "simple",
 ) -> None:
     """Returned shapes for every return_sequences × return_state × time_major combination."""
-    _run(lambda: api.table(
-        expression, input_shape=_shape(input_shape, "--input-shape"), batch_size=batch_size,
-        batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"), keras=keras),
-        render.as_json if json else lambda r: render.table_text(r, render.check_format(fmt)))
+    _run(
+        lambda: api.table(
+            expression,
+            input_shape=_shape(input_shape, "--input-shape"),
+            batch_size=batch_size,
+            batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"),
+            keras=keras,
+        ),
+        render.as_json if json else lambda r: render.table_text(r, render.check_format(fmt)),
+    )
 
 
 @app.command("args")
@@ -94,10 +129,12 @@ def arguments(
     fmt: Format = "simple",
 ) -> None:
     """Every argument of a layer: default, which Keras accepts it, and what it does."""
+
     def find() -> type:
         if layer not in CONFIGS:
             raise RnncalcError(f"unknown layer {layer!r}", f"use one of {', '.join(CONFIGS)}")
         return CONFIGS[layer]
+
     _run(find, lambda cls: render.arguments_text(cls, render.check_format(fmt)))
 
 

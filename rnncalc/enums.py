@@ -16,34 +16,121 @@ class KerasVersion(str, Enum):
 # candidate (activations.get / initializers.get / ...). `None` means linear for activations.
 ACTIVATIONS: dict[KerasVersion, frozenset[str]] = {
     KerasVersion.V2: frozenset(
-        "elu exponential gelu hard_sigmoid leaky_relu linear log_softmax mish relu relu6 selu "
-        "sigmoid silu softmax softplus softsign swish tanh".split()
+        [
+            "elu",
+            "exponential",
+            "gelu",
+            "hard_sigmoid",
+            "leaky_relu",
+            "linear",
+            "log_softmax",
+            "mish",
+            "relu",
+            "relu6",
+            "selu",
+            "sigmoid",
+            "silu",
+            "softmax",
+            "softplus",
+            "softsign",
+            "swish",
+            "tanh",
+        ]
     ),
     KerasVersion.V3: frozenset(
-        "celu elu exponential gelu glu hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh "
-        "leaky_relu linear log_sigmoid log_softmax mish relu relu6 selu sigmoid silu soft_shrink "
-        "softmax softplus softsign sparse_plus sparse_sigmoid sparsemax squareplus swish tanh "
-        "tanh_shrink threshold".split()
+        [
+            "celu",
+            "elu",
+            "exponential",
+            "gelu",
+            "glu",
+            "hard_shrink",
+            "hard_sigmoid",
+            "hard_silu",
+            "hard_swish",
+            "hard_tanh",
+            "leaky_relu",
+            "linear",
+            "log_sigmoid",
+            "log_softmax",
+            "mish",
+            "relu",
+            "relu6",
+            "selu",
+            "sigmoid",
+            "silu",
+            "soft_shrink",
+            "softmax",
+            "softplus",
+            "softsign",
+            "sparse_plus",
+            "sparse_sigmoid",
+            "sparsemax",
+            "squareplus",
+            "swish",
+            "tanh",
+            "tanh_shrink",
+            "threshold",
+        ]
     ),
 }
 
-_INITIALIZERS = (
-    "zeros Zeros zero ones Ones one glorot_uniform GlorotUniform glorot_normal GlorotNormal "
-    "he_uniform HeUniform he_normal HeNormal lecun_uniform LecunUniform lecun_normal LecunNormal "
-    "orthogonal Orthogonal identity Identity random_uniform RandomUniform random_normal "
-    "RandomNormal truncated_normal TruncatedNormal variance_scaling VarianceScaling uniform normal"
-).split()
+_INITIALIZERS = [
+    "zeros",
+    "Zeros",
+    "zero",
+    "ones",
+    "Ones",
+    "one",
+    "glorot_uniform",
+    "GlorotUniform",
+    "glorot_normal",
+    "GlorotNormal",
+    "he_uniform",
+    "HeUniform",
+    "he_normal",
+    "HeNormal",
+    "lecun_uniform",
+    "LecunUniform",
+    "lecun_normal",
+    "LecunNormal",
+    "orthogonal",
+    "Orthogonal",
+    "identity",
+    "Identity",
+    "random_uniform",
+    "RandomUniform",
+    "random_normal",
+    "RandomNormal",
+    "truncated_normal",
+    "TruncatedNormal",
+    "variance_scaling",
+    "VarianceScaling",
+    "uniform",
+    "normal",
+]
 INITIALIZERS: dict[KerasVersion, frozenset[str]] = {
     KerasVersion.V2: frozenset([*_INITIALIZERS, "constant", "Constant"]),
     KerasVersion.V3: frozenset([*_INITIALIZERS, "IdentityInitializer", "OrthogonalInitializer"]),
 }
 REGULARIZERS: dict[KerasVersion, frozenset[str]] = {
-    KerasVersion.V2: frozenset("l1 l2 l1_l2 L1 L2 L1L2 orthogonal_regularizer "
-                               "OrthogonalRegularizer".split()),
-    KerasVersion.V3: frozenset("l1 l2 L1 L2 L1L2 orthogonal_regularizer "
-                               "OrthogonalRegularizer".split()),
+    KerasVersion.V2: frozenset(
+        ["l1", "l2", "l1_l2", "L1", "L2", "L1L2", "orthogonal_regularizer", "OrthogonalRegularizer"]
+    ),
+    KerasVersion.V3: frozenset(
+        ["l1", "l2", "L1", "L2", "L1L2", "orthogonal_regularizer", "OrthogonalRegularizer"]
+    ),
 }
-_CONSTRAINTS = "max_norm MaxNorm non_neg NonNeg unit_norm UnitNorm min_max_norm MinMaxNorm".split()
+_CONSTRAINTS = [
+    "max_norm",
+    "MaxNorm",
+    "non_neg",
+    "NonNeg",
+    "unit_norm",
+    "UnitNorm",
+    "min_max_norm",
+    "MinMaxNorm",
+]
 CONSTRAINTS: dict[KerasVersion, frozenset[str]] = {
     KerasVersion.V2: frozenset([*_CONSTRAINTS, "maxnorm", "nonneg", "unitnorm"]),
     KerasVersion.V3: frozenset(_CONSTRAINTS),

@@ -34,8 +34,9 @@ def parse(text: str) -> LayerCall:
         The call's class name, module path and literal arguments.
 
     Example:
-        >>> parse("tf.keras.layers.LSTM(32, input_shape=(10, 64))")
-        LayerCall(name='LSTM', module='tf.keras.layers', args=(32,), kwargs={'input_shape': (10, 64)})
+        >>> call = parse("tf.keras.layers.LSTM(32, input_shape=(10, 64))")
+        >>> call.name, call.module, call.args, call.kwargs
+        ('LSTM', 'tf.keras.layers', (32,), {'input_shape': (10, 64)})
     """
     text = text.strip()
     if not text:
@@ -43,23 +44,27 @@ def parse(text: str) -> LayerCall:
     if len(text) > MAX_LENGTH:
         raise RnncalcError(
             f"the layer expression is {len(text):,} characters long (at most {MAX_LENGTH:,})",
-            "write one layer call")
+            "write one layer call",
+        )
     if _depth(text) > MAX_DEPTH:
         raise RnncalcError(
             f"the layer expression nests brackets more than {MAX_DEPTH} deep",
-            "write one layer call with literal arguments")
+            "write one layer call with literal arguments",
+        )
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
         where = f" at column {exc.offset}" if exc.offset else ""
         raise RnncalcError(
             f"cannot read the layer expression{where}: {exc.msg}",
-            'write it as Python, e.g. "LSTM(32, input_shape=(10, 64))"') from None
+            'write it as Python, e.g. "LSTM(32, input_shape=(10, 64))"',
+        ) from None
     node = tree.body
     if not isinstance(node, ast.Call):
         raise RnncalcError(
             "the layer expression is not a call",
-            'write the layer with its arguments, e.g. "LSTM(32)" rather than "LSTM"')
+            'write the layer with its arguments, e.g. "LSTM(32)" rather than "LSTM"',
+        )
     module, name = _dotted(node.func)
     return LayerCall(
         name=name,
@@ -88,7 +93,8 @@ def _dotted(node: ast.expr) -> tuple[str, str]:
     if not isinstance(node, ast.Name):
         raise RnncalcError(
             "the layer expression must call a layer by name",
-            'e.g. "LSTM(32)" or "keras.layers.LSTM(32)"')
+            'e.g. "LSTM(32)" or "keras.layers.LSTM(32)"',
+        )
     parts.append(node.id)
     parts.reverse()
     return ".".join(parts[:-1]), parts[-1]
@@ -96,7 +102,7 @@ def _dotted(node: ast.expr) -> tuple[str, str]:
 
 def _value(node: ast.expr) -> Any:
     if isinstance(node, ast.Call):
-        module, name = _dotted(node.func)
+        _, name = _dotted(node.func)
         config = _keywords(node)
         nested: dict[str, Any] = {"class_name": name, "config": config}
         if node.args:
@@ -109,7 +115,8 @@ def _value(node: ast.expr) -> Any:
         raise RnncalcError(
             f"`{source[:60]}` is not a literal value",
             "write numbers, strings, True/False/None, tuples or lists; variables and "
-            "arithmetic cannot be evaluated") from None
+            "arithmetic cannot be evaluated",
+        ) from None
 
 
 def _depth(text: str) -> int:
@@ -140,8 +147,8 @@ def parse_shape(text: str, option: str = "shape") -> tuple[int | None, ...]:
         else:
             raise RnncalcError(
                 f"{option} {text!r}: {part!r} is not an axis size",
-                f"write whole numbers of 0 or more, or None, separated by commas: "
-                f"{option} 10,64")
+                f"write whole numbers of 0 or more, or None, separated by commas: {option} 10,64",
+            )
     if not dims:
         raise RnncalcError(f"{option} is empty", f"e.g. {option} 10,64")
     return tuple(dims)

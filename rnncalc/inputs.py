@@ -20,20 +20,31 @@ class InputArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     input_shape: tuple[Dim, ...] | None = arg(
-        None, "Shape of one sample, without the batch axis: `(timesteps, features)`. Keras adds "
-        "the batch axis in front. Keras 3 accepts it with a warning (use `keras.Input(shape=...)`).")
+        None,
+        "Shape of one sample, without the batch axis: `(timesteps, features)`. Keras adds "
+        "the batch axis in front. Keras 3 accepts it with a warning.",
+    )
     batch_input_shape: tuple[Dim, ...] | None = arg(
-        None, "Full input shape, batch axis included: `(batch, timesteps, features)`. Wins over "
-        "`input_shape` and `batch_size`. Keras 3: `keras.Input(batch_shape=...)`.", keras=KERAS2)
+        None,
+        "Full input shape, batch axis included: `(batch, timesteps, features)`. Wins over "
+        "`input_shape` and `batch_size`. Keras 3: `keras.Input(batch_shape=...)`.",
+        keras=KERAS2,
+    )
     input_dim: Dim = arg(
-        None, "Number of features; with `input_length`, the same as "
+        None,
+        "Number of features; with `input_length`, the same as "
         "`input_shape=(input_length, input_dim)`. Ignored when `input_shape` is given. Keras 3 "
-        "reads it as `input_shape=(input_dim,)`, a 2-D input that recurrent layers refuse.")
+        "reads it as `input_shape=(input_dim,)`, a 2-D input that recurrent layers refuse.",
+    )
     input_length: Dim = arg(
-        None, "Number of timesteps, used together with `input_dim`.", keras=KERAS2)
+        None, "Number of timesteps, used together with `input_dim`.", keras=KERAS2
+    )
     batch_size: Dim = arg(
-        None, "Fixed batch size put in front of `input_shape`. Keras 3: "
-        "`keras.Input(shape=..., batch_size=...)`.", keras=KERAS2)
+        None,
+        "Fixed batch size put in front of `input_shape`. Keras 3: "
+        "`keras.Input(shape=..., batch_size=...)`.",
+        keras=KERAS2,
+    )
 
     @classmethod
     def names(cls) -> frozenset[str]:
@@ -59,7 +70,8 @@ def parse_args(kwargs: dict[str, Any]) -> InputArgs:
         raise RnncalcError(
             f"invalid value for `{name}`: {err['input']!r} ({err['msg']})",
             f"give `{name}` as a tuple of integers or None, e.g. {name}=(10, 64)"
-            if "shape" in name else f"give `{name}` as a positive integer or None",
+            if "shape" in name
+            else f"give `{name}` as a positive integer or None",
         ) from None
     for name in ("input_shape", "batch_input_shape"):
         check_shape(getattr(args, name), name)
@@ -100,7 +112,8 @@ def resolve(args: InputArgs, keras: KerasVersion) -> tuple[ResolvedInput | None,
         if args.batch_size is not None and args.batch_size != args.batch_input_shape[0]:
             warnings.append(
                 f"batch_size={args.batch_size} is ignored: batch_input_shape wins "
-                f"(batch {args.batch_input_shape[0]})")
+                f"(batch {args.batch_input_shape[0]})"
+            )
         return ResolvedInput(shape=args.batch_input_shape, source="batch_input_shape"), warnings
     if args.input_shape is not None:
         if args.input_length is not None:
@@ -113,7 +126,8 @@ def resolve(args: InputArgs, keras: KerasVersion) -> tuple[ResolvedInput | None,
         if args.input_dim is not None and args.input_shape[-1:] != (args.input_dim,):
             warnings.append(
                 f"input_dim={args.input_dim} is ignored: Keras 2 uses input_shape="
-                f"{shape_text(args.input_shape)} when both are given")
+                f"{shape_text(args.input_shape)} when both are given"
+            )
         shape = (args.batch_size, *args.input_shape)
         return ResolvedInput(shape=shape, source=_source("input_shape", given)), warnings
     if "input_dim" in given or "input_length" in given:
@@ -133,9 +147,13 @@ def _resolve_keras3(args: InputArgs, given: set[str]) -> tuple[ResolvedInput | N
     if "input_dim" in given and "input_shape" in given:
         raise RnncalcError(
             "Keras 3 does not accept `input_shape` together with `input_dim` (Unrecognized "
-            "keyword arguments: input_shape)", "give only input_shape=(timesteps, features)")
-    warning = ("Keras 3 warns: do not pass an `input_shape`/`input_dim` argument to a layer; "
-               "prefer keras.Input(shape) as the first layer")
+            "keyword arguments: input_shape)",
+            "give only input_shape=(timesteps, features)",
+        )
+    warning = (
+        "Keras 3 warns: do not pass an `input_shape`/`input_dim` argument to a layer; "
+        "prefer keras.Input(shape) as the first layer"
+    )
     if args.input_dim is not None:
         return ResolvedInput(shape=(None, args.input_dim), source="input_dim"), [warning]
     if args.input_shape is not None:
@@ -160,15 +178,20 @@ def from_options(
             raise RnncalcError(
                 "--input-shape and --batch-input-shape both give the input",
                 "use --batch-input-shape for the full shape (batch first), or --input-shape "
-                "without the batch axis, not both")
+                "without the batch axis, not both",
+            )
         if batch_size is not None and batch_input_shape[:1] != (batch_size,):
             raise RnncalcError(
                 f"--batch-size {batch_size} disagrees with --batch-input-shape "
-                f"{shape_text(batch_input_shape)}", "drop --batch-size; the first axis is the batch")
+                f"{shape_text(batch_input_shape)}",
+                "drop --batch-size; the first axis is the batch",
+            )
         return ResolvedInput(shape=batch_input_shape, source="--batch-input-shape")
     if input_shape is not None:
-        return ResolvedInput(shape=(batch_size, *input_shape), source=_source(
-            "--input-shape", {"batch_size"} if batch_size is not None else set()))
+        return ResolvedInput(
+            shape=(batch_size, *input_shape),
+            source=_source("--input-shape", {"batch_size"} if batch_size is not None else set()),
+        )
     return None
 
 

@@ -1,4 +1,4 @@
-"""Layer configs (pydantic) for Keras SimpleRNN, GRU and LSTM, and the table of how the families differ."""
+"""Layer configs (pydantic) for Keras SimpleRNN, GRU and LSTM, and how the families differ."""
 
 from __future__ import annotations
 
@@ -47,14 +47,20 @@ class RecurrentConfig(BaseModel):
     # Keras's positional order for the leading arguments; the rest are keyword-only here.
     positional: ClassVar[tuple[str, ...]] = ("units", "activation", "use_bias")
 
-    units: int = arg(..., "Dimensionality of the output space: the size of the output and of each state.")
+    units: int = arg(
+        ..., "Dimensionality of the output space: the size of the output and of each state."
+    )
     activation: str | None = arg(
-        "tanh", "Activation of the candidate state and output. `None` means linear (`a(x) = x`).")
+        "tanh", "Activation of the candidate state and output. `None` means linear (`a(x) = x`)."
+    )
     use_bias: bool = arg(True, "Whether the layer has a `bias` vector.")
     kernel_initializer: Identifier = arg(
-        "glorot_uniform", "Initializer of `kernel`, the weights applied to the inputs.")
+        "glorot_uniform", "Initializer of `kernel`, the weights applied to the inputs."
+    )
     recurrent_initializer: Identifier = arg(
-        "orthogonal", "Initializer of `recurrent_kernel`, the weights applied to the previous state.")
+        "orthogonal",
+        "Initializer of `recurrent_kernel`, the weights applied to the previous state.",
+    )
     bias_initializer: Identifier = arg("zeros", "Initializer of `bias`.")
     kernel_regularizer: Identifier = arg(None, "Regularizer applied to `kernel`.")
     recurrent_regularizer: Identifier = arg(None, "Regularizer applied to `recurrent_kernel`.")
@@ -62,43 +68,68 @@ class RecurrentConfig(BaseModel):
     activity_regularizer: Identifier = arg(None, "Regularizer applied to the layer's output.")
     kernel_constraint: Identifier = arg(None, "Constraint applied to `kernel` after each update.")
     recurrent_constraint: Identifier = arg(
-        None, "Constraint applied to `recurrent_kernel` after each update.")
+        None, "Constraint applied to `recurrent_kernel` after each update."
+    )
     bias_constraint: Identifier = arg(None, "Constraint applied to `bias` after each update.")
     dropout: float = arg(
-        0.0, "Fraction of the input units to drop during training. Keras clips it to [0, 1].",
-        strict=True, allow_inf_nan=False)
+        0.0,
+        "Fraction of the input units to drop during training. Keras clips it to [0, 1].",
+        strict=True,
+        allow_inf_nan=False,
+    )
     recurrent_dropout: float = arg(
-        0.0, "Fraction of the recurrent-state units to drop during training. Keras clips it to "
-        "[0, 1].", strict=True, allow_inf_nan=False)
+        0.0,
+        "Fraction of the recurrent-state units to drop during training. Keras clips it to [0, 1].",
+        strict=True,
+        allow_inf_nan=False,
+    )
     return_sequences: bool = arg(
-        False, "Return the output of every timestep `(batch, timesteps, units)` instead of only "
-        "the last one `(batch, units)`.")
+        False,
+        "Return the output of every timestep `(batch, timesteps, units)` instead of only "
+        "the last one `(batch, units)`.",
+    )
     return_state: bool = arg(
-        False, "Also return the final state(s) after the output, each `(batch, units)`.")
+        False, "Also return the final state(s) after the output, each `(batch, units)`."
+    )
     go_backwards: bool = arg(
-        False, "Process the sequence backwards. The returned sequence is in reversed order; "
-        "shapes do not change.")
+        False,
+        "Process the sequence backwards. The returned sequence is in reversed order; "
+        "shapes do not change.",
+    )
     stateful: bool = arg(
-        False, "Keep the last state of each sample as the initial state of the same sample in "
-        "the next batch. Needs a fixed batch size.")
+        False,
+        "Keep the last state of each sample as the initial state of the same sample in "
+        "the next batch. Needs a fixed batch size.",
+    )
     unroll: bool = arg(
-        False, "Unroll the recurrence into a static graph: faster for short sequences, more "
-        "memory. Keras 2 needs a fixed number of timesteps.")
+        False,
+        "Unroll the recurrence into a static graph: faster for short sequences, more "
+        "memory. Keras 2 needs a fixed number of timesteps.",
+    )
     time_major: bool = arg(
-        False, "Read inputs and write sequence outputs as `(timesteps, batch, ...)` instead of "
+        False,
+        "Read inputs and write sequence outputs as `(timesteps, batch, ...)` instead of "
         "`(batch, timesteps, ...)`. States stay `(batch, units)`. Removed in Keras 3.",
-        keras=KERAS2)
+        keras=KERAS2,
+    )
     zero_output_for_mask: bool = arg(
-        False, "With `return_sequences` and a mask, write zeros at masked timesteps instead of "
-        "carrying the previous output forward.")
-    seed: int | None = arg(None, "Random seed for dropout.")
+        False,
+        "With `return_sequences` and a mask, write zeros at masked timesteps instead of "
+        "carrying the previous output forward.",
+    )
+    seed: int | None = arg(None, "Random seed for dropout.", keras=KERAS3)
     implementation: int = arg(
-        2, "Ignored by SimpleRNN: Keras 2 drops it with a deprecation warning.", keras=KERAS2)
+        2, "Ignored by SimpleRNN: Keras 2 drops it with a deprecation warning.", keras=KERAS2
+    )
     name: str | None = arg(None, "Name of the layer.")
-    trainable: bool = arg(True, "Whether the weights are updated in training. `False` makes "
-                          "every parameter non-trainable.")
+    trainable: bool = arg(
+        True,
+        "Whether the weights are updated in training. `False` makes every parameter non-trainable.",
+        strict=True,
+    )
     dtype: str | dict[str, Any] | None = arg(
-        None, "Dtype or mixed-precision policy of the layer (`float32` when not set).")
+        None, "Dtype or mixed-precision policy of the layer (`float32` when not set)."
+    )
 
     @property
     def family(self) -> Family:
@@ -145,8 +176,9 @@ class RecurrentConfig(BaseModel):
     def _constraint(cls, value: Identifier, info: ValidationInfo) -> Identifier:
         return _known(value, "constraint", CONSTRAINTS[_context_keras(info)], info)
 
-    @field_validator("kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-                     "activity_regularizer")
+    @field_validator(
+        "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer"
+    )
     @classmethod
     def _regularizer(cls, value: Identifier, info: ValidationInfo) -> Identifier:
         keras = _context_keras(info)
@@ -164,24 +196,36 @@ class GatedConfig(RecurrentConfig):
     """Arguments GRU and LSTM add to the shared ones."""
 
     positional: ClassVar[tuple[str, ...]] = (
-        "units", "activation", "recurrent_activation", "use_bias")
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+    )
 
     recurrent_activation: str | None = arg(
-        "sigmoid", "Activation of the gates. `None` means linear.")
+        "sigmoid", "Activation of the gates. `None` means linear."
+    )
+    seed: int | None = arg(None, "Random seed for dropout.")
     implementation: int = arg(
-        2, "Mode 1 computes many small matrix products, mode 2 fewer large ones. Same shapes and "
-        "parameters either way.")
+        2,
+        "Mode 1 computes many small matrix products, mode 2 fewer large ones. Same shapes and "
+        "parameters either way.",
+    )
     use_cudnn: bool | Literal["auto"] = arg(
-        "auto", "Whether to use the cuDNN kernel on a GPU: `'auto'` when the configuration "
-        "allows it.", keras=KERAS3)
+        "auto",
+        "Whether to use the cuDNN kernel on a GPU: `'auto'` when the configuration allows it.",
+        keras=KERAS3,
+    )
 
 
 class GRUConfig(GatedConfig):
-    """`keras.layers.GRU`: Gated Recurrent Unit with update (z), reset (r) and candidate (h) blocks."""
+    """`keras.layers.GRU`: Gated Recurrent Unit, with update, reset and candidate blocks."""
 
     reset_after: bool = arg(
-        True, "Apply the reset gate after the recurrent matrix multiplication (the cuDNN-"
-        "compatible form, tf.keras's default). It keeps two bias vectors: input and recurrent.")
+        True,
+        "Apply the reset gate after the recurrent matrix multiplication (the cuDNN-"
+        "compatible form, tf.keras's default). It keeps two bias vectors: input and recurrent.",
+    )
 
     @property
     def bias_copies(self) -> int:
@@ -192,8 +236,10 @@ class LSTMConfig(GatedConfig):
     """`keras.layers.LSTM`: Long Short-Term Memory with input, forget, cell and output blocks."""
 
     unit_forget_bias: bool = arg(
-        True, "Initialize the forget gate's bias block to ones (the other blocks use "
-        "`bias_initializer`), as Jozefowicz et al. (2015) recommend. No effect on shapes.")
+        True,
+        "Initialize the forget gate's bias block to ones (the other blocks use "
+        "`bias_initializer`), as Jozefowicz et al. (2015) recommend. No effect on shapes.",
+    )
 
 
 CONFIGS: dict[str, type[RecurrentConfig]] = {

@@ -20,7 +20,8 @@ def check_format(fmt: str) -> str:
         close = get_close_matches(fmt, tabulate_formats, n=1)
         raise RnncalcError(
             f"unknown table format {fmt!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
-            "use one of " + ", ".join(sorted(tabulate_formats)))
+            "use one of " + ", ".join(sorted(tabulate_formats)),
+        )
     return fmt
 
 
@@ -50,13 +51,21 @@ def summary_text(report: LayerReport, fmt: str = "simple") -> str:
         f"input: {shape_text(report.input_shape)} = ({axes})",
         f"       {_where_input(report)}",
         "",
-        tabulate([(n, shape_text(s)) for n, s in zip(report.output_names, report.output_shapes,
-                                                     strict=True)],
-                 headers=["returns", "shape"], tablefmt=fmt),
+        tabulate(
+            [
+                (n, shape_text(s))
+                for n, s in zip(report.output_names, report.output_shapes, strict=True)
+            ],
+            headers=["returns", "shape"],
+            tablefmt=fmt,
+        ),
         "",
-        tabulate([(w.name, shape_text(w.shape), f"{w.size:,}", w.formula) for w in report.weights],
-                 headers=["weight", "shape", "params", "formula"], tablefmt=fmt,
-                 colalign=("left", "left", "right", "left")),
+        tabulate(
+            [(w.name, shape_text(w.shape), f"{w.size:,}", w.formula) for w in report.weights],
+            headers=["weight", "shape", "params", "formula"],
+            tablefmt=fmt,
+            colalign=("left", "left", "right", "left"),
+        ),
         "",
         f"params: {report.params:,} = {report.params_formula}, with units="
         f"{report.arguments['units']}, input_dim={report.input_shape[-1]}",
@@ -69,16 +78,26 @@ def summary_text(report: LayerReport, fmt: str = "simple") -> str:
 def table_text(report: TableReport, fmt: str = "simple") -> str:
     """`rnncalc table`: one row per output combination."""
     rows = [
-        (_yes(r.return_sequences), _yes(r.return_state), _yes(r.time_major),
-         r.error if r.error else "  ".join(f"{n} {shape_text(s)}" for n, s in
-                                           zip(r.output_names, r.output_shapes, strict=True)))
+        (
+            _yes(r.return_sequences),
+            _yes(r.return_state),
+            _yes(r.time_major),
+            r.error
+            if r.error
+            else "  ".join(
+                f"{n} {shape_text(s)}" for n, s in zip(r.output_names, r.output_shapes, strict=True)
+            ),
+        )
         for r in report.rows
     ]
     lines = [
         f"{report.layer} on input {shape_text(report.input_shape)}, Keras {report.keras} rules",
         "",
-        tabulate(rows, headers=["return_sequences", "return_state", "time_major", "returns"],
-                 tablefmt=fmt),
+        tabulate(
+            rows,
+            headers=["return_sequences", "return_state", "time_major", "returns"],
+            tablefmt=fmt,
+        ),
     ]
     lines += _remarks([], report.notes)
     return "\n".join(lines)
@@ -94,8 +113,11 @@ def arguments_text(cls: type[RecurrentConfig], fmt: str = "simple") -> str:
             default = "required" if info.is_required() else repr(info.default)
             rows.append((name, default, versions, info.description))
     return f"{cls.class_name()}: {cls.__doc__}\n\n" + tabulate(
-        rows, headers=["argument", "default", "keras", "description"], tablefmt=fmt,
-        maxcolwidths=[None, None, None, 70])
+        rows,
+        headers=["argument", "default", "keras", "description"],
+        tablefmt=fmt,
+        maxcolwidths=[None, None, None, 70],
+    )
 
 
 def _yes(flag: bool) -> str:

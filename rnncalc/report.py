@@ -30,14 +30,19 @@ class LayerReport(_Report):
     layer: str = Field(description="Keras class name: `SimpleRNN`, `GRU` or `LSTM`.")
     keras: KerasVersion = Field(description='Whose rules were applied: `"2"` or `"3"`.')
     arguments: dict[str, Any] = Field(description="Every layer argument with its value.")
-    input_shape: Shape = Field(description="Full input shape, batch axis included; null is unknown.")
+    input_shape: Shape = Field(
+        description="Full input shape, batch axis included; null is unknown."
+    )
     input_source: str = Field(description="The argument(s) or option(s) the input shape came from.")
     input_axes: tuple[str, str, str] = Field(
-        description="What each input axis means: `time_major` swaps batch and timesteps.")
+        description="What each input axis means: `time_major` swaps batch and timesteps."
+    )
     output_names: list[str] = Field(
-        description="Name of each returned tensor: `output`, then `state` or `state_h`, `state_c`.")
+        description="Name of each returned tensor: `output`, then `state` or `state_h`, `state_c`."
+    )
     output_shapes: list[Shape] = Field(
-        description="One shape per returned tensor, in Keras's order.")
+        description="One shape per returned tensor, in Keras's order."
+    )
     params: int = Field(description="Total number of parameters.")
     trainable_params: int = Field(description="Parameters updated in training.")
     non_trainable_params: int = Field(description="Parameters not updated in training.")

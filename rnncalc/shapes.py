@@ -18,7 +18,8 @@ def output_shapes(config: RecurrentConfig, shape: Shape) -> list[tuple[str, Shap
         `(name, shape)` for the output and then, with `return_state`, each state.
 
     Example:
-        >>> output_shapes(LSTMConfig(units=4, return_sequences=True, return_state=True), (32, 10, 8))
+        >>> lstm = LSTMConfig(units=4, return_sequences=True, return_state=True)
+        >>> output_shapes(lstm, (32, 10, 8))
         [('output', (32, 10, 4)), ('state_h', (32, 4)), ('state_c', (32, 4))]
     """
     if config.time_major:

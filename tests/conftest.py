@@ -1,13 +1,12 @@
 """Shared test helpers: the CLI runner and the oracle cases copied from real Keras."""
 
 import json
+import os
 from pathlib import Path
 
-import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
-import rnncalc
-from rnncalc import api, render
 from rnncalc.cli import app
 
 DATA = Path(__file__).parent / "data"
@@ -22,10 +21,8 @@ def run_cli(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
-@pytest.fixture(autouse=True)
-def _doctest_names(doctest_namespace):
-    """The names the docstring examples use, as a user would import them."""
-    for name in rnncalc.__all__:
-        doctest_namespace[name] = getattr(rnncalc, name)
-    doctest_namespace["summary_text"] = render.summary_text
-    doctest_namespace["summary"] = api.summary
+# Property-based tests: a fixed, derandomized budget by default (CI); HYPOTHESIS_PROFILE=long
+# searches much further for maintainers.
+settings.register_profile("ci", derandomize=True, max_examples=100, deadline=None)
+settings.register_profile("long", max_examples=5_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

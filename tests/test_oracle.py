@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from conftest import load_cases, run_cli
 
 CASES = load_cases("keras_single.jsonl")
@@ -20,12 +19,20 @@ def expression(case: dict) -> str:
 
 def invoke(case: dict):
     shape = ",".join("None" if d is None else str(d) for d in case["batch_input_shape"])
-    return run_cli("summary", expression(case), "--batch-input-shape", shape,
-                   "--keras", case["keras"], "--json")
+    return run_cli(
+        "summary",
+        expression(case),
+        "--batch-input-shape",
+        shape,
+        "--keras",
+        case["keras"],
+        "--json",
+    )
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["kind"] not in ZERO_AXES],
-                         ids=lambda c: c["id"])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c["kind"] not in ZERO_AXES], ids=lambda c: c["id"]
+)
 def test_matches_keras(case):
     result = invoke(case)
     if case["accepted"]:
@@ -43,8 +50,9 @@ def test_matches_keras(case):
         assert len(result.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c["kind"] in ZERO_AXES],
-                         ids=lambda c: c["id"])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c["kind"] in ZERO_AXES], ids=lambda c: c["id"]
+)
 def test_zero_length_axes_never_crash(case):
     result = invoke(case)
     assert result.exit_code in (0, 2)

@@ -46,6 +46,6 @@ def cases():
 
 
 with OUT.open("w") as out:
-    for n, record in enumerate(cases(), 1):
-        out.write(json.dumps(record, sort_keys=True) + "\n")
-print(f"wrote {n} cases to {OUT}")
+    records = [json.dumps(record, sort_keys=True) for record in cases()]
+    out.write("\n".join(records) + "\n")
+print(f"wrote {len(records)} cases to {OUT}")

@@ -1,0 +1,13 @@
+"""Docstring examples run with the public API in scope, as a user would import it."""
+
+import pytest
+
+import rnncalc
+from rnncalc import render
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(doctest_namespace):
+    for name in rnncalc.__all__:
+        doctest_namespace[name] = getattr(rnncalc, name)
+    doctest_namespace["summary_text"] = render.summary_text

@@ -1,0 +1,134 @@
+"""The command line: tables, the JSON contract, and errors that say how to fix them."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import run_cli
+
+CONTRACT = {"layer", "keras", "input_shape", "output_shapes", "params", "trainable_params",
+            "weights", "warnings"}
+
+
+def test_summary_json_contract():
+    result = run_cli("summary", "LSTM(32, input_shape=(10, 64))", "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert CONTRACT <= report.keys()
+    assert report["layer"] == "LSTM"
+    assert report["keras"] == "2"
+    assert report["input_shape"] == [None, 10, 64]
+    assert report["output_shapes"] == [[None, 32]]
+    assert report["params"] == report["trainable_params"] == 12416
+    assert [(w["name"], w["shape"]) for w in report["weights"]] == [
+        ("kernel", [64, 128]), ("recurrent_kernel", [32, 128]), ("bias", [128])]
+    assert report["warnings"] == []
+
+
+def test_summary_table_shows_the_full_input_shape():
+    result = run_cli("summary", "LSTM(32)", "--input-shape", "10,64")
+    assert result.exit_code == 0
+    assert "input: (None, 10, 64) = (batch, timesteps, features)" in result.stdout
+    assert "leaves out the batch axis" in result.stdout
+    assert "12,416" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("options", "shape"),
+    [
+        (["--input-shape", "10,64", "--batch-size", "32"], [32, 10, 64]),
+        (["--batch-input-shape", "32,10,64"], [32, 10, 64]),
+        (["--batch-input-shape", "(None, None, 64)"], [None, None, 64]),
+        (["--input-shape", "None,64"], [None, None, 64]),
+    ],
+)
+def test_input_options(options, shape):
+    result = run_cli("summary", "GRU(8)", *options, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["input_shape"] == shape
+
+
+def test_batch_size_joins_the_expressions_input_shape():
+    result = run_cli("summary", "LSTM(4, input_shape=(10, 3), stateful=True)", "--batch-size",
+                     "16", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["output_shapes"] == [[16, 4]]
+
+
+def test_table_has_eight_rows():
+    result = run_cli("table", "LSTM(4)", "--batch-input-shape", "32,10,8", "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)["rows"]
+    assert len(rows) == 8
+    assert rows[-1]["output_shapes"] == [[32, 10, 4], [10, 4], [10, 4]]
+
+
+@pytest.mark.parametrize("fmt", ["github", "grid", "pipe"])
+def test_table_formats(fmt):
+    result = run_cli("summary", "LSTM(32, input_shape=(10, 64))", "--format", fmt)
+    assert result.exit_code == 0
+    assert "recurrent_kernel" in result.stdout
+
+
+def test_args_lists_every_argument():
+    result = run_cli("args", "GRU")
+    assert result.exit_code == 0
+    for name in ("units", "reset_after", "time_major", "use_cudnn", "input_shape"):
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["summary", "LSTM(10)", "--input-shape", "1,3,1"], "excludes the batch axis"),
+        (["summary", "LSTM(10, input_shape=(26,))"], "add a time axis"),
+        (["summary", "LSTM(0, input_shape=(10, 3))"], "positive integer"),
+        (["summary", "LSTM(-5, input_shape=(10, 3))"], "positive integer"),
+        (["summary", "LSTM(4.5, input_shape=(10, 3))"], "positive integer"),
+        (["summary", "LSTM(4, activation='swishy', input_shape=(10, 3))"], "did you mean 'swish'"),
+        (["summary", "LSTM(4, return_sequence=True, input_shape=(10, 3))"],
+         "did you mean `return_sequences`"),
+        (["summary", "LTSM(4, input_shape=(10, 3))"], "did you mean `LSTM`"),
+        (["summary", "LSTM(4, stateful=True)", "--input-shape", "10,3"], "--batch-size"),
+        (["summary", "LSTM(4, unroll=True)", "--input-shape", "None,3"], "timesteps"),
+        (["summary", "LSTM(4)", "--input-shape", "10,None"], "number of features"),
+        (["summary", "LSTM(4, time_major=True)", "--input-shape", "10,3", "--keras", "3"],
+         "time_major"),
+        (["summary", "LSTM(4, batch_input_shape=(2, 10, 3))", "--keras", "3"],
+         "keras.Input(batch_shape"),
+        (["summary", "LSTM(4)"], "no input shape"),
+        (["summary", "LSTM(4, input_shape=(10, 3))", "--input-shape", "10,3"], "given twice"),
+        (["summary", "LSTM(4)", "--input-shape", "10,abc"], "not an axis size"),
+        (["summary", "LSTM(4)", "--input-shape", "10,-3"], "not an axis size"),
+        (["summary", "LSTM(4, input_shape=(10, -3))"], "negative axis"),
+        (["summary", "LSTM(4", "--input-shape", "10,3"], "cannot read"),
+        (["summary", "LSTM(units=n)", "--input-shape", "10,3"], "not a literal"),
+        (["summary", "__import__('os').system('true')"], "must call a layer by name"),
+        (["summary", "LSTM(4, input_shape=(10, 3))", "--format", "gird"], "did you mean 'grid'"),
+        (["summary", "LSTM(4, dropout='a', input_shape=(10, 3))"], "dropout"),
+        (["args", "Dense"], "unknown layer"),
+    ],
+)
+def test_errors_exit_2_with_a_fix(args, says):
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ")
+    assert says in lines[0]
+    assert "Fix: " in lines[0] or "did you mean" in lines[0]
+
+
+def test_warnings_are_shown():
+    result = run_cli("summary", "LSTM(4, recurrent_dropout=-0.5)", "--input-shape", "10,3")
+    assert result.exit_code == 0
+    assert "warning: recurrent_dropout=-0.5 is outside [0, 1]" in result.stdout
+
+
+def test_python_dash_m():
+    result = subprocess.run(
+        [sys.executable, "-m", "rnncalc", "summary", "SimpleRNN(3)", "--input-shape", "5,2",
+         "--json"], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout)["params"] == 3 * (2 + 3 + 1)

@@ -1,0 +1,49 @@
+"""Every `$ rnncalc ...` example in the README and the docs prints exactly what is written."""
+
+import os
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+ROOT = Path(__file__).parent.parent
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCK = re.compile(r"```console\n(.*?)```", re.S)
+UPDATE = os.environ.get("RNNCALC_UPDATE_DOCS") == "1"
+
+
+def examples(page: Path) -> list[tuple[str, str]]:
+    """(command, expected output) for each `$ ` line of the page's console blocks."""
+    found = []
+    for block in BLOCK.findall(page.read_text()):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            command, _, output = chunk.partition("\n")
+            found.append((command, output))
+    return found
+
+
+def run(command: str) -> str:
+    argv = shlex.split(command)
+    assert argv[0] == "rnncalc", command
+    result = run_cli(*argv[1:])
+    assert result.exit_code in (0, 2), result.output
+    return result.output
+
+
+def refresh(page: Path) -> None:
+    def block(match: re.Match) -> str:
+        chunks = re.split(r"^\$ ", match.group(1), flags=re.M)[1:]
+        body = "".join(f"$ {c.partition(chr(10))[0]}\n{run(c.partition(chr(10))[0])}"
+                       for c in chunks)
+        return f"```console\n{body}```"
+    page.write_text(BLOCK.sub(block, page.read_text()))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_examples_print_what_the_page_says(page):
+    if UPDATE:
+        refresh(page)
+    for command, expected in examples(page):
+        assert run(command) == expected, f"{page.name}: $ {command}"

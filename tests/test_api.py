@@ -17,8 +17,9 @@ def test_lstm_32_on_10_by_64():
 
 
 def test_lstm_returns_sequences_and_states():
-    report = summary("LSTM(4, return_sequences=True, return_state=True)",
-                     batch_input_shape=(32, 10, 8))
+    report = summary(
+        "LSTM(4, return_sequences=True, return_state=True)", batch_input_shape=(32, 10, 8)
+    )
     assert report.output_names == ["output", "state_h", "state_c"]
     assert report.output_shapes == [(32, 10, 4), (32, 4), (32, 4)]
 
@@ -64,8 +65,10 @@ def test_input_dim_and_length_make_one_shape():
 
 
 def test_time_major_keeps_states_batch_major():
-    report = summary("GRU(7, time_major=True, return_sequences=True, return_state=True)",
-                     batch_input_shape=(20, 4, 3))
+    report = summary(
+        "GRU(7, time_major=True, return_sequences=True, return_state=True)",
+        batch_input_shape=(20, 4, 3),
+    )
     assert report.input_axes == ("timesteps", "batch", "features")
     assert report.output_shapes == [(20, 4, 7), (4, 7)]
     assert any("Keras 3 has no time_major" in n for n in report.notes)
@@ -107,16 +110,19 @@ layers = st.builds(
 
 
 def _summary(case: dict) -> LayerReport:
-    extra = ", reset_after=%s" % case["reset_after"] if case["family"] == "GRU" else ""
+    extra = f", reset_after={case['reset_after']}" if case["family"] == "GRU" else ""
     if case["keras"] == "2":
-        extra += ", time_major=%s" % case["time_major"]
+        extra += f", time_major={case['time_major']}"
     expression = (
         f"{case['family']}({case['units']}, use_bias={case['use_bias']}, "
         f"return_sequences={case['return_sequences']}, return_state={case['return_state']}"
         f"{extra})"
     )
-    return summary(expression, batch_input_shape=(case["batch"], case["time"], case["features"]),
-                   keras=case["keras"])
+    return summary(
+        expression,
+        batch_input_shape=(case["batch"], case["time"], case["features"]),
+        keras=case["keras"],
+    )
 
 
 @given(layers)
@@ -147,11 +153,18 @@ def test_json_round_trips(case):
 @given(layers)
 def test_table_agrees_with_summary(case):
     report = _summary(case)
-    rows = table(f"{case['family']}({case['units']})", keras=case["keras"],
-                 batch_input_shape=report.input_shape).rows
+    rows = table(
+        f"{case['family']}({case['units']})",
+        keras=case["keras"],
+        batch_input_shape=report.input_shape,
+    ).rows
     time_major = case["time_major"] and case["keras"] == "2"
-    (row,) = [r for r in rows if (r.return_sequences, r.return_state, r.time_major)
-              == (case["return_sequences"], case["return_state"], time_major)]
+    (row,) = [
+        r
+        for r in rows
+        if (r.return_sequences, r.return_state, r.time_major)
+        == (case["return_sequences"], case["return_state"], time_major)
+    ]
     assert row.output_shapes == report.output_shapes
 
 

@@ -6,6 +6,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+
 from conftest import run_cli
 
 ROOT = Path(__file__).parent.parent
@@ -35,9 +36,11 @@ def run(command: str) -> str:
 def refresh(page: Path) -> None:
     def block(match: re.Match) -> str:
         chunks = re.split(r"^\$ ", match.group(1), flags=re.M)[1:]
-        body = "".join(f"$ {c.partition(chr(10))[0]}\n{run(c.partition(chr(10))[0])}"
-                       for c in chunks)
+        body = "".join(
+            f"$ {c.partition(chr(10))[0]}\n{run(c.partition(chr(10))[0])}" for c in chunks
+        )
         return f"```console\n{body}```"
+
     page.write_text(BLOCK.sub(block, page.read_text()))
 
 

@@ -1,10 +1,10 @@
 """Layer expressions and typed shapes: Python syntax, literals only, bounded."""
 
 import pytest
-from conftest import run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import run_cli
 from rnncalc import RnncalcError
 from rnncalc.expressions import MAX_LENGTH, parse, parse_shape
 
@@ -17,8 +17,18 @@ def test_module_path_and_nested_calls():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "LSTM", "LSTM(", "1 + 2", "LSTM(**kw)", "LSTM(4, units=4, units=5)",
-     "LSTM(x)", "LSTM(4)()", "(" * 100 + ")" * 100, "LSTM(" + "1," * MAX_LENGTH + ")"],
+    [
+        "",
+        "LSTM",
+        "LSTM(",
+        "1 + 2",
+        "LSTM(**kw)",
+        "LSTM(4, units=4, units=5)",
+        "LSTM(x)",
+        "LSTM(4)()",
+        "(" * 100 + ")" * 100,
+        "LSTM(" + "1," * MAX_LENGTH + ")",
+    ],
 )
 def test_refused(text):
     with pytest.raises(RnncalcError):
@@ -27,8 +37,13 @@ def test_refused(text):
 
 @pytest.mark.parametrize(
     ("text", "shape"),
-    [("10,64", (10, 64)), ("(None, 10, 64)", (None, 10, 64)), ("32x10x64", (32, 10, 64)),
-     ("[?, 5]", (None, 5)), ("7", (7,))],
+    [
+        ("10,64", (10, 64)),
+        ("(None, 10, 64)", (None, 10, 64)),
+        ("32x10x64", (32, 10, 64)),
+        ("[?, 5]", (None, 5)),
+        ("7", (7,)),
+    ],
 )
 def test_shapes(text, shape):
     assert parse_shape(text) == shape

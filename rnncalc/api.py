@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from math import prod
 from typing import Any
 
-from pydantic import ValidationError
-
 from rnncalc import checks
+from rnncalc.construct import layer_from_call
 from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
-from rnncalc.expressions import LayerCall, parse
+from rnncalc.expressions import parse
 from rnncalc.inputs import (
     InputArgs,
     ResolvedInput,
     Shape,
     from_options,
-    parse_args,
     resolve,
     shape_text,
 )
-from rnncalc.layers import CONFIGS, RecurrentConfig, available
+from rnncalc.layers import RecurrentConfig
 from rnncalc.report import LayerReport, TableReport, TableRow, WeightReport
 from rnncalc.shapes import output_shapes
 from rnncalc.weights import params_formula, weights
@@ -38,76 +35,6 @@ def parse_layer(expression: str, keras: KerasLike = "2") -> tuple[RecurrentConfi
         (8, False, None)
     """
     return layer_from_call(parse(expression), _keras(keras))
-
-
-def layer_from_call(call: LayerCall, keras: KerasVersion) -> tuple[RecurrentConfig, InputArgs]:
-    """Validate a parsed call the way Keras's constructor would."""
-    cls = CONFIGS.get(call.name)
-    if cls is None:
-        close = get_close_matches(call.name, list(CONFIGS), n=1, cutoff=0.5)
-        raise RnncalcError(
-            f"unknown layer `{call.name}`" + (f"; did you mean `{close[0]}`?" if close else ""),
-            f"rnncalc knows {', '.join(CONFIGS)}",
-        )
-    layer = call.name
-    if len(call.args) > len(cls.positional):
-        raise RnncalcError(
-            f"{layer} takes at most {len(cls.positional)} positional arguments "
-            f"({', '.join(cls.positional)}), got {len(call.args)}",
-            "pass the others by keyword, e.g. return_sequences=True",
-        )
-    kwargs = dict(call.kwargs)
-    for name, value in zip(cls.positional, call.args, strict=False):
-        if name in kwargs:
-            raise RnncalcError(
-                f"{layer} got two values for `{name}`",
-                f"give `{name}` once, by position or by keyword",
-            )
-        kwargs[name] = value
-    input_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in InputArgs.names()}
-    for name in kwargs:
-        if not available(cls, name, keras):
-            raise _unknown_argument(cls, name, keras)
-    if "units" not in kwargs:
-        raise RnncalcError(f"{layer} needs `units`", f"e.g. {layer}(32) or {layer}(units=32)")
-    try:
-        config = cls.model_validate(kwargs, context={"keras": keras.value})
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        name = ".".join(str(p) for p in err["loc"][:1])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise RnncalcError(
-            f"invalid value for `{name}` of {layer}: {msg}", _fix_for(cls, name, keras)
-        ) from None
-    return config, parse_args(input_kwargs)
-
-
-def _unknown_argument(cls: type[RecurrentConfig], name: str, keras: KerasVersion) -> RnncalcError:
-    layer = cls.class_name()
-    if name in cls.model_fields:
-        other = "3" if keras is KerasVersion.V2 else "2"
-        fix = (
-            "Keras 3 has no time_major: transpose the input to (batch, timesteps, features)"
-            if name == "time_major"
-            else f"drop it, or use --keras {other}"
-        )
-        return RnncalcError(f"Keras {keras.value} {layer} does not accept `{name}`", fix)
-    names = [
-        n
-        for n in [*cls.model_fields, *InputArgs.names()]
-        if available(cls, n, keras) or n in InputArgs.names()
-    ]
-    close = get_close_matches(name, names, n=1)
-    fix = f"did you mean `{close[0]}`?" if close else f"see `rnncalc args {layer}`"
-    return RnncalcError(f"unknown argument `{name}` for Keras {keras.value} {layer}", fix)
-
-
-def _fix_for(cls: type[RecurrentConfig], name: str, keras: KerasVersion) -> str:
-    info = cls.model_fields.get(name)
-    default = info.default if info is not None else None
-    if name == "units":
-        return f"give a whole number of 1 or more, e.g. {cls.class_name()}(32)"
-    return f"e.g. {name}={default!r} (the default)"
 
 
 def summary(

@@ -9,14 +9,13 @@ import json
 import sys
 from pathlib import Path
 
-ORACLE = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/oracle")
 OUT = Path(__file__).with_name("keras_single.jsonl")
 RNN = {"SimpleRNN", "GRU", "LSTM"}
 
 
-def cases():
+def cases(oracle: Path):
     for name in ("k2_public", "k3_public", "k2_edge_public", "k3_edge_public"):
-        for line in (ORACLE / f"{name}.jsonl").open():
+        for line in (oracle / f"{name}.jsonl").open():
             case = json.loads(line)
             if case["kind"] != "single_rnn" and not case["kind"].startswith("edge:"):
                 continue
@@ -45,7 +44,13 @@ def cases():
             yield record
 
 
-with OUT.open("w") as out:
-    records = [json.dumps(record, sort_keys=True) for record in cases()]
-    out.write("\n".join(records) + "\n")
-print(f"wrote {len(records)} cases to {OUT}")
+def main() -> None:
+    oracle = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/oracle")
+    with OUT.open("w") as out:
+        records = [json.dumps(record, sort_keys=True) for record in cases(oracle)]
+        out.write("\n".join(records) + "\n")
+    print(f"wrote {len(records)} cases to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -165,8 +165,8 @@ def analyze(
             )
             for w in specs
         ],
-        warnings=[*(warnings or []), *checks.warnings_for(config, shape, keras)],
-        notes=checks.keras3_notes(config, shape, resolved.source, keras),
+        warnings=[*(warnings or []), *checks.warnings_for(config, shape)],
+        notes=checks.version_notes(config, shape, resolved.source, keras),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.inputs import Shape, shape_text
-from rnncalc.layers import RecurrentConfig
+from rnncalc.layers import RecurrentConfig, available
 
 
 def axes(config: RecurrentConfig) -> tuple[str, str, str]:
@@ -85,7 +85,7 @@ def _rank_message(layer: str, shape: Shape, source: str) -> tuple[str, str]:
     return problem, "give (batch, timesteps, features), e.g. --batch-input-shape 32,10,64"
 
 
-def warnings_for(config: RecurrentConfig, shape: Shape, keras: KerasVersion) -> list[str]:
+def warnings_for(config: RecurrentConfig, shape: Shape) -> list[str]:
     """What Keras accepts but silently changes or ignores."""
     found = []
     for name in ("dropout", "recurrent_dropout"):
@@ -105,24 +105,36 @@ def warnings_for(config: RecurrentConfig, shape: Shape, keras: KerasVersion) -> 
     return found
 
 
-def keras3_notes(
+def version_notes(
     config: RecurrentConfig, shape: Shape, source: str, keras: KerasVersion
 ) -> list[str]:
-    """Where the other Keras would behave differently from the rules applied."""
-    if keras is KerasVersion.V3:
+    """Where the other Keras version would behave differently from the rules applied."""
+    other = KerasVersion.V3 if keras is KerasVersion.V2 else KerasVersion.V2
+    layer = config.class_name()
+    notes = [
+        f"Keras {other.value} {layer} does not accept `{name}`"
+        for name in sorted(config.model_fields_set)
+        if not available(type(config), name, other)
+    ]
+    if other is KerasVersion.V2:
         if config.unroll and shape[1] is None:
-            return ["Keras 2 refuses unroll=True with unknown timesteps; Keras 3 builds it"]
-        return []
-    notes = []
+            notes.append("Keras 2 refuses unroll=True with unknown timesteps; Keras 3 builds it")
+        return notes
     if config.time_major:
         notes.append(
             "Keras 3 has no time_major: transpose to (batch, timesteps, features) "
             "first, e.g. keras.ops.swapaxes(x, 0, 1)"
         )
+    given = source.split("+")
     for name in ("batch_input_shape", "input_length", "batch_size"):
-        if name in source.split("+"):
+        if name in given:
             notes.append(
                 f"Keras 3 refuses `{name}` as a layer argument: use "
                 "keras.Input(shape=..., batch_size=...) or keras.Input(batch_shape=...)"
             )
+    if given == ["input_dim"]:
+        notes.append(
+            "Keras 3 reads input_dim alone as input_shape=(input_dim,), a 2-D input that "
+            "recurrent layers refuse: use keras.Input(shape=(timesteps, features))"
+        )
     return notes

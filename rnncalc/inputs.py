@@ -132,7 +132,8 @@ def resolve(args: InputArgs, keras: KerasVersion) -> tuple[ResolvedInput | None,
         return ResolvedInput(shape=shape, source=_source("input_shape", given)), warnings
     if "input_dim" in given or "input_length" in given:
         shape = (args.batch_size, args.input_length, args.input_dim)
-        return ResolvedInput(shape=shape, source=_source("input_dim+input_length", given)), warnings
+        names = "+".join(n for n in ("input_dim", "input_length") if n in given)
+        return ResolvedInput(shape=shape, source=_source(names, given)), warnings
     return None, warnings
 
 

@@ -4,9 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import run_cli
 from rnncalc import RnncalcError
 from rnncalc.expressions import MAX_LENGTH, parse, parse_shape
+
+from conftest import run_cli
 
 
 def test_module_path_and_nested_calls():

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from conftest import load_cases, run_cli
 
 CASES = load_cases("keras_single.jsonl")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 import typer
+from pydantic import BaseModel
 
 from rnncalc import api, render
 from rnncalc.enums import KerasVersion
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 
 R = TypeVar("R")
+Report = TypeVar("Report", bound=BaseModel)
 
 Expression = Annotated[
     str,
@@ -77,6 +79,34 @@ def _shape(text: str | None, option: str) -> Shape | None:
     return None if text is None else parse_shape(text, option)
 
 
+def _layer_command(
+    analyse: Callable[..., Report],
+    as_text: Callable[[Report, str], str],
+    expression: str,
+    input_shape: str | None,
+    batch_size: int | None,
+    batch_input_shape: str | None,
+    keras: KerasVersion,
+    json: bool,
+    fmt: str,
+) -> None:
+    """`summary` and `table`: the same inputs, a different analysis and rendering."""
+
+    def compute() -> Report:
+        return analyse(
+            expression,
+            input_shape=_shape(input_shape, "--input-shape"),
+            batch_size=batch_size,
+            batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"),
+            keras=keras,
+        )
+
+    def show(report: Report) -> str:
+        return render.as_json(report) if json else as_text(report, render.check_format(fmt))
+
+    _run(compute, show)
+
+
 @app.command()
 def summary(
     expression: Expression,
@@ -88,16 +118,7 @@ def summary(
     fmt: Format = "simple",
 ) -> None:
     """What one layer returns, and its weights and parameters, as Keras would report them."""
-    _run(
-        lambda: api.summary(
-            expression,
-            input_shape=_shape(input_shape, "--input-shape"),
-            batch_size=batch_size,
-            batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"),
-            keras=keras,
-        ),
-        render.as_json if json else lambda r: render.summary_text(r, render.check_format(fmt)),
-    )
+    _layer_command(api.summary, render.summary_text, **locals())
 
 
 @app.command()
@@ -111,16 +132,7 @@ def table(
     fmt: Format = "simple",
 ) -> None:
     """Returned shapes for every return_sequences × return_state × time_major combination."""
-    _run(
-        lambda: api.table(
-            expression,
-            input_shape=_shape(input_shape, "--input-shape"),
-            batch_size=batch_size,
-            batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"),
-            keras=keras,
-        ),
-        render.as_json if json else lambda r: render.table_text(r, render.check_format(fmt)),
-    )
+    _layer_command(api.table, render.table_text, **locals())
 
 
 @app.command("args")

@@ -146,16 +146,10 @@ class RecurrentConfig(BaseModel):
 
     @field_validator("units", mode="before")
     @classmethod
-    def _units(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+    def _units(cls, value: Any) -> Any:
+        # Both Keras versions refuse 4.0 (a float shape dimension), and bools, at build time.
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ValueError(f"expected a positive integer, got {value!r}")
-        if isinstance(value, float):
-            # Keras 3 turns 4.0 into 4; Keras 2 refuses any float.
-            if _context_keras(info) is KerasVersion.V2 or not value.is_integer():
-                raise ValueError(f"expected a positive integer, got the float {value!r}")
-            value = int(value)
-        if value <= 0:
-            raise ValueError(f"expected a positive integer, got {value}")
         return value
 
     @field_validator("activation", "recurrent_activation", mode="after", check_fields=False)

@@ -59,3 +59,24 @@ def test_zero_length_axes_never_crash(case):
     assert result.exit_code in (0, 2)
     if result.exit_code == 0 and case["accepted"]:
         assert json.loads(result.stdout)["output_shapes"] == case["output_shapes"]
+
+
+# Input forms written inside the layer call, and arguments that differ between Keras 2 and 3,
+# as real Keras answered them (tests/data/generate_fixtures.py).
+EXPRESSIONS = load_cases("keras_expressions.jsonl")
+
+
+@pytest.mark.parametrize("case", EXPRESSIONS, ids=lambda c: f"k{c['keras']}-{c['expression']}")
+def test_expression_matches_keras(case):
+    result = run_cli("summary", case["expression"], "--keras", case["keras"], "--json")
+    if case["accepted"]:
+        assert result.exit_code == 0, result.stderr
+        report = json.loads(result.stdout)
+        assert report["output_shapes"] == case["output_shapes"]
+        assert report["params"] == case["params"]
+        assert report["trainable_params"] == case["trainable_params"]
+        assert [w["shape"] for w in report["weights"]] == case["weights"]
+    else:
+        assert result.exit_code == 2, result.stdout
+        assert result.stderr.startswith("error: ")
+        assert len(result.stderr.strip().splitlines()) == 1

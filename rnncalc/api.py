@@ -6,7 +6,7 @@ from math import prod
 from typing import Any
 
 from rnncalc import checks
-from rnncalc.construct import layer_from_call
+from rnncalc.construct import check_available, layer_from_call
 from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.expressions import parse
@@ -180,6 +180,7 @@ def _prepare(
     if isinstance(layer, str):
         config, input_args = parse_layer(layer, keras)
     else:
+        check_available(type(layer), layer.model_fields_set, keras)
         config, input_args = layer, InputArgs()
     from_layer, warnings = resolve(input_args, keras)
     if from_layer is None:

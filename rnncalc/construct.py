@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from difflib import get_close_matches
 
 from pydantic import ValidationError
@@ -38,9 +39,7 @@ def layer_from_call(call: LayerCall, keras: KerasVersion) -> tuple[RecurrentConf
             )
         kwargs[name] = value
     input_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in InputArgs.names()}
-    for name in kwargs:
-        if not available(cls, name, keras):
-            raise _unknown_argument(cls, name, keras)
+    check_available(cls, kwargs, keras)
     if "units" not in kwargs:
         raise RnncalcError(f"{layer} needs `units`", f"e.g. {layer}(32) or {layer}(units=32)")
     try:
@@ -53,6 +52,13 @@ def layer_from_call(call: LayerCall, keras: KerasVersion) -> tuple[RecurrentConf
             f"invalid value for `{name}` of {layer}: {msg}", _fix_for(cls, name)
         ) from None
     return config, parse_args(input_kwargs)
+
+
+def check_available(cls: type[RecurrentConfig], names: Iterable[str], keras: KerasVersion) -> None:
+    """Refuse an argument this Keras version's layer does not take, naming the closest one."""
+    for name in names:
+        if not available(cls, name, keras):
+            raise _unknown_argument(cls, name, keras)
 
 
 def _unknown_argument(cls: type[RecurrentConfig], name: str, keras: KerasVersion) -> RnncalcError:

@@ -174,3 +174,11 @@ def test_any_text_is_answered_or_refused_cleanly(text):
         summary(text, input_shape=(10, 3))
     except RnncalcError as exc:
         assert str(exc)
+
+
+def test_config_objects_follow_the_chosen_keras():
+    from rnncalc import LSTMConfig
+
+    assert summary(LSTMConfig(units=4), input_shape=(10, 3), keras="3").params == 128
+    with pytest.raises(RnncalcError, match="time_major"):
+        summary(LSTMConfig(units=4, time_major=True), input_shape=(10, 3), keras="3")

@@ -14,65 +14,17 @@ class KerasVersion(str, Enum):
 
 # Names each Keras accepts as a string, read off tf-keras 2.21 and Keras 3.15 by trying every
 # candidate (activations.get / initializers.get / ...). `None` means linear for activations.
+_ACTIVATIONS_BOTH = (
+    "elu exponential gelu hard_sigmoid leaky_relu linear log_softmax mish relu relu6 selu "
+    "sigmoid silu softmax softplus softsign swish tanh"
+).split()
+_ACTIVATIONS_KERAS3_ONLY = (
+    "celu glu hard_shrink hard_silu hard_swish hard_tanh log_sigmoid soft_shrink sparse_plus "
+    "sparse_sigmoid sparsemax squareplus tanh_shrink threshold"
+).split()
 ACTIVATIONS: dict[KerasVersion, frozenset[str]] = {
-    KerasVersion.V2: frozenset(
-        [
-            "elu",
-            "exponential",
-            "gelu",
-            "hard_sigmoid",
-            "leaky_relu",
-            "linear",
-            "log_softmax",
-            "mish",
-            "relu",
-            "relu6",
-            "selu",
-            "sigmoid",
-            "silu",
-            "softmax",
-            "softplus",
-            "softsign",
-            "swish",
-            "tanh",
-        ]
-    ),
-    KerasVersion.V3: frozenset(
-        [
-            "celu",
-            "elu",
-            "exponential",
-            "gelu",
-            "glu",
-            "hard_shrink",
-            "hard_sigmoid",
-            "hard_silu",
-            "hard_swish",
-            "hard_tanh",
-            "leaky_relu",
-            "linear",
-            "log_sigmoid",
-            "log_softmax",
-            "mish",
-            "relu",
-            "relu6",
-            "selu",
-            "sigmoid",
-            "silu",
-            "soft_shrink",
-            "softmax",
-            "softplus",
-            "softsign",
-            "sparse_plus",
-            "sparse_sigmoid",
-            "sparsemax",
-            "squareplus",
-            "swish",
-            "tanh",
-            "tanh_shrink",
-            "threshold",
-        ]
-    ),
+    KerasVersion.V2: frozenset(_ACTIVATIONS_BOTH),
+    KerasVersion.V3: frozenset(_ACTIVATIONS_BOTH + _ACTIVATIONS_KERAS3_ONLY),
 }
 
 _INITIALIZERS = [

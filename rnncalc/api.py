@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import product
 from math import prod
-from typing import Any
 
 from rnncalc import checks
 from rnncalc.construct import check_available, layer_from_call
@@ -65,10 +65,11 @@ def summary(
         >>> report.input_shape, report.output_shapes, report.params
         ((None, 10, 64), [(None, 32)], 12416)
     """
+    version = _keras(keras)
     config, resolved, warnings = _prepare(
-        layer, input_shape, batch_size, batch_input_shape, _keras(keras)
+        layer, input_shape, batch_size, batch_input_shape, version
     )
-    return analyze(config, resolved, _keras(keras), warnings)
+    return analyze(config, resolved, version, warnings)
 
 
 def table(
@@ -92,23 +93,18 @@ def table(
     config, resolved, _ = _prepare(layer, input_shape, batch_size, batch_input_shape, version)
     rows = []
     time_majors = (False, True) if version is KerasVersion.V2 else (False,)
-    for seq in (False, True):
-        for state in (False, True):
-            for major in time_majors:
-                variant = config.model_copy(
-                    update={"return_sequences": seq, "return_state": state, "time_major": major}
+    for seq, state, major in product((False, True), (False, True), time_majors):
+        flags = {"return_sequences": seq, "return_state": state, "time_major": major}
+        try:
+            report = analyze(config.model_copy(update=flags), resolved, version)
+        except RnncalcError as exc:
+            rows.append(TableRow(**flags, error=str(exc)))
+        else:
+            rows.append(
+                TableRow(
+                    **flags, output_names=report.output_names, output_shapes=report.output_shapes
                 )
-                row: dict[str, Any] = {
-                    "return_sequences": seq,
-                    "return_state": state,
-                    "time_major": major,
-                }
-                try:
-                    report = analyze(variant, resolved, version, [])
-                    row.update(output_names=report.output_names, output_shapes=report.output_shapes)
-                except RnncalcError as exc:
-                    row.update(error=str(exc))
-                rows.append(TableRow(**row))
+            )
     notes = (
         []
         if version is KerasVersion.V3
@@ -139,8 +135,17 @@ def analyze(
     features = shape[2]
     assert features is not None  # check_input refuses an unknown feature axis
     returned = output_shapes(config, shape)
-    specs = weights(config, features)
-    params = sum(prod(w.shape) for w in specs)
+    specs = [
+        WeightReport(
+            name=w.name,
+            shape=w.shape,
+            size=prod(w.shape),
+            formula=w.formula,
+            trainable=config.trainable,
+        )
+        for w in weights(config, features)
+    ]
+    params = sum(w.size for w in specs)
     trainable = params if config.trainable else 0
     return LayerReport(
         layer=config.class_name(),
@@ -155,16 +160,7 @@ def analyze(
         trainable_params=trainable,
         non_trainable_params=params - trainable,
         params_formula=params_formula(config),
-        weights=[
-            WeightReport(
-                name=w.name,
-                shape=w.shape,
-                size=prod(w.shape),
-                formula=w.formula,
-                trainable=config.trainable,
-            )
-            for w in specs
-        ],
+        weights=specs,
         warnings=[*(warnings or []), *checks.warnings_for(config, shape)],
         notes=checks.version_notes(config, shape, resolved.source, keras),
     )
@@ -220,6 +216,6 @@ def _with_batch(resolved: ResolvedInput, batch_size: int | None) -> ResolvedInpu
 
 def _keras(keras: KerasLike) -> KerasVersion:
     try:
-        return KerasVersion(str(keras.value if isinstance(keras, KerasVersion) else keras))
+        return KerasVersion(str(keras) if isinstance(keras, int) else keras)
     except ValueError:
         raise RnncalcError(f"unknown Keras version {keras!r}", "use 2 or 3") from None

@@ -7,6 +7,11 @@ from rnncalc.errors import RnncalcError
 from rnncalc.inputs import Shape, shape_text
 from rnncalc.layers import RecurrentConfig, available
 
+NO_TIME_MAJOR = (
+    "Keras 3 has no time_major: transpose to (batch, timesteps, features) first, "
+    "e.g. keras.ops.swapaxes(x, 0, 1)"
+)
+
 
 def axes(config: RecurrentConfig) -> tuple[str, str, str]:
     """The meaning of the input's three axes: `time_major` swaps batch and time."""
@@ -121,10 +126,7 @@ def version_notes(
             notes.append("Keras 2 refuses unroll=True with unknown timesteps; Keras 3 builds it")
         return notes
     if config.time_major:
-        notes.append(
-            "Keras 3 has no time_major: transpose to (batch, timesteps, features) "
-            "first, e.g. keras.ops.swapaxes(x, 0, 1)"
-        )
+        notes.append(NO_TIME_MAJOR)
     given = source.split("+")
     for name in ("batch_input_shape", "input_length", "batch_size"):
         if name in given:

@@ -7,6 +7,7 @@ from difflib import get_close_matches
 
 from pydantic import ValidationError
 
+from rnncalc.checks import NO_TIME_MAJOR
 from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.expressions import LayerCall
@@ -65,11 +66,7 @@ def _unknown_argument(cls: type[RecurrentConfig], name: str, keras: KerasVersion
     layer = cls.class_name()
     if name in cls.model_fields:
         other = "3" if keras is KerasVersion.V2 else "2"
-        fix = (
-            "Keras 3 has no time_major: transpose the input to (batch, timesteps, features)"
-            if name == "time_major"
-            else f"drop it, or use --keras {other}"
-        )
+        fix = NO_TIME_MAJOR if name == "time_major" else f"drop it, or use --keras {other}"
         return RnncalcError(f"Keras {keras.value} {layer} does not accept `{name}`", fix)
     names = [n for n in cls.model_fields if available(cls, n, keras)] + sorted(InputArgs.names())
     close = get_close_matches(name, names, n=1)

@@ -1,28 +1,75 @@
 """rnncalc: shapes, parameter counts and errors of recurrent layers, without a framework."""
 
-from rnncalc.api import parse_layer, summary, table
-from rnncalc.enums import KerasVersion
+from rnncalc.api import compare, config_class, parse_layer, summary, table
+from rnncalc.conv import ConvLSTM1DConfig, ConvLSTM2DConfig, ConvLSTM3DConfig, ConvLSTMConfig
+from rnncalc.enums import DataFormat, Framework, KerasVersion, MergeMode, Padding
 from rnncalc.errors import RnncalcError
 from rnncalc.inputs import InputArgs
-from rnncalc.layers import FAMILIES, GRUConfig, LSTMConfig, RecurrentConfig, SimpleRNNConfig
-from rnncalc.report import LayerReport, TableReport, TableRow, WeightReport
+from rnncalc.layers import (
+    FAMILIES,
+    CuDNNGRUConfig,
+    CuDNNLSTMConfig,
+    GRUCellConfig,
+    GRUConfig,
+    LSTMCellConfig,
+    LSTMConfig,
+    RecurrentConfig,
+    SimpleRNNCellConfig,
+    SimpleRNNConfig,
+)
+from rnncalc.pytorch import TorchConfig, TorchGRUConfig, TorchLSTMConfig, TorchRNNConfig
+from rnncalc.report import (
+    CompareReport,
+    LayerReport,
+    OutputMapping,
+    TableReport,
+    TableRow,
+    WeightMapping,
+    WeightReport,
+)
+from rnncalc.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "FAMILIES",
+    "BidirectionalConfig",
+    "CompareReport",
+    "ConvLSTM1DConfig",
+    "ConvLSTM2DConfig",
+    "ConvLSTM3DConfig",
+    "ConvLSTMConfig",
+    "CuDNNGRUConfig",
+    "CuDNNLSTMConfig",
+    "DataFormat",
+    "Framework",
+    "GRUCellConfig",
     "GRUConfig",
     "InputArgs",
     "KerasVersion",
+    "LSTMCellConfig",
     "LSTMConfig",
     "LayerReport",
+    "MergeMode",
+    "OutputMapping",
+    "Padding",
+    "RNNConfig",
     "RecurrentConfig",
     "RnncalcError",
+    "SimpleRNNCellConfig",
     "SimpleRNNConfig",
+    "StackedRNNCellsConfig",
     "TableReport",
     "TableRow",
+    "TorchConfig",
+    "TorchGRUConfig",
+    "TorchLSTMConfig",
+    "TorchRNNConfig",
+    "WeightMapping",
     "WeightReport",
     "__version__",
+    "compare",
+    "config_class",
     "parse_layer",
     "summary",
     "table",

@@ -2,87 +2,117 @@
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from itertools import product
 from math import prod
+from typing import Any
 
-from rnncalc import checks
-from rnncalc.construct import check_available, layer_from_call
-from rnncalc.enums import KerasVersion
+from pydantic import BaseModel
+
+from rnncalc import checks, counterparts
+from rnncalc.construct import KERAS, check_available, framework_of, layer_from_call
+from rnncalc.counterparts import differences, keras_of, output_map, recurrent, torch_of, weight_map
+from rnncalc.enums import Framework, KerasVersion, MergeMode
 from rnncalc.errors import RnncalcError
-from rnncalc.expressions import parse
+from rnncalc.expressions import LayerCall, parse
 from rnncalc.inputs import (
     InputArgs,
     ResolvedInput,
     Shape,
+    check_shape,
     from_options,
     resolve,
     shape_text,
 )
-from rnncalc.layers import RecurrentConfig
-from rnncalc.report import LayerReport, TableReport, TableRow, WeightReport
-from rnncalc.shapes import output_shapes
-from rnncalc.weights import params_formula, weights
+from rnncalc.layers import RecurrentConfig, field_order
+from rnncalc.pytorch import TORCH, TorchConfig
+from rnncalc.report import (
+    CompareReport,
+    LayerReport,
+    OutputMapping,
+    TableReport,
+    TableRow,
+    WeightMapping,
+    WeightReport,
+)
+from rnncalc.shapes import AnyLayer, output_shapes
+from rnncalc.weights import formula, weights
+from rnncalc.wrappers import BidirectionalConfig
 
 KerasLike = KerasVersion | str | int
+FrameworkLike = Framework | str | None
 
 
-def parse_layer(expression: str, keras: KerasLike = "2") -> tuple[RecurrentConfig, InputArgs]:
+def parse_layer(
+    expression: str, keras: KerasLike = "2", framework: FrameworkLike = None
+) -> tuple[AnyLayer, InputArgs]:
     """Read a layer expression into its config and its input-shape arguments.
 
     Example:
         >>> config, inputs = parse_layer("keras.layers.GRU(units=8, reset_after=False)")
         >>> config.units, config.reset_after, inputs.input_shape
         (8, False, None)
+        >>> parse_layer("nn.LSTM(10, 20, num_layers=2)")[0].num_layers
+        2
     """
-    return layer_from_call(parse(expression), _keras(keras))
+    return layer_from_call(parse(expression), _keras(keras), _framework(framework))
 
 
 def summary(
-    layer: str | RecurrentConfig,
+    layer: str | AnyLayer,
     *,
     input_shape: Shape | None = None,
     batch_size: int | None = None,
     batch_input_shape: Shape | None = None,
     keras: KerasLike = "2",
+    framework: FrameworkLike = None,
 ) -> LayerReport:
-    """Shapes, parameters, warnings and notes of one layer, as Keras would report them.
+    """Shapes, parameters, warnings and notes of one layer, as its framework would report them.
 
     Args:
-        layer: a layer expression (`"LSTM(32, input_shape=(10, 64))"`) or a config.
+        layer: a layer expression (`"LSTM(32, input_shape=(10, 64))"`, `"nn.GRU(10, 20)"`) or
+            a config.
         input_shape: one sample's shape, without the batch axis (like `keras.Input(shape=...)`).
         batch_size: the batch size in front of `input_shape`.
-        batch_input_shape: the full input shape, batch axis first.
+        batch_input_shape: the full input shape, batch axis first; for PyTorch, the tensor
+            given to `forward`.
         keras: `"2"` (tf.keras, the default) or `"3"`.
+        framework: `"torch"` reads a bare `LSTM(...)` as PyTorch's; `nn.LSTM(...)` always is.
 
     Returns:
         The report; `rnncalc summary --json` prints it.
 
     Raises:
-        RnncalcError: where Keras would refuse the layer or its input.
+        RnncalcError: where the framework would refuse the layer or its input.
 
     Example:
         >>> report = summary("LSTM(32, input_shape=(10, 64))")
         >>> report.input_shape, report.output_shapes, report.params
         ((None, 10, 64), [(None, 32)], 12416)
+        >>> summary("nn.LSTM(10, 20, proj_size=5)", batch_input_shape=(7, 3, 10)).output_shapes
+        [(7, 3, 5), (1, 3, 5), (1, 3, 20)]
     """
     version = _keras(keras)
     config, resolved, warnings = _prepare(
-        layer, input_shape, batch_size, batch_input_shape, version
+        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework)
     )
     return analyze(config, resolved, version, warnings)
 
 
 def table(
-    layer: str | RecurrentConfig,
+    layer: str | AnyLayer,
     *,
     input_shape: Shape | None = None,
     batch_size: int | None = None,
     batch_input_shape: Shape | None = None,
     keras: KerasLike = "2",
+    framework: FrameworkLike = None,
 ) -> TableReport:
-    """The returned shapes for every `return_sequences` × `return_state` × `time_major`.
+    """The returned shapes for every combination of the settings that change them.
 
-    Keras 3 has no `time_major`, so its table has 4 rows instead of 8.
+    Keras layers: `return_sequences` × `return_state` × `time_major` (Keras 3 has no
+    `time_major`: 4 rows); Bidirectional: `merge_mode` × `return_sequences` × `return_state`;
+    PyTorch: `batch_first` × `bidirectional`.
 
     Example:
         >>> rows = table("LSTM(4)", batch_input_shape=(32, 10, 8)).rows
@@ -90,32 +120,40 @@ def table(
         [(32, 10, 4), (10, 4), (10, 4)]
     """
     version = _keras(keras)
-    config, resolved, _ = _prepare(layer, input_shape, batch_size, batch_input_shape, version)
+    config, resolved, _ = _prepare(
+        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework)
+    )
     rows = []
-    time_majors = (False, True) if version is KerasVersion.V2 else (False,)
-    for seq, state, major in product((False, True), (False, True), time_majors):
-        flags = {"return_sequences": seq, "return_state": state, "time_major": major}
+    for flags in _settings(config, version):
+        legacy = {k: v for k, v in flags.items() if k in LEGACY_FLAGS}
+        if not isinstance(config, TorchConfig):
+            legacy = {"time_major": False} | legacy
         try:
-            report = analyze(config.model_copy(update=flags), resolved, version)
+            report = analyze(_with(config, flags), resolved, version)
         except RnncalcError as exc:
-            rows.append(TableRow(**flags, error=str(exc)))
+            rows.append(TableRow(arguments=flags, **legacy, error=str(exc)))
         else:
             rows.append(
                 TableRow(
-                    **flags, output_names=report.output_names, output_shapes=report.output_shapes
+                    arguments=flags,
+                    **legacy,
+                    output_names=report.output_names,
+                    output_shapes=report.output_shapes,
                 )
             )
-    notes = (
-        []
-        if version is KerasVersion.V3
-        else [
+    torch = isinstance(config, TorchConfig)
+    notes = []
+    if not torch and version is KerasVersion.V2 and not isinstance(config, BidirectionalConfig):
+        notes.append(
             "time_major=True reads axis 0 as timesteps and axis 1 as batch of the same tensor; "
             "Keras 3 has no time_major"
-        ]
-    )
+        )
+    if torch:
+        notes.append("batch_first never applies to h_n and c_n: they are (layers, batch, size)")
     return TableReport(
         layer=config.class_name(),
-        keras=version,
+        framework=Framework.TORCH if torch else Framework.KERAS,
+        keras=None if torch else version,
         input_shape=resolved.shape,
         input_source=resolved.source,
         rows=rows,
@@ -123,8 +161,109 @@ def table(
     )
 
 
+def compare(
+    layer: str | AnyLayer,
+    *,
+    input_shape: Shape | None = None,
+    batch_size: int | None = None,
+    batch_input_shape: Shape | None = None,
+    keras: KerasLike = "2",
+    framework: FrameworkLike = None,
+) -> CompareReport:
+    """One layer in Keras and in PyTorch side by side: shapes, parameters and weight mapping.
+
+    Give either side (a Keras SimpleRNN/GRU/LSTM, a Bidirectional one, or `nn.RNN/GRU/LSTM`);
+    rnncalc builds the other with the same input.
+
+    Example:
+        >>> report = compare("GRU(20)", input_shape=(5, 10))
+        >>> report.torch_expression, report.keras.params, report.torch.params, report.exact
+        ('nn.GRU(10, 20, batch_first=True)', 1920, 1920, True)
+    """
+    version = _keras(keras)
+    config, resolved, warnings = _prepare(
+        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework)
+    )
+    checks.check_input(config, resolved.shape, resolved.source, version)
+    if isinstance(config, TorchConfig):
+        (k_config, k_input), t_config, t_input = keras_of(config, resolved), config, resolved
+    elif isinstance(config, RecurrentConfig | BidirectionalConfig):
+        k_config, k_input, (t_config, t_input) = config, resolved, torch_of(config, resolved)
+    else:
+        raise RnncalcError(
+            f"compare maps SimpleRNN, GRU and LSTM layers, not {config.class_name()}",
+            "compare a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
+        )
+    keras_report = analyze(k_config, k_input, version, warnings)
+    torch_report = analyze(t_config, t_input, version)
+    exact, why = differences(k_config, t_config)
+    inner = recurrent(k_config)
+    merge = None
+    if isinstance(k_config, BidirectionalConfig):
+        merge = "None" if k_config.merge_mode is None else k_config.merge_mode.value
+    return CompareReport(
+        keras_expression=counterparts.expression(k_config),
+        torch_expression=counterparts.expression(t_config),
+        keras=keras_report,
+        torch=torch_report,
+        params_difference=torch_report.params - keras_report.params,
+        exact=exact,
+        differences=why,
+        outputs=[
+            OutputMapping(keras=k, torch=t)
+            for k, t in output_map(
+                keras_report.output_names,
+                inner.return_sequences,
+                merge,
+                transposed=inner.time_major == t_config.batch_first,
+            )
+        ],
+        weights=[
+            WeightMapping(keras=k, torch=t, how=h)
+            for k, t, h in weight_map(
+                [w.name for w in keras_report.weights],
+                gru=inner.family.gates == 3,
+                bias_copies=inner.bias_copies,
+            )
+        ],
+    )
+
+
+LEGACY_FLAGS = ("return_sequences", "return_state", "time_major")
+
+
+def _settings(config: AnyLayer, keras: KerasVersion) -> list[dict[str, Any]]:
+    """The combinations `table` shows for this kind of layer."""
+    names: tuple[str, ...]
+    values: list[Any]
+    if isinstance(config, TorchConfig):
+        names, values = ("batch_first", "bidirectional"), [(False, True)] * 2
+    elif isinstance(config, BidirectionalConfig):
+        modes = [*(m.value for m in MergeMode), None]
+        names, values = ("merge_mode", *LEGACY_FLAGS[:2]), [modes, (False, True), (False, True)]
+    else:
+        v2 = keras is KerasVersion.V2
+        names = LEGACY_FLAGS if v2 else LEGACY_FLAGS[:2]
+        values = [(False, True)] * len(names)
+    return [dict(zip(names, combo, strict=True)) for combo in product(*values)]
+
+
+def _with(config: AnyLayer, flags: dict[str, Any]) -> AnyLayer:
+    """The config with a table row's settings; Bidirectional passes them to its layers."""
+    if not isinstance(config, BidirectionalConfig):
+        return config.model_copy(update=flags)
+    inner = {k: v for k, v in flags.items() if k != "merge_mode"}
+    update: dict[str, Any] = {
+        "merge_mode": None if flags["merge_mode"] is None else MergeMode(flags["merge_mode"]),
+        "layer": config.layer.model_copy(update=inner),
+    }
+    if config.backward_layer is not None:
+        update["backward_layer"] = config.backward_layer.model_copy(update=inner)
+    return config.model_copy(update=update)
+
+
 def analyze(
-    config: RecurrentConfig,
+    config: AnyLayer,
     resolved: ResolvedInput,
     keras: KerasVersion,
     warnings: list[str] | None = None,
@@ -132,52 +271,68 @@ def analyze(
     """The calculation itself, from a validated config and a full input shape."""
     shape = resolved.shape
     checks.check_input(config, shape, resolved.source, keras)
-    features = shape[2]
-    assert features is not None  # check_input refuses an unknown feature axis
-    returned = output_shapes(config, shape)
+    torch = isinstance(config, TorchConfig)
+    returned = output_shapes(config, shape, keras)
+    trainable = getattr(config, "trainable", True)
     specs = [
         WeightReport(
-            name=w.name,
-            shape=w.shape,
-            size=prod(w.shape),
-            formula=w.formula,
-            trainable=config.trainable,
+            name=w.name, shape=w.shape, size=prod(w.shape), formula=w.formula, trainable=trainable
         )
-        for w in weights(config, features)
+        for w in weights(config, shape, keras)
     ]
     params = sum(w.size for w in specs)
-    trainable = params if config.trainable else 0
+    params_formula = formula(config, shape, keras)
+    dumped = config.model_dump(mode="json")
     return LayerReport(
         layer=config.class_name(),
-        keras=keras,
-        arguments=config.model_dump(mode="json"),
+        framework=Framework.TORCH if torch else Framework.KERAS,
+        keras=None if torch else keras,
+        arguments={k: dumped[k] for k in field_order(type(config))},
         input_shape=shape,
         input_source=resolved.source,
-        input_axes=checks.axes(config),
+        input_axes=checks.axes(config, len(shape)),
         output_names=[name for name, _ in returned],
         output_shapes=[s for _, s in returned],
         params=params,
-        trainable_params=trainable,
-        non_trainable_params=params - trainable,
-        params_formula=params_formula(config),
+        trainable_params=params if trainable else 0,
+        non_trainable_params=0 if trainable else params,
+        params_formula=params_formula.text,
+        formula_values=params_formula.values,
         weights=specs,
-        warnings=[*(warnings or []), *checks.warnings_for(config, shape)],
+        warnings=[*(warnings or []), *checks.warnings_for(config, shape, keras)],
         notes=checks.version_notes(config, shape, resolved.source, keras),
     )
 
 
 def _prepare(
-    layer: str | RecurrentConfig,
+    layer: str | AnyLayer,
     input_shape: Shape | None,
     batch_size: int | None,
     batch_input_shape: Shape | None,
     keras: KerasVersion,
-) -> tuple[RecurrentConfig, ResolvedInput, list[str]]:
+    framework: Framework | None,
+) -> tuple[AnyLayer, ResolvedInput, list[str]]:
     if isinstance(layer, str):
-        config, input_args = parse_layer(layer, keras)
+        config, input_args = parse_layer(layer, keras, framework)
     else:
-        check_available(type(layer), layer.model_fields_set, keras)
+        if not isinstance(layer, TorchConfig):
+            check_available(type(layer), layer.model_fields_set, keras)
         config, input_args = layer, InputArgs()
+    if isinstance(config, TorchConfig):
+        if input_shape is not None or batch_size is not None:
+            raise RnncalcError(
+                "PyTorch modules take the whole input tensor: --input-shape and --batch-size "
+                "do not apply",
+                "give the tensor's shape with --batch-input-shape, e.g. 5,3,10 for (L, N, H_in)",
+            )
+        if batch_input_shape is None:
+            raise RnncalcError(
+                f"no input shape: nn.{config.class_name()}'s outputs depend on the input tensor",
+                "give --batch-input-shape L,N,H_in (N,L,H_in with batch_first=True, or L,H_in "
+                "unbatched)",
+            )
+        check_shape(batch_input_shape, "--batch-input-shape")
+        return config, ResolvedInput(shape=batch_input_shape, source="--batch-input-shape"), []
     from_layer, warnings = resolve(input_args, keras)
     if from_layer is None:
         # A `batch_size` in the expression alone gives no shape, but joins the options' shape.
@@ -193,7 +348,7 @@ def _prepare(
         resolved = _with_batch(from_layer, batch_size)
     if resolved is None:
         raise RnncalcError(
-            f"no input shape: {config.class_name()}'s weights depend on the number of features",
+            f"no input shape: {config.class_name()}'s weights depend on the input's last axis",
             "give --input-shape TIMESTEPS,FEATURES (e.g. 10,64; None for unknown), "
             "--batch-input-shape BATCH,TIMESTEPS,FEATURES, or input_shape=(10, 64) in the "
             "expression",
@@ -212,6 +367,34 @@ def _with_batch(resolved: ResolvedInput, batch_size: int | None) -> ResolvedInpu
             "drop --batch-size, or change the shape in the expression",
         )
     return ResolvedInput(shape=(batch_size, *shape[1:]), source=f"{resolved.source}+--batch-size")
+
+
+def config_class(name: str, framework: FrameworkLike = None) -> type[BaseModel]:
+    """The config class of a layer named as in code: `LSTM`, `keras.layers.GRU`, `nn.LSTM`.
+
+    Example:
+        >>> config_class("nn.GRU").__name__
+        'TorchGRUConfig'
+    """
+    module, _, short = name.strip().rpartition(".")
+    call = LayerCall(short, module, (), {})
+    known: dict[str, type[BaseModel]] = (
+        dict(TORCH) if framework_of(call, _framework(framework)) is Framework.TORCH else dict(KERAS)
+    )
+    if short not in known:
+        close = get_close_matches(short, list(known), n=1, cutoff=0.5)
+        raise RnncalcError(
+            f"unknown layer {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+            f"use one of {', '.join(known)}",
+        )
+    return known[short]
+
+
+def _framework(framework: FrameworkLike) -> Framework | None:
+    try:
+        return None if framework is None else Framework(framework)
+    except ValueError:
+        raise RnncalcError(f"unknown framework {framework!r}", "use keras or torch") from None
 
 
 def _keras(keras: KerasLike) -> KerasVersion:

@@ -1,27 +1,49 @@
-"""What Keras refuses, silently changes, or does differently in Keras 3, for a layer and input."""
+"""What the frameworks refuse, silently change, or do differently in the other Keras."""
 
 from __future__ import annotations
 
-from rnncalc.enums import KerasVersion
+from rnncalc.conv import ConvLSTMConfig
+from rnncalc.enums import KerasVersion, MergeMode
 from rnncalc.errors import RnncalcError
 from rnncalc.inputs import Shape, shape_text
-from rnncalc.layers import RecurrentConfig, available
+from rnncalc.layers import KerasConfig, available
+from rnncalc.pytorch import TorchConfig
+from rnncalc.shapes import AnyLayer, cells, directions, output_shapes
+from rnncalc.wrappers import BidirectionalConfig, RNNConfig, SequenceLayer
 
 NO_TIME_MAJOR = (
     "Keras 3 has no time_major: transpose to (batch, timesteps, features) first, "
     "e.g. keras.ops.swapaxes(x, 0, 1)"
 )
+SPATIAL = {1: ("steps",), 2: ("rows", "cols"), 3: ("dim1", "dim2", "dim3")}
 
 
-def axes(config: RecurrentConfig) -> tuple[str, str, str]:
-    """The meaning of the input's three axes: `time_major` swaps batch and time."""
-    if config.time_major:
-        return ("timesteps", "batch", "features")
-    return ("batch", "timesteps", "features")
+def axes(layer: AnyLayer, rank: int = 3) -> tuple[str, ...]:
+    """The meaning of each input axis: `time_major` swaps batch and time, as PyTorch's default.
+
+    Example:
+        >>> axes(ConvLSTM1DConfig(filters=2, kernel_size=3))
+        ('batch', 'timesteps', 'steps', 'channels')
+    """
+    if isinstance(layer, TorchConfig):
+        if rank == 2:
+            return ("timesteps", "features")
+        return (
+            ("batch", "timesteps", "features")
+            if layer.batch_first
+            else ("timesteps", "batch", "features")
+        )
+    if isinstance(layer, BidirectionalConfig):
+        return axes(layer.layer)
+    lead = ("timesteps", "batch") if layer.runs_time_major else ("batch", "timesteps")
+    if not isinstance(layer, ConvLSTMConfig):
+        return (*lead, "features")
+    spatial = SPATIAL[layer.rank]
+    return (*lead, *(("channels", *spatial) if layer.channels_first else (*spatial, "channels")))
 
 
-def check_input(config: RecurrentConfig, shape: Shape, source: str, keras: KerasVersion) -> None:
-    """Raise what Keras would raise for this input, in words that say how to fix it.
+def check_input(layer: AnyLayer, shape: Shape, source: str, keras: KerasVersion) -> None:
+    """Raise what the framework would raise for this layer and input, saying how to fix it.
 
     Example:
         >>> check_input(LSTMConfig(units=10), (None, 1, 3, 1), "input_shape", KerasVersion.V2)
@@ -29,28 +51,39 @@ def check_input(config: RecurrentConfig, shape: Shape, source: str, keras: Keras
         ...
         rnncalc.errors.RnncalcError: LSTM expects a 3-D input ...
     """
-    layer = config.class_name()
-    if len(shape) != 3:
-        raise RnncalcError(*_rank_message(layer, shape, source))
-    names = axes(config)
+    if isinstance(layer, TorchConfig):
+        _check_torch(layer, shape)
+    elif isinstance(layer, BidirectionalConfig):
+        _check_bidirectional(layer, shape, source, keras)
+    else:
+        _check_sequence(layer, shape, source, keras)
+
+
+def _check_sequence(layer: SequenceLayer, shape: Shape, source: str, keras: KerasVersion) -> None:
+    name = layer.class_name()
+    names = axes(layer)
+    if len(shape) != len(names):
+        raise RnncalcError(*_rank_message(name, names, shape, source))
     batch_axis, time_axis = names.index("batch"), names.index("timesteps")
-    if shape[2] is None:
+    if isinstance(layer, ConvLSTMConfig):
+        _check_conv(layer, shape, keras)
+    elif shape[-1] is None:
         raise RnncalcError(
-            f"{layer} needs to know the number of features (the last input axis), got "
+            f"{name} needs to know the number of features (the last input axis), got "
             f"{shape_text(shape)}",
             "give the feature size, e.g. input_shape=(timesteps, 64); only the batch and "
             "timesteps axes may be None",
         )
-    if config.stateful and shape[batch_axis] is None:
-        where = " (axis 1, because time_major=True)" if config.time_major else ""
+    if layer.stateful and shape[batch_axis] is None:
+        where = " (axis 1, because time_major=True)" if layer.runs_time_major else ""
         raise RnncalcError(
-            f"a stateful {layer} needs a fixed batch size, but the batch axis{where} of "
+            f"a stateful {name} needs a fixed batch size, but the batch axis{where} of "
             f"{shape_text(shape)} is None",
             "give the batch size: batch_input_shape=(32, timesteps, features), "
             "Input(batch_shape=...) or --batch-size 32",
         )
-    if config.unroll and shape[time_axis] is None and keras is KerasVersion.V2:
-        where = " (axis 0, because time_major=True)" if config.time_major else ""
+    if layer.unroll and shape[time_axis] is None and keras is KerasVersion.V2:
+        where = " (axis 0, because time_major=True)" if layer.runs_time_major else ""
         raise RnncalcError(
             f"unroll=True needs a fixed number of timesteps, but the time axis{where} of "
             f"{shape_text(shape)} is None",
@@ -58,13 +91,115 @@ def check_input(config: RecurrentConfig, shape: Shape, source: str, keras: Keras
         )
 
 
-def _rank_message(layer: str, shape: Shape, source: str) -> tuple[str, str]:
+def _check_conv(layer: ConvLSTMConfig, shape: Shape, keras: KerasVersion) -> None:
+    name = layer.class_name()
+    names = axes(layer)
+    if layer.unroll and keras is KerasVersion.V2:
+        raise RnncalcError(
+            f"{name} cannot unroll (Keras 2: Unrolling is not possible with convolutional RNNs)",
+            "leave unroll=False",
+        )
+    if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
+        raise RnncalcError(
+            f"{name} refuses strides > 1 together with dilation_rate > 1 (strides="
+            f"{layer.strides}, dilation_rate={layer.dilation_rate})",
+            "use strides=1 or dilation_rate=1",
+        )
+    channels = names.index("channels")
+    if shape[channels] is None:
+        raise RnncalcError(
+            f"{name} needs to know the number of channels (axis {channels}, "
+            f"{layer.data_format.value if layer.data_format else 'channels_last'}), got "
+            f"{shape_text(shape)}",
+            "give the channel count; with channels_first the channels come right after the "
+            "time axis",
+        )
+    spatial = [i for i, n in enumerate(names) if n not in ("batch", "timesteps", "channels")]
+    if keras is KerasVersion.V3 and any(shape[i] is None for i in spatial):
+        raise RnncalcError(
+            f"Keras 3 {name} needs every spatial axis known, got {shape_text(shape)}",
+            "give the sizes, or use --keras 2, which accepts None there",
+        )
+    out = output_shapes(layer.model_copy(update={"return_sequences": False}), shape, keras)[0][1]
+    out_spatial = out[2:] if layer.channels_first else out[1:-1]
+    for i, size in zip(spatial, out_spatial, strict=True):
+        if size is not None and size <= 0:
+            raise RnncalcError(
+                f"{name}'s kernel {layer.kernel_size} (dilation {layer.dilation_rate}) is larger "
+                f"than axis {i} of the input {shape_text(shape)} with padding='valid'",
+                "use padding='same', a smaller kernel_size, or a larger input",
+            )
+
+
+def _check_bidirectional(
+    layer: BidirectionalConfig, shape: Shape, source: str, keras: KerasVersion
+) -> None:
+    forward, backward = directions(layer, keras)
+    if forward.go_backwards == backward.go_backwards:
+        fix = (
+            "drop go_backwards from the wrapped layer: Keras 3 always runs the copy backwards"
+            if layer.backward_layer is None
+            else "give backward_layer go_backwards=True and the forward layer go_backwards=False"
+        )
+        raise RnncalcError(
+            "Bidirectional needs forward and backward layers with different go_backwards, got "
+            f"{forward.go_backwards} for both",
+            fix,
+        )
+    for flag in ("stateful", "return_sequences", "return_state"):
+        if getattr(forward, flag) != getattr(backward, flag):
+            raise RnncalcError(
+                f"Bidirectional needs the same {flag} in both layers, got "
+                f"{getattr(forward, flag)} forward and {getattr(backward, flag)} backward",
+                f"give both layers {flag}={getattr(forward, flag)}",
+            )
+    for direction in (forward, backward):
+        _check_sequence(direction, shape, source, keras)
+    if (
+        layer.merge_mode in (MergeMode.SUM, MergeMode.MUL, MergeMode.AVE)
+        and keras is KerasVersion.V2
+    ):
+        out_f, out_b = (output_shapes(d, shape, keras)[0][1] for d in (forward, backward))
+        if out_f != out_b:
+            raise RnncalcError(
+                f"merge_mode={layer.merge_mode.value!r} adds or multiplies the two outputs, "
+                f"but they differ: {shape_text(out_f)} forward, {shape_text(out_b)} backward",
+                "give both layers the same units, or use merge_mode='concat' or None",
+            )
+
+
+def _check_torch(layer: TorchConfig, shape: Shape) -> None:
+    name = layer.class_name()
+    if len(shape) not in (2, 3):
+        raise RnncalcError(
+            f"{name}: Expected input to be 2D or 3D, got {len(shape)}D instead "
+            f"({shape_text(shape)})",
+            "give (L, N, H_in), (N, L, H_in) with batch_first=True, or unbatched (L, H_in)",
+        )
+    time = shape[1] if layer.batch_first and len(shape) == 3 else shape[0]
+    if time == 0:
+        raise RnncalcError(
+            f"Expected sequence length to be larger than 0 in RNN, got {shape_text(shape)}",
+            "give at least one timestep",
+        )
+    if shape[-1] != layer.input_size:
+        raise RnncalcError(
+            f"input.size(-1) must be equal to input_size. Expected {layer.input_size}, got "
+            f"{'None' if shape[-1] is None else shape[-1]}",
+            f"make the last input axis {layer.input_size}, or set input_size={shape[-1]}",
+        )
+
+
+def _rank_message(layer: str, names: tuple[str, ...], shape: Shape, source: str) -> tuple[str, str]:
+    rank = len(names)
     problem = (
-        f"{layer} expects a 3-D input (batch, timesteps, features), got {len(shape)}-D "
-        f"{shape_text(shape)} (Keras: expected ndim=3, found ndim={len(shape)})"
+        f"{layer} expects a {rank}-D input ({', '.join(names)}), got {len(shape)}-D "
+        f"{shape_text(shape)} (Keras: expected ndim={rank}, found ndim={len(shape)})"
     )
     per_sample = shape[1:]
     excludes_batch = source.startswith(("input_shape", "--input-shape", "input_dim"))
+    if rank != 3:
+        return problem, f"give ({', '.join(names)}), e.g. --batch-input-shape with {rank} axes"
     if len(shape) > 3:
         if excludes_batch:
             return (
@@ -90,42 +225,82 @@ def _rank_message(layer: str, shape: Shape, source: str) -> tuple[str, str]:
     return problem, "give (batch, timesteps, features), e.g. --batch-input-shape 32,10,64"
 
 
-def warnings_for(config: RecurrentConfig, shape: Shape) -> list[str]:
-    """What Keras accepts but silently changes or ignores."""
+def warnings_for(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> list[str]:
+    """What the framework accepts but silently changes or ignores, or warns about."""
+    if isinstance(layer, TorchConfig):
+        if layer.dropout > 0 and layer.num_layers == 1:
+            return [
+                f"PyTorch warns: dropout={layer.dropout} does nothing with num_layers=1 (dropout "
+                "acts between stacked layers, after all but the last)"
+            ]
+        return []
     found = []
-    for name in ("dropout", "recurrent_dropout"):
-        value = getattr(config, name)
-        if not 0.0 <= value <= 1.0:
+    for config in _configs(layer):
+        for name in ("dropout", "recurrent_dropout"):
+            value = getattr(config, name, 0.0)
+            if not 0.0 <= value <= 1.0:
+                found.append(
+                    f"{name}={value} is outside [0, 1]: Keras clips it to "
+                    f"{min(1.0, max(0.0, value))} without a word"
+                )
+        name = config.class_name()
+        if "implementation" in config.model_fields_set and name.startswith("SimpleRNN"):
+            found.append(f"{name} ignores `implementation` (Keras 2 drops it with a warning)")
+        if isinstance(config, ConvLSTMConfig) and config.time_major:
             found.append(
-                f"{name}={value} is outside [0, 1]: Keras clips it to "
-                f"{min(1.0, max(0.0, value))} without a word"
+                f"{name} ignores time_major: Keras 2 accepts it and reads (batch, time, ...)"
             )
-    if "implementation" in config.model_fields_set and config.class_name() == "SimpleRNN":
-        found.append("SimpleRNN ignores `implementation` (Keras 2 drops it with a warning)")
+        if isinstance(config, RNNConfig) and not config.cells:
+            found.append("an RNN without cells returns its input's last timestep unchanged")
+    if isinstance(layer, BidirectionalConfig) and keras is KerasVersion.V3:
+        forward, backward = (output_shapes(d, shape, keras) for d in directions(layer, keras))
+        if forward != backward:
+            found.append(
+                "Keras 3 reports the backward outputs with the forward layer's shapes; run, "
+                f"the backward layer returns {', '.join(shape_text(s) for _, s in backward)}"
+            )
     if 0 in shape:
         found.append(
             f"the input {shape_text(shape)} has a zero-length axis: Keras 3 builds "
             "it, TensorFlow fails on some such configurations"
         )
-    return found
+    return list(dict.fromkeys(found))
 
 
-def version_notes(
-    config: RecurrentConfig, shape: Shape, source: str, keras: KerasVersion
-) -> list[str]:
+def _configs(layer: AnyLayer) -> list[KerasConfig]:
+    """The layer and every layer or cell inside it."""
+    if isinstance(layer, BidirectionalConfig):
+        inner = [layer.layer] + ([layer.backward_layer] if layer.backward_layer else [])
+        return [layer, *(c for i in inner for c in _configs(i))]
+    if isinstance(layer, TorchConfig):
+        return []
+    return [layer, *(c for c in cells(layer) if c is not layer)]
+
+
+def version_notes(layer: AnyLayer, shape: Shape, source: str, keras: KerasVersion) -> list[str]:
     """Where the other Keras version would behave differently from the rules applied."""
+    if isinstance(layer, TorchConfig):
+        return []
     other = KerasVersion.V3 if keras is KerasVersion.V2 else KerasVersion.V2
-    layer = config.class_name()
-    notes = [
-        f"Keras {other.value} {layer} does not accept `{name}`"
-        for name in sorted(config.model_fields_set)
-        if not available(type(config), name, other)
-    ]
+    notes = []
+    for config in _configs(layer):
+        name = config.class_name()
+        if other.value not in config.keras_versions:
+            notes.append(f"Keras {other.value} has no {name}")
+            continue
+        notes += [
+            f"Keras {other.value} {name} does not accept `{arg}`"
+            for arg in sorted(config.model_fields_set)
+            if not available(type(config), arg, other)
+        ]
+    sequence = layer.layer if isinstance(layer, BidirectionalConfig) else layer
     if other is KerasVersion.V2:
-        if config.unroll and shape[1] is None:
+        if sequence.unroll and shape[1] is None:
             notes.append("Keras 2 refuses unroll=True with unknown timesteps; Keras 3 builds it")
-        return notes
-    if config.time_major:
+        if isinstance(layer, BidirectionalConfig) and sequence.go_backwards:
+            notes.append("Keras 2's Bidirectional flips go_backwards for its copy instead")
+        return list(dict.fromkeys(notes))
+    if sequence.time_major:
         notes.append(NO_TIME_MAJOR)
     given = source.split("+")
     for name in ("batch_input_shape", "input_length", "batch_size"):
@@ -139,4 +314,4 @@ def version_notes(
             "Keras 3 reads input_dim alone as input_shape=(input_dim,), a 2-D input that "
             "recurrent layers refuse: use keras.Input(shape=(timesteps, features))"
         )
-    return notes
+    return list(dict.fromkeys(notes))

@@ -9,11 +9,10 @@ import typer
 from pydantic import BaseModel
 
 from rnncalc import api, render
-from rnncalc.enums import KerasVersion
+from rnncalc.enums import Framework, KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.expressions import parse_shape
 from rnncalc.inputs import Shape
-from rnncalc.layers import CONFIGS
 
 app = typer.Typer(
     help="Shapes, parameter counts and errors of Keras recurrent layers, without TensorFlow.",
@@ -56,6 +55,15 @@ BatchInputShape = Annotated[
     ),
 ]
 Keras = Annotated[KerasVersion, typer.Option("--keras", help="Whose rules: 2 (tf.keras) or 3.")]
+FrameworkOption = Annotated[
+    Framework | None,
+    typer.Option(
+        "--framework",
+        help="keras or torch: whose layer a bare name such as LSTM(...) is. nn.LSTM(...) is "
+        "always PyTorch's; the default is Keras.",
+        show_default=False,
+    ),
+]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 Format = Annotated[
     str,
@@ -87,6 +95,7 @@ def _layer_command(
     batch_size: int | None,
     batch_input_shape: str | None,
     keras: KerasVersion,
+    framework: Framework | None,
     json: bool,
     fmt: str,
 ) -> None:
@@ -99,6 +108,7 @@ def _layer_command(
             batch_size=batch_size,
             batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"),
             keras=keras,
+            framework=framework,
         )
 
     def show(report: Report) -> str:
@@ -114,10 +124,11 @@ def summary(
     batch_size: BatchSize = None,
     batch_input_shape: BatchInputShape = None,
     keras: Keras = KerasVersion.V2,
+    framework: FrameworkOption = None,
     json: Json = False,
     fmt: Format = "simple",
 ) -> None:
-    """What one layer returns, and its weights and parameters, as Keras would report them."""
+    """What one layer returns, and its weights and parameters, as its framework reports them."""
     _layer_command(api.summary, render.summary_text, **locals())
 
 
@@ -128,26 +139,54 @@ def table(
     batch_size: BatchSize = None,
     batch_input_shape: BatchInputShape = None,
     keras: Keras = KerasVersion.V2,
+    framework: FrameworkOption = None,
     json: Json = False,
     fmt: Format = "simple",
 ) -> None:
-    """Returned shapes for every return_sequences × return_state × time_major combination."""
+    """Returned shapes for every combination of the settings that change them.
+
+    Keras: return_sequences × return_state × time_major; Bidirectional: merge_mode ×
+    return_sequences × return_state; PyTorch: batch_first × bidirectional.
+    """
     _layer_command(api.table, render.table_text, **locals())
+
+
+@app.command()
+def compare(
+    expression: Expression,
+    input_shape: InputShape = None,
+    batch_size: BatchSize = None,
+    batch_input_shape: BatchInputShape = None,
+    keras: Keras = KerasVersion.V2,
+    framework: FrameworkOption = None,
+    json: Json = False,
+    fmt: Format = "simple",
+) -> None:
+    """One layer in Keras and in PyTorch side by side: shapes, parameters, weight mapping.
+
+    Give a Keras SimpleRNN/GRU/LSTM (or a Bidirectional one) or an nn.RNN/GRU/LSTM; rnncalc
+    builds the other with the same input.
+    """
+    _layer_command(api.compare, render.compare_text, **locals())
 
 
 @app.command("args")
 def arguments(
-    layer: Annotated[str, typer.Argument(help="SimpleRNN, GRU or LSTM.", show_default=False)],
+    layer: Annotated[
+        str,
+        typer.Argument(
+            help="A class name: LSTM, Bidirectional, ConvLSTM2D, LSTMCell, nn.LSTM, ...",
+            show_default=False,
+        ),
+    ],
+    framework: FrameworkOption = None,
     fmt: Format = "simple",
 ) -> None:
     """Every argument of a layer: default, which Keras accepts it, and what it does."""
-
-    def find() -> type:
-        if layer not in CONFIGS:
-            raise RnncalcError(f"unknown layer {layer!r}", f"use one of {', '.join(CONFIGS)}")
-        return CONFIGS[layer]
-
-    _run(find, lambda cls: render.arguments_text(cls, render.check_format(fmt)))
+    _run(
+        lambda: api.config_class(layer, framework),
+        lambda cls: render.arguments_text(cls, render.check_format(fmt)),
+    )
 
 
 def main() -> None:

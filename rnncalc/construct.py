@@ -1,80 +1,236 @@
-"""A parsed layer call checked the way Keras's constructor checks it, into a config."""
+"""A parsed layer call checked the way the framework's constructor checks it, into a config."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from difflib import get_close_matches
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from rnncalc.checks import NO_TIME_MAJOR
-from rnncalc.enums import KerasVersion
+from rnncalc.conv import CONV
+from rnncalc.enums import Framework, KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.expressions import LayerCall
 from rnncalc.inputs import InputArgs, parse_args
-from rnncalc.layers import CONFIGS, RecurrentConfig, available
+from rnncalc.layers import CELLS, RECURRENT, KerasConfig, available
+from rnncalc.pytorch import NOT_LSTM, TORCH, TorchConfig
+from rnncalc.shapes import AnyLayer
+from rnncalc.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
+
+SEQUENCE: dict[str, type[KerasConfig]] = {**RECURRENT, **CONV, "RNN": RNNConfig}
+KERAS: dict[str, type[KerasConfig]] = {
+    **SEQUENCE,
+    "Bidirectional": BidirectionalConfig,
+    **CELLS,
+    "StackedRNNCells": StackedRNNCellsConfig,
+}
+# Arguments holding layers or cells, and the classes each may hold.
+NESTED: dict[str, dict[str, type[KerasConfig]]] = {
+    "layer": SEQUENCE,
+    "backward_layer": SEQUENCE,
+    "cell": {**CELLS, "StackedRNNCells": StackedRNNCellsConfig},
+    "cells": dict(CELLS),
+}
+TORCH_MODULES = ("nn", "torch.nn")
 
 
-def layer_from_call(call: LayerCall, keras: KerasVersion) -> tuple[RecurrentConfig, InputArgs]:
-    """Validate a parsed call the way Keras's constructor would."""
-    cls = CONFIGS.get(call.name)
-    if cls is None:
-        close = get_close_matches(call.name, list(CONFIGS), n=1, cutoff=0.5)
+def framework_of(call: LayerCall, framework: Framework | None) -> Framework:
+    """Whose layer the call names: `nn.LSTM` is PyTorch's; a bare `LSTM` is Keras's by default."""
+    named = Framework.TORCH if call.module in TORCH_MODULES else None
+    if named and framework is Framework.KERAS:
         raise RnncalcError(
-            f"unknown layer `{call.name}`" + (f"; did you mean `{close[0]}`?" if close else ""),
-            f"rnncalc knows {', '.join(CONFIGS)}",
+            f"`{call.module}.{call.name}` is a PyTorch module, but --framework keras was given",
+            "drop --framework, or write the Keras layer",
         )
-    layer = call.name
-    if len(call.args) > len(cls.positional):
+    return framework or named or Framework.KERAS
+
+
+def layer_from_call(
+    call: LayerCall, keras: KerasVersion, framework: Framework | None = None
+) -> tuple[AnyLayer, InputArgs]:
+    """Validate a parsed call the way the framework's constructor would."""
+    if framework_of(call, framework) is Framework.TORCH:
+        return torch_from_call(call), InputArgs()
+    config, inputs = _keras_config(call, KERAS, keras)
+    if not isinstance(config, (*SEQUENCE.values(), BidirectionalConfig)):
         raise RnncalcError(
-            f"{layer} takes at most {len(cls.positional)} positional arguments "
-            f"({', '.join(cls.positional)}), got {len(call.args)}",
+            f"{call.name} is a cell: it computes one timestep",
+            f"wrap it in a layer that runs it over time: RNN({call.name}(...))",
+        )
+    return config, parse_args(inputs)  # type: ignore[return-value]
+
+
+def _keras_config(
+    call: LayerCall, known: dict[str, type[KerasConfig]], keras: KerasVersion
+) -> tuple[KerasConfig, dict[str, Any]]:
+    cls = known.get(call.name)
+    if cls is None:
+        raise _unknown_layer(call.name, known)
+    layer = call.name
+    if keras.value not in cls.keras_versions:
+        raise RnncalcError(
+            f"Keras {keras.value} has no {layer}",
+            "use --keras 2 (tf.compat.v1.keras.layers), or LSTM/GRU, which use cuDNN on a GPU "
+            "by themselves",
+        )
+    kwargs = _with_positional(call, cls.positional)
+    inputs = {k: kwargs.pop(k) for k in list(kwargs) if k in InputArgs.names()}
+    for name, allowed in NESTED.items():
+        if name in kwargs and name in cls.model_fields and kwargs[name] is not None:
+            kwargs[name], inner = _nested(kwargs[name], allowed, keras, f"`{name}` of {layer}")
+            inputs = inner | inputs  # the outer call's input arguments win
+    check_available(cls, kwargs, keras)
+    for name, info in cls.model_fields.items():
+        if info.is_required() and name not in kwargs:
+            raise RnncalcError(f"{layer} needs `{name}`", f"e.g. {_example(layer, name)}")
+    try:
+        config = cls.model_validate(kwargs, context={"keras": keras.value})
+    except ValidationError as exc:
+        raise _invalid(exc, cls) from None
+    return config, inputs
+
+
+def _nested(
+    value: Any, allowed: dict[str, type[KerasConfig]], keras: KerasVersion, where: str
+) -> tuple[Any, dict[str, Any]]:
+    """Configs for a nested layer call or serialized layer (`{"class_name", "config"}`)."""
+    if isinstance(value, list | tuple):
+        found = [_nested(v, allowed, keras, where) for v in value]
+        inputs: dict[str, Any] = {}
+        for _, inner in found:
+            inputs |= inner
+        return tuple(c for c, _ in found), inputs
+    if not (isinstance(value, dict) and isinstance(value.get("class_name"), str)):
+        raise RnncalcError(
+            f"{where} must be a {' or '.join(_kinds(allowed))}, got {value!r}"[:200],
+            f"write the call, e.g. {_example_nested(allowed)}",
+        )
+    name = value["class_name"]
+    if name not in allowed:
+        raise RnncalcError(
+            f"{where} must be a {' or '.join(_kinds(allowed))}, got {name}",
+            f"use one of {', '.join(allowed)}, e.g. {_example_nested(allowed)}",
+        )
+    call = LayerCall(name, "", tuple(value.get("args", ())), dict(value.get("config") or {}))
+    return _keras_config(call, allowed, keras)
+
+
+def _kinds(allowed: dict[str, type[KerasConfig]]) -> list[str]:
+    return ["cell"] if "LSTM" not in allowed else ["recurrent layer"]
+
+
+def _example_nested(allowed: dict[str, type[KerasConfig]]) -> str:
+    return "LSTMCell(8)" if "LSTM" not in allowed else "LSTM(8)"
+
+
+def _with_positional(call: LayerCall, positional: tuple[str, ...]) -> dict[str, Any]:
+    layer = call.name
+    if len(call.args) > len(positional):
+        raise RnncalcError(
+            f"{layer} takes at most {len(positional)} positional arguments "
+            f"({', '.join(positional)}), got {len(call.args)}",
             "pass the others by keyword, e.g. return_sequences=True",
         )
     kwargs = dict(call.kwargs)
-    for name, value in zip(cls.positional, call.args, strict=False):
+    for name, value in zip(positional, call.args, strict=False):
         if name in kwargs:
             raise RnncalcError(
                 f"{layer} got two values for `{name}`",
                 f"give `{name}` once, by position or by keyword",
             )
         kwargs[name] = value
-    input_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in InputArgs.names()}
-    check_available(cls, kwargs, keras)
-    if "units" not in kwargs:
-        raise RnncalcError(f"{layer} needs `units`", f"e.g. {layer}(32) or {layer}(units=32)")
+    return kwargs
+
+
+def torch_from_call(call: LayerCall) -> TorchConfig:
+    """Validate `nn.LSTM(...)` as `torch.nn.LSTM.__init__` would."""
+    cls = TORCH.get(call.name)
+    if cls is None:
+        raise _unknown_layer(call.name, TORCH, "PyTorch ")
+    kwargs = _with_positional(call, cls.positional)
+    if "proj_size" in call.kwargs and call.name != "LSTM":
+        raise RnncalcError(NOT_LSTM, "drop proj_size, or use nn.LSTM")
+    for name in kwargs:
+        if name not in cls.model_fields:
+            close = get_close_matches(name, list(cls.model_fields), n=1)
+            raise RnncalcError(
+                f"{call.name}.__init__() got an unexpected keyword argument '{name}'",
+                f"did you mean `{close[0]}`?" if close else f"see `rnncalc args nn.{call.name}`",
+            )
+    for name in ("input_size", "hidden_size"):
+        if name not in kwargs:
+            raise RnncalcError(
+                f"nn.{call.name} needs `{name}`",
+                f"e.g. nn.{call.name}(input_size=10, hidden_size=20)",
+            )
     try:
-        config = cls.model_validate(kwargs, context={"keras": keras.value})
+        return cls.model_validate(kwargs)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        name = ".".join(str(p) for p in err["loc"][:1])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        raise RnncalcError(
-            f"invalid value for `{name}` of {layer}: {msg}", _fix_for(cls, name)
-        ) from None
-    return config, parse_args(input_kwargs)
+        raise _invalid(exc, cls, torch=True) from None
 
 
-def check_available(cls: type[RecurrentConfig], names: Iterable[str], keras: KerasVersion) -> None:
+def check_available(cls: type[BaseModel], names: Iterable[str], keras: KerasVersion) -> None:
     """Refuse an argument this Keras version's layer does not take, naming the closest one."""
     for name in names:
         if not available(cls, name, keras):
             raise _unknown_argument(cls, name, keras)
 
 
-def _unknown_argument(cls: type[RecurrentConfig], name: str, keras: KerasVersion) -> RnncalcError:
-    layer = cls.class_name()
+def _unknown_layer(name: str, known: dict[str, Any], whose: str = "") -> RnncalcError:
+    close = get_close_matches(name, list(known), n=1, cutoff=0.5)
+    return RnncalcError(
+        f"unknown {whose}layer `{name}`" + (f"; did you mean `{close[0]}`?" if close else ""),
+        f"rnncalc knows {', '.join(known)}",
+    )
+
+
+def _unknown_argument(cls: type[BaseModel], name: str, keras: KerasVersion) -> RnncalcError:
+    layer = cls.class_name()  # type: ignore[attr-defined]
     if name in cls.model_fields:
         other = "3" if keras is KerasVersion.V2 else "2"
         fix = NO_TIME_MAJOR if name == "time_major" else f"drop it, or use --keras {other}"
         return RnncalcError(f"Keras {keras.value} {layer} does not accept `{name}`", fix)
+    if name in TorchConfig.model_fields or name == "nonlinearity":
+        return RnncalcError(
+            f"unknown argument `{name}` for Keras {keras.value} {layer}: it is PyTorch's",
+            f"for PyTorch's module write nn.{layer}(...) or add --framework torch",
+        )
     names = [n for n in cls.model_fields if available(cls, n, keras)] + sorted(InputArgs.names())
     close = get_close_matches(name, names, n=1)
     fix = f"did you mean `{close[0]}`?" if close else f"see `rnncalc args {layer}`"
     return RnncalcError(f"unknown argument `{name}` for Keras {keras.value} {layer}", fix)
 
 
-def _fix_for(cls: type[RecurrentConfig], name: str) -> str:
-    if name == "units":
-        return f"give a whole number of 1 or more, e.g. {cls.class_name()}(32)"
-    return f"e.g. {name}={cls.model_fields[name].default!r} (the default)"
+def _invalid(exc: ValidationError, cls: type[BaseModel], torch: bool = False) -> RnncalcError:
+    err = exc.errors()[0]
+    layer = ("nn." if torch else "") + cls.class_name()  # type: ignore[attr-defined]
+    name = ".".join(str(p) for p in err["loc"][:1])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if not name:  # the one check across arguments
+        return RnncalcError(f"{layer}: {msg}", "use 0 < proj_size < hidden_size, or 0 for none")
+    return RnncalcError(f"invalid value for `{name}` of {layer}: {msg}", _fix_for(cls, name))
+
+
+def _example(layer: str, name: str) -> str:
+    return {
+        "units": f"{layer}(32)",
+        "filters": f"{layer}(16, 3)",
+        "kernel_size": f"{layer}(16, kernel_size=3)",
+        "layer": "Bidirectional(LSTM(8))",
+        "cell": "RNN(LSTMCell(8))",
+        "cells": "StackedRNNCells([GRUCell(8), LSTMCell(4)])",
+    }.get(name, f"{layer}({name}=...)")
+
+
+def _fix_for(cls: type[BaseModel], name: str) -> str:
+    layer = cls.class_name()  # type: ignore[attr-defined]
+    info = cls.model_fields[name]
+    if name in ("units", "filters") or (info.is_required() and name.endswith("_size")):
+        example = f"nn.{layer}(10, 20)" if issubclass(cls, TorchConfig) else _example(layer, name)
+        return f"give a whole number of 1 or more, e.g. {example}"
+    if info.is_required():
+        return f"e.g. {_example(layer, name)}"
+    default = getattr(info.default, "value", info.default)
+    return f"e.g. {name}={default!r} (the default)"

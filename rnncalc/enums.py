@@ -87,3 +87,33 @@ CONSTRAINTS: dict[KerasVersion, frozenset[str]] = {
     KerasVersion.V2: frozenset([*_CONSTRAINTS, "maxnorm", "nonneg", "unitnorm"]),
     KerasVersion.V3: frozenset(_CONSTRAINTS),
 }
+
+
+class Framework(str, Enum):
+    """Whose layer an expression describes."""
+
+    KERAS = "keras"
+    TORCH = "torch"
+
+
+class MergeMode(str, Enum):
+    """How `Bidirectional` combines the forward and backward outputs (`None`: keeps both)."""
+
+    CONCAT = "concat"
+    SUM = "sum"
+    MUL = "mul"
+    AVE = "ave"
+
+
+class Padding(str, Enum):
+    """Padding of ConvLSTM's input convolution (the recurrent one is always `same`)."""
+
+    VALID = "valid"
+    SAME = "same"
+
+
+class DataFormat(str, Enum):
+    """Where ConvLSTM's channel axis is: last (`(batch, time, rows, cols, channels)`) or first."""
+
+    CHANNELS_LAST = "channels_last"
+    CHANNELS_FIRST = "channels_first"

@@ -108,6 +108,9 @@ def _value(node: ast.expr) -> Any:
         if node.args:
             nested["args"] = [_value(a) for a in node.args]
         return nested
+    if isinstance(node, ast.List | ast.Tuple) and any(isinstance(e, ast.Call) for e in node.elts):
+        items = [_value(e) for e in node.elts]  # a list of cells: RNN([GRUCell(8), LSTMCell(4)])
+        return items if isinstance(node, ast.List) else tuple(items)
     try:
         return ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):

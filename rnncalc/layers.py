@@ -1,4 +1,4 @@
-"""Layer configs (pydantic) for Keras SimpleRNN, GRU and LSTM, and how the families differ."""
+"""Configs (pydantic) of Keras's recurrent layers and cells; the table of how families differ."""
 
 from __future__ import annotations
 
@@ -16,15 +16,17 @@ KERAS3 = ("3",)
 class Family(NamedTuple):
     """How one recurrent family differs from the others: by numbers, not by code."""
 
-    gates: int  # blocks of `units` columns in each kernel: SimpleRNN 1, GRU 3 (z, r, h), LSTM 4
+    gates: int  # blocks of `units` columns in each kernel: SimpleRNN 1, GRU 3, LSTM 4
     states: tuple[str, ...]  # the states `return_state` appends, in Keras's order
-    gate_names: str  # column blocks of the kernels, in Keras's order (for docs and formulas)
+    gate_names: str  # column blocks of Keras's kernels, in order
+    torch_name: str  # the PyTorch module of the same family
+    torch_gate_names: str  # row blocks of PyTorch's weights, in order
 
 
 FAMILIES: dict[str, Family] = {
-    "SimpleRNN": Family(gates=1, states=("state",), gate_names="h"),
-    "GRU": Family(gates=3, states=("state",), gate_names="z, r, h"),
-    "LSTM": Family(gates=4, states=("state_h", "state_c"), gate_names="i, f, c, o"),
+    "SimpleRNN": Family(1, ("state",), "h", "RNN", "h"),
+    "GRU": Family(3, ("state",), "z, r, h", "GRU", "r, z, n"),
+    "LSTM": Family(4, ("state_h", "state_c"), "i, f, c, o", "LSTM", "i, f, g, o"),
 }
 
 Identifier = str | dict[str, Any] | None  # a Keras name ("l2") or a serialized object / call
@@ -39,21 +41,85 @@ def _context_keras(info: ValidationInfo) -> KerasVersion:
     return KerasVersion((info.context or {}).get("keras", "2"))
 
 
-class RecurrentConfig(BaseModel):
-    """Arguments shared by Keras SimpleRNN, GRU and LSTM, with Keras 2's defaults."""
+def _fraction(description: str) -> Any:
+    return arg(0.0, description, strict=True, allow_inf_nan=False)
+
+
+class KerasConfig(BaseModel):
+    """Arguments every Keras layer takes, and the checks of names Keras looks up."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
 
-    # Keras's positional order for the leading arguments; the rest are keyword-only here.
-    positional: ClassVar[tuple[str, ...]] = ("units", "activation", "use_bias")
+    positional: ClassVar[tuple[str, ...]] = ()  # Keras's positional order of leading arguments
+    keras_versions: ClassVar[tuple[str, ...]] = BOTH  # the Keras versions that have the class
 
-    units: int = arg(
-        ..., "Dimensionality of the output space: the size of the output and of each state."
+    activity_regularizer: Identifier = arg(None, "Regularizer applied to the layer's output.")
+    name: str | None = arg(None, "Name of the layer.")
+    trainable: bool = arg(
+        True,
+        "Whether the weights are updated in training. `False` makes every parameter non-trainable.",
+        strict=True,
     )
-    activation: str | None = arg(
-        "tanh", "Activation of the candidate state and output. `None` means linear (`a(x) = x`)."
+    dtype: str | dict[str, Any] | None = arg(
+        None, "Dtype or mixed-precision policy of the layer (`float32` when not set)."
     )
-    use_bias: bool = arg(True, "Whether the layer has a `bias` vector.")
+
+    @classmethod
+    def class_name(cls) -> str:
+        return cls.__name__.removesuffix("Config")
+
+    @field_validator("activation", "recurrent_activation", mode="after", check_fields=False)
+    @classmethod
+    def _activation(cls, value: str | None, info: ValidationInfo) -> str | None:
+        keras = _context_keras(info)
+        if value is not None and value not in ACTIVATIONS[keras]:
+            raise ValueError(_unknown_name(value, "activation", ACTIVATIONS[keras], keras))
+        return value
+
+    @field_validator(
+        "kernel_initializer", "recurrent_initializer", "bias_initializer", check_fields=False
+    )
+    @classmethod
+    def _initializer(cls, value: Identifier, info: ValidationInfo) -> Identifier:
+        return _known(value, "initializer", INITIALIZERS[_context_keras(info)], info)
+
+    @field_validator(
+        "kernel_constraint", "recurrent_constraint", "bias_constraint", check_fields=False
+    )
+    @classmethod
+    def _constraint(cls, value: Identifier, info: ValidationInfo) -> Identifier:
+        return _known(value, "constraint", CONSTRAINTS[_context_keras(info)], info)
+
+    @field_validator(
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        check_fields=False,
+    )
+    @classmethod
+    def _regularizer(cls, value: Identifier, info: ValidationInfo) -> Identifier:
+        keras = _context_keras(info)
+        # tf-keras 2.21 accepts any string as a regularizer without complaint; Keras 3 refuses.
+        if keras is KerasVersion.V3:
+            return _known(value, "regularizer", REGULARIZERS[keras], info)
+        return value
+
+    @field_validator("units", "filters", mode="before", check_fields=False)
+    @classmethod
+    def _positive(cls, value: Any, info: ValidationInfo) -> Any:
+        # Both Keras versions refuse 4.0 (a float shape dimension), and bools, at build time;
+        # Keras 3 builds ConvLSTM with filters=0 (empty weights), TensorFlow refuses it.
+        least = 0 if info.field_name == "filters" and _context_keras(info) is KerasVersion.V3 else 1
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            kind = "a positive integer" if least else "an integer of 0 or more"
+            raise ValueError(f"expected {kind}, got {value!r}")
+        return value
+
+
+class WeightArgs(KerasConfig):
+    """How the kernel, recurrent kernel and bias are initialized, regularized and constrained."""
+
     kernel_initializer: Identifier = arg(
         "glorot_uniform", "Initializer of `kernel`, the weights applied to the inputs."
     )
@@ -65,24 +131,16 @@ class RecurrentConfig(BaseModel):
     kernel_regularizer: Identifier = arg(None, "Regularizer applied to `kernel`.")
     recurrent_regularizer: Identifier = arg(None, "Regularizer applied to `recurrent_kernel`.")
     bias_regularizer: Identifier = arg(None, "Regularizer applied to `bias`.")
-    activity_regularizer: Identifier = arg(None, "Regularizer applied to the layer's output.")
     kernel_constraint: Identifier = arg(None, "Constraint applied to `kernel` after each update.")
     recurrent_constraint: Identifier = arg(
         None, "Constraint applied to `recurrent_kernel` after each update."
     )
     bias_constraint: Identifier = arg(None, "Constraint applied to `bias` after each update.")
-    dropout: float = arg(
-        0.0,
-        "Fraction of the input units to drop during training. Keras clips it to [0, 1].",
-        strict=True,
-        allow_inf_nan=False,
-    )
-    recurrent_dropout: float = arg(
-        0.0,
-        "Fraction of the recurrent-state units to drop during training. Keras clips it to [0, 1].",
-        strict=True,
-        allow_inf_nan=False,
-    )
+
+
+class SequenceArgs(KerasConfig):
+    """How a recurrent layer runs its cell over the time axis and what it returns."""
+
     return_sequences: bool = arg(
         False,
         "Return the output of every timestep `(batch, timesteps, units)` instead of only "
@@ -117,77 +175,56 @@ class RecurrentConfig(BaseModel):
         "With `return_sequences` and a mask, write zeros at masked timesteps instead of "
         "carrying the previous output forward.",
     )
-    seed: int | None = arg(None, "Random seed for dropout.", keras=KERAS3)
-    implementation: int = arg(
-        2, "Ignored by SimpleRNN: Keras 2 drops it with a deprecation warning.", keras=KERAS2
+
+    @property
+    def runs_time_major(self) -> bool:
+        """Whether axis 0 is time (ConvLSTM accepts `time_major` and ignores it)."""
+        return self.time_major
+
+
+class CellArgs(WeightArgs):
+    """Arguments of one step of SimpleRNN, GRU and LSTM: what their cells share."""
+
+    positional: ClassVar[tuple[str, ...]] = ("units", "activation", "use_bias")
+    family_name: ClassVar[str]  # the row of FAMILIES
+
+    units: int = arg(
+        ..., "Dimensionality of the output space: the size of the output and of each state."
     )
-    name: str | None = arg(None, "Name of the layer.")
-    trainable: bool = arg(
-        True,
-        "Whether the weights are updated in training. `False` makes every parameter non-trainable.",
-        strict=True,
+    activation: str | None = arg(
+        "tanh", "Activation of the candidate state and output. `None` means linear (`a(x) = x`)."
     )
-    dtype: str | dict[str, Any] | None = arg(
-        None, "Dtype or mixed-precision policy of the layer (`float32` when not set)."
+    use_bias: bool = arg(True, "Whether the layer has a `bias` vector.")
+    dropout: float = _fraction(
+        "Fraction of the input units to drop during training. Keras clips it to [0, 1]."
     )
+    recurrent_dropout: float = _fraction(
+        "Fraction of the recurrent-state units to drop during training. Keras clips it to [0, 1]."
+    )
+    seed: int | None = arg(None, "Random seed for dropout.")
 
     @property
     def family(self) -> Family:
-        return FAMILIES[self.class_name()]
-
-    @classmethod
-    def class_name(cls) -> str:
-        return cls.__name__.removesuffix("Config")
+        return FAMILIES[self.family_name]
 
     @property
     def bias_copies(self) -> int:
-        """How many bias vectors of `gates·units` the layer keeps (GRU `reset_after`: 2)."""
+        """How many bias vectors of `gates·units` the cell keeps (GRU `reset_after`: 2)."""
         return 1
 
-    @field_validator("units", mode="before")
-    @classmethod
-    def _units(cls, value: Any) -> Any:
-        # Both Keras versions refuse 4.0 (a float shape dimension), and bools, at build time.
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"expected a positive integer, got {value!r}")
-        return value
 
-    @field_validator("activation", "recurrent_activation", mode="after", check_fields=False)
-    @classmethod
-    def _activation(cls, value: str | None, info: ValidationInfo) -> str | None:
-        keras = _context_keras(info)
-        if value is not None and value not in ACTIVATIONS[keras]:
-            raise ValueError(_unknown_name(value, "activation", ACTIVATIONS[keras], keras))
-        return value
+class SimpleRNNCellConfig(CellArgs):
+    """`keras.layers.SimpleRNNCell`: one step of SimpleRNN, for `RNN(...)`."""
 
-    @field_validator("kernel_initializer", "recurrent_initializer", "bias_initializer")
-    @classmethod
-    def _initializer(cls, value: Identifier, info: ValidationInfo) -> Identifier:
-        return _known(value, "initializer", INITIALIZERS[_context_keras(info)], info)
+    family_name = "SimpleRNN"
 
-    @field_validator("kernel_constraint", "recurrent_constraint", "bias_constraint")
-    @classmethod
-    def _constraint(cls, value: Identifier, info: ValidationInfo) -> Identifier:
-        return _known(value, "constraint", CONSTRAINTS[_context_keras(info)], info)
-
-    @field_validator(
-        "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer"
+    implementation: int = arg(
+        2, "Ignored by SimpleRNN: Keras 2 drops it with a deprecation warning.", keras=KERAS2
     )
-    @classmethod
-    def _regularizer(cls, value: Identifier, info: ValidationInfo) -> Identifier:
-        keras = _context_keras(info)
-        # tf-keras 2.21 accepts any string as a regularizer without complaint; Keras 3 refuses.
-        if keras is KerasVersion.V3:
-            return _known(value, "regularizer", REGULARIZERS[keras], info)
-        return value
 
 
-class SimpleRNNConfig(RecurrentConfig):
-    """`keras.layers.SimpleRNN`: a fully connected RNN whose output is fed back as its input."""
-
-
-class GatedConfig(RecurrentConfig):
-    """Arguments GRU and LSTM add to the shared ones."""
+class GatedCellArgs(CellArgs):
+    """Arguments GRU and LSTM cells add to the shared ones."""
 
     positional: ClassVar[tuple[str, ...]] = (
         "units",
@@ -199,21 +236,17 @@ class GatedConfig(RecurrentConfig):
     recurrent_activation: str | None = arg(
         "sigmoid", "Activation of the gates. `None` means linear."
     )
-    seed: int | None = arg(None, "Random seed for dropout.")
     implementation: int = arg(
         2,
         "Mode 1 computes many small matrix products, mode 2 fewer large ones. Same shapes and "
         "parameters either way.",
     )
-    use_cudnn: bool | Literal["auto"] = arg(
-        "auto",
-        "Whether to use the cuDNN kernel on a GPU: `'auto'` when the configuration allows it.",
-        keras=KERAS3,
-    )
 
 
-class GRUConfig(GatedConfig):
-    """`keras.layers.GRU`: Gated Recurrent Unit, with update, reset and candidate blocks."""
+class GRUCellConfig(GatedCellArgs):
+    """`keras.layers.GRUCell`: one step of GRU, for `RNN(...)`."""
+
+    family_name = "GRU"
 
     reset_after: bool = arg(
         True,
@@ -226,8 +259,10 @@ class GRUConfig(GatedConfig):
         return 2 if self.reset_after else 1
 
 
-class LSTMConfig(GatedConfig):
-    """`keras.layers.LSTM`: Long Short-Term Memory with input, forget, cell and output blocks."""
+class LSTMCellConfig(GatedCellArgs):
+    """`keras.layers.LSTMCell`: one step of LSTM, for `RNN(...)`."""
+
+    family_name = "LSTM"
 
     unit_forget_bias: bool = arg(
         True,
@@ -236,12 +271,99 @@ class LSTMConfig(GatedConfig):
     )
 
 
-CONFIGS: dict[str, type[RecurrentConfig]] = {
-    cls.class_name(): cls for cls in (SimpleRNNConfig, GRUConfig, LSTMConfig)
+class RecurrentConfig(SequenceArgs, CellArgs):
+    """A Keras SimpleRNN, GRU or LSTM layer: its cell's arguments and the sequence arguments.
+
+    Each layer lists its cell class first, so that the cell's version of an argument (GRU's
+    `seed`, accepted by both Keras versions) wins over the shared one.
+    """
+
+
+class SimpleRNNConfig(SimpleRNNCellConfig, RecurrentConfig):
+    """`keras.layers.SimpleRNN`: a fully connected RNN whose output is fed back as its input."""
+
+    # tf-keras's SimpleRNN layer refuses the `seed` its cell takes.
+    seed: int | None = arg(None, "Random seed for dropout.", keras=KERAS3)
+
+
+class UseCuDNN(KerasConfig):
+    use_cudnn: bool | Literal["auto"] = arg(
+        "auto",
+        "Whether to use the cuDNN kernel on a GPU: `'auto'` when the configuration allows it.",
+        keras=KERAS3,
+    )
+
+
+class GRUConfig(GRUCellConfig, RecurrentConfig, UseCuDNN):
+    """`keras.layers.GRU`: Gated Recurrent Unit, with update, reset and candidate blocks."""
+
+
+class LSTMConfig(LSTMCellConfig, RecurrentConfig, UseCuDNN):
+    """`keras.layers.LSTM`: Long Short-Term Memory with input, forget, cell and output blocks."""
+
+
+class CuDNNConfig(SequenceArgs, WeightArgs):
+    """Keras 2's GPU-only layers: fixed activations, and PyTorch's two bias vectors."""
+
+    positional: ClassVar[tuple[str, ...]] = ("units",)
+    keras_versions: ClassVar[tuple[str, ...]] = KERAS2
+    family_name: ClassVar[str]
+
+    units: int = arg(..., "Dimensionality of the output space.")
+    use_bias: ClassVar[bool] = True
+    bias_copies: ClassVar[int] = 2  # cuDNN keeps an input and a recurrent bias per gate
+
+    @property
+    def family(self) -> Family:
+        return FAMILIES[self.family_name]
+
+
+class CuDNNGRUConfig(CuDNNConfig):
+    """`tf.compat.v1.keras.layers.CuDNNGRU` (Keras 2, GPU only): bias of 6·units."""
+
+    family_name = "GRU"
+
+
+class CuDNNLSTMConfig(CuDNNConfig):
+    """`tf.compat.v1.keras.layers.CuDNNLSTM` (Keras 2, GPU only): bias of 8·units."""
+
+    family_name = "LSTM"
+
+    unit_forget_bias: bool = arg(True, "Initialize the forget gate's bias block to ones.")
+
+
+Cell = SimpleRNNCellConfig | GRUCellConfig | LSTMCellConfig
+DenseLayer = RecurrentConfig | CuDNNConfig  # a layer of one cell over a feature vector
+
+CELLS: dict[str, type[CellArgs]] = {
+    cls.class_name(): cls for cls in (SimpleRNNCellConfig, GRUCellConfig, LSTMCellConfig)
+}
+RECURRENT: dict[str, type[KerasConfig]] = {
+    cls.class_name(): cls
+    for cls in (SimpleRNNConfig, GRUConfig, LSTMConfig, CuDNNGRUConfig, CuDNNLSTMConfig)
 }
 
 
-def available(cls: type[RecurrentConfig], field: str, keras: KerasVersion) -> bool:
+def field_order(cls: type[BaseModel]) -> list[str]:
+    """A config's arguments as Keras lists them: positional ones first, common ones last.
+
+    Example:
+        >>> field_order(LSTMConfig)[:4]
+        ['units', 'activation', 'recurrent_activation', 'use_bias']
+    """
+    positional: tuple[str, ...] = getattr(cls, "positional", ())
+    names = list(cls.model_fields)
+    return sorted(
+        names,
+        key=lambda n: (
+            n in KerasConfig.model_fields,
+            positional.index(n) if n in positional else len(positional),
+            names.index(n),
+        ),
+    )
+
+
+def available(cls: type[BaseModel], field: str, keras: KerasVersion) -> bool:
     """Whether `field` is an argument of `cls` under `keras`.
 
     Example:

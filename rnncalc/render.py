@@ -8,10 +8,13 @@ from typing import Any
 from pydantic import BaseModel
 from tabulate import tabulate, tabulate_formats
 
+from rnncalc.enums import Framework
 from rnncalc.errors import RnncalcError
 from rnncalc.inputs import InputArgs, shape_text
-from rnncalc.layers import RecurrentConfig
-from rnncalc.report import LayerReport, TableReport
+from rnncalc.layers import SequenceArgs, field_order
+from rnncalc.pytorch import TorchConfig
+from rnncalc.report import CompareReport, LayerReport, TableReport
+from rnncalc.wrappers import BidirectionalConfig
 
 
 def check_format(fmt: str) -> str:
@@ -32,10 +35,18 @@ def as_json(report: BaseModel) -> str:
 
 def _where_input(report: LayerReport | TableReport) -> str:
     source = report.input_source
+    if report.framework == Framework.TORCH:
+        return f"from {source}: the tensor given to forward"
     if source.startswith(("input_shape", "--input-shape", "input_dim")):
         batch = "a fixed batch size" if "batch_size" in source else "None (any batch size)"
         return f"from {source}: it leaves out the batch axis, so Keras puts {batch} in front"
     return f"from {source}: the full shape, batch axis included"
+
+
+def _whose(report: LayerReport | TableReport) -> str:
+    if report.framework == Framework.TORCH:
+        return f"nn.{report.layer}, PyTorch rules"
+    return f"{report.layer}, Keras {report.keras} rules"
 
 
 def summary_text(report: LayerReport, fmt: str = "simple") -> str:
@@ -46,8 +57,9 @@ def summary_text(report: LayerReport, fmt: str = "simple") -> str:
         GRU, Keras 2 rules
     """
     axes = ", ".join(report.input_axes)
+    values = ", ".join(f"{k}={v}" for k, v in report.formula_values.items())
     lines = [
-        f"{report.layer}, Keras {report.keras} rules",
+        _whose(report),
         f"input: {shape_text(report.input_shape)} = ({axes})",
         f"       {_where_input(report)}",
         "",
@@ -67,8 +79,8 @@ def summary_text(report: LayerReport, fmt: str = "simple") -> str:
             colalign=("left", "left", "right", "left"),
         ),
         "",
-        f"params: {report.params:,} = {report.params_formula}, with units="
-        f"{report.arguments['units']}, input_dim={report.input_shape[-1]}",
+        f"params: {report.params:,} = {report.params_formula}"
+        + (f", with {values}" if values else ""),
         f"trainable: {report.trainable_params:,}   non-trainable: {report.non_trainable_params:,}",
     ]
     lines += _remarks(report.warnings, report.notes)
@@ -76,12 +88,11 @@ def summary_text(report: LayerReport, fmt: str = "simple") -> str:
 
 
 def table_text(report: TableReport, fmt: str = "simple") -> str:
-    """`rnncalc table`: one row per output combination."""
+    """`rnncalc table`: one row per combination of settings."""
+    names = list(report.rows[0].arguments) if report.rows else []
     rows = [
         (
-            _yes(r.return_sequences),
-            _yes(r.return_state),
-            _yes(r.time_major),
+            *(_setting(r.arguments[n]) for n in names),
             r.error
             if r.error
             else "  ".join(
@@ -91,33 +102,91 @@ def table_text(report: TableReport, fmt: str = "simple") -> str:
         for r in report.rows
     ]
     lines = [
-        f"{report.layer} on input {shape_text(report.input_shape)}, Keras {report.keras} rules",
+        f"{_whose(report)}, input {shape_text(report.input_shape)}",
         "",
-        tabulate(
-            rows,
-            headers=["return_sequences", "return_state", "time_major", "returns"],
-            tablefmt=fmt,
-        ),
+        tabulate(rows, headers=[*names, "returns"], tablefmt=fmt),
     ]
     lines += _remarks([], report.notes)
     return "\n".join(lines)
 
 
-def arguments_text(cls: type[RecurrentConfig], fmt: str = "simple") -> str:
+def compare_text(report: CompareReport, fmt: str = "simple") -> str:
+    """`rnncalc compare`: one layer in Keras and PyTorch, its outputs and weights mapped."""
+    keras, torch = report.keras, report.torch
+    shapes = dict(zip(keras.output_names, keras.output_shapes, strict=True))
+    torch_shapes = {w.name: w.shape for w in torch.weights}
+    keras_weights = {w.name: w.shape for w in keras.weights}
+    returned = "  ".join(
+        f"{n} {shape_text(s)}" for n, s in zip(torch.output_names, torch.output_shapes, strict=True)
+    )
+    lines = [
+        f"Keras {keras.keras}: {report.keras_expression}   input {shape_text(keras.input_shape)}",
+        f"PyTorch: {report.torch_expression}   input {shape_text(torch.input_shape)}",
+        "",
+        tabulate(
+            [(o.keras, shape_text(shapes[o.keras]), o.torch) for o in report.outputs],
+            headers=["Keras returns", "shape", "in PyTorch's (output, h_n, c_n)"],
+            tablefmt=fmt,
+        ),
+        f"PyTorch returns {returned}",
+        "",
+        tabulate(
+            [
+                (
+                    w.keras,
+                    shape_text(keras_weights[w.keras]),
+                    w.torch,
+                    ", ".join(shape_text(torch_shapes[t]) for t in w.torch.split(", ")),
+                    w.how,
+                )
+                for w in report.weights
+            ],
+            headers=["Keras weight", "shape", "PyTorch", "shape", "how"],
+            tablefmt=fmt,
+            maxcolwidths=[None, None, None, None, 50],
+        ),
+        "",
+        f"params: Keras {keras.params:,}, PyTorch {torch.params:,} "
+        f"({report.params_difference:+,} in PyTorch)",
+        "same function: " + ("yes" if report.exact else "no"),
+        *(f"- {d}" for d in report.differences),
+    ]
+    lines += _remarks(keras.warnings + torch.warnings, [])
+    return "\n".join(lines)
+
+
+def arguments_text(cls: type[BaseModel], fmt: str = "simple") -> str:
     """`rnncalc args LAYER`: every argument with its default, Keras versions and meaning."""
+    fields = [(name, cls.model_fields[name]) for name in field_order(cls)]
+    if issubclass(cls, SequenceArgs | BidirectionalConfig):
+        fields += InputArgs.model_fields.items()
     rows: list[tuple[Any, ...]] = []
-    for model in (cls, InputArgs):
-        for name, info in model.model_fields.items():
-            extra = info.json_schema_extra
-            versions = "/".join(extra["keras"]) if isinstance(extra, dict) else ""  # type: ignore[arg-type]
-            default = "required" if info.is_required() else repr(info.default)
-            rows.append((name, default, versions, info.description))
-    return f"{cls.class_name()}: {cls.__doc__}\n\n" + tabulate(
+    for name, info in fields:
+        extra = info.json_schema_extra
+        keras = extra.get("keras") if isinstance(extra, dict) else None
+        versions = "/".join(keras) if isinstance(keras, list) else "torch"  # type: ignore[arg-type]
+        default = (
+            "required" if info.is_required() else repr(getattr(info.default, "value", info.default))
+        )
+        rows.append((name, default, versions, info.description))
+    title = f"nn.{cls.class_name()}" if issubclass(cls, TorchConfig) else cls.class_name()  # type: ignore[attr-defined]
+    return f"{title}: {cls.__doc__}\n\n" + tabulate(
         rows,
-        headers=["argument", "default", "keras", "description"],
+        headers=[
+            "argument",
+            "default",
+            "framework" if issubclass(cls, TorchConfig) else "keras",
+            "description",
+        ],
         tablefmt=fmt,
         maxcolwidths=[None, None, None, 70],
     )
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, bool):
+        return _yes(value)
+    return repr(value) if value is None else str(value)
 
 
 def _yes(flag: bool) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rnncalc.enums import KerasVersion
+from rnncalc.enums import Framework, KerasVersion
 from rnncalc.inputs import Shape
 
 
@@ -17,7 +17,10 @@ class _Report(BaseModel):
 class WeightReport(_Report):
     """One weight of a layer."""
 
-    name: str = Field(description="Keras's short name: `kernel`, `recurrent_kernel` or `bias`.")
+    name: str = Field(
+        description="Keras's short name (`kernel`, `recurrent_kernel`, `bias`), after the "
+        "direction or cell it belongs to (`forward_lstm/kernel`); PyTorch's parameter name."
+    )
     shape: tuple[int, ...] = Field(description="The weight's shape.")
     size: int = Field(description="Number of scalars: the product of the shape.")
     formula: str = Field(description="The shape in symbols, e.g. `(input_dim, 4·units)`.")
@@ -27,18 +30,22 @@ class WeightReport(_Report):
 class LayerReport(_Report):
     """Everything rnncalc knows about one layer on one input: `rnncalc summary --json`."""
 
-    layer: str = Field(description="Keras class name: `SimpleRNN`, `GRU` or `LSTM`.")
-    keras: KerasVersion = Field(description='Whose rules were applied: `"2"` or `"3"`.')
+    layer: str = Field(description="Class name: `LSTM`, `Bidirectional`, `ConvLSTM2D`, ...")
+    framework: Framework = Field(description="`keras` or `torch`.")
+    keras: KerasVersion | None = Field(
+        description='Whose Keras rules were applied: `"2"` or `"3"`; null for PyTorch.'
+    )
     arguments: dict[str, Any] = Field(description="Every layer argument with its value.")
     input_shape: Shape = Field(
         description="Full input shape, batch axis included; null is unknown."
     )
     input_source: str = Field(description="The argument(s) or option(s) the input shape came from.")
-    input_axes: tuple[str, str, str] = Field(
+    input_axes: tuple[str, ...] = Field(
         description="What each input axis means: `time_major` swaps batch and timesteps."
     )
     output_names: list[str] = Field(
-        description="Name of each returned tensor: `output`, then `state` or `state_h`, `state_c`."
+        description="Name of each returned tensor: `output`, then `state` or `state_h`, `state_c` "
+        "(Bidirectional: `forward_`/`backward_` ones; PyTorch: `output`, `h_n`, `c_n`)."
     )
     output_shapes: list[Shape] = Field(
         description="One shape per returned tensor, in Keras's order."
@@ -47,17 +54,19 @@ class LayerReport(_Report):
     trainable_params: int = Field(description="Parameters updated in training.")
     non_trainable_params: int = Field(description="Parameters not updated in training.")
     params_formula: str = Field(description="The total in symbols.")
+    formula_values: dict[str, int] = Field(description="The value of each symbol of the formula.")
     weights: list[WeightReport] = Field(description="Each weight, in Keras's order.")
     warnings: list[str] = Field(description="What Keras accepts but silently changes or ignores.")
     notes: list[str] = Field(description="Where the other Keras version would behave differently.")
 
 
 class TableRow(_Report):
-    """One combination of `return_sequences` × `return_state` × `time_major`."""
+    """One combination of settings, e.g. `return_sequences` × `return_state` × `time_major`."""
 
-    return_sequences: bool
-    return_state: bool
-    time_major: bool
+    arguments: dict[str, Any] = Field(description="The settings of this row, by argument name.")
+    return_sequences: bool | None = Field(None, description="Keras layers: as in `arguments`.")
+    return_state: bool | None = Field(None, description="Keras layers: as in `arguments`.")
+    time_major: bool | None = Field(None, description="Keras layers: as in `arguments`.")
     output_names: list[str] = Field(default_factory=list)
     output_shapes: list[Shape] = Field(default_factory=list)
     error: str | None = Field(None, description="Why Keras refuses this combination, if it does.")
@@ -67,8 +76,38 @@ class TableReport(_Report):
     """Every output combination of one layer on one input: `rnncalc table --json`."""
 
     layer: str
-    keras: KerasVersion
+    framework: Framework
+    keras: KerasVersion | None
     input_shape: Shape
     input_source: str
     rows: list[TableRow]
     notes: list[str]
+
+
+class WeightMapping(_Report):
+    """One Keras weight and the PyTorch parameter(s) it corresponds to."""
+
+    keras: str = Field(description="The Keras weight, as in `weights` of the Keras report.")
+    torch: str = Field(description="The PyTorch parameter(s), as `named_parameters()` names them.")
+    how: str = Field(description="How to turn one into the other (transpose, reorder, add).")
+
+
+class OutputMapping(_Report):
+    """One tensor Keras returns and where PyTorch's `(output, h_n, c_n)` holds it."""
+
+    keras: str = Field(description="The Keras output's name, as in `output_names`.")
+    torch: str = Field(description="The PyTorch expression giving the same tensor.")
+
+
+class CompareReport(_Report):
+    """One layer in Keras and in PyTorch: `rnncalc compare --json`."""
+
+    keras_expression: str = Field(description="The Keras layer, written as code.")
+    torch_expression: str = Field(description="The PyTorch module, written as code.")
+    keras: LayerReport = Field(description="The Keras side, as `summary --json` reports it.")
+    torch: LayerReport = Field(description="The PyTorch side, as `summary --json` reports it.")
+    params_difference: int = Field(description="PyTorch's parameters minus Keras's.")
+    exact: bool = Field(description="Whether PyTorch can compute exactly the same function.")
+    differences: list[str] = Field(description="Why the two differ, in words.")
+    outputs: list[OutputMapping] = Field(description="Each Keras output in PyTorch's terms.")
+    weights: list[WeightMapping] = Field(description="Each Keras weight in PyTorch's terms.")

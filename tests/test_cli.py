@@ -127,6 +127,26 @@ def test_args_lists_every_argument():
         (["summary", "LSTM(4, input_shape=(10, 3))", "--format", "gird"], "did you mean 'grid'"),
         (["summary", "LSTM(4, dropout='a', input_shape=(10, 3))"], "dropout"),
         (["args", "Dense"], "unknown layer"),
+        (["args", "nn.LSTMM"], "did you mean 'LSTM'"),
+        (
+            ["summary", "Bidirectional(LSTM(4), merge_mode='max')", "--input-shape", "10,3"],
+            "merge_mode",
+        ),
+        (["summary", "RNN(10, 20)", "--input-shape", "10,3"], "cell"),
+        (
+            ["summary", "nn.LSTM(10, 20)", "--framework", "keras", "--input-shape", "10,3"],
+            "PyTorch",
+        ),
+        (["summary", "nn.LSTM(10, 20)", "--batch-input-shape", "5,3,11"], "input_size"),
+        (["summary", "LSTM(10, 20)", "--framework", "torch"], "--batch-input-shape"),
+        (
+            ["compare", "nn.LSTM(10, 20, num_layers=3)", "--batch-input-shape", "5,3,10"],
+            "one layer",
+        ),
+        (
+            ["table", "nn.GRU(10, 20, proj_size=3)", "--batch-input-shape", "5,3,10"],
+            "only supported",
+        ),
     ],
 )
 def test_errors_exit_2_with_a_fix(args, says):
@@ -163,3 +183,41 @@ def test_python_dash_m():
         check=True,
     )
     assert json.loads(result.stdout)["params"] == 3 * (2 + 3 + 1)
+
+
+def test_args_of_wrappers_and_pytorch():
+    assert "merge_mode" in run_cli("args", "Bidirectional").stdout
+    assert "dilation_rate" in run_cli("args", "keras.layers.ConvLSTM2D").stdout
+    torch = run_cli("args", "nn.LSTM").stdout
+    assert torch.startswith("nn.LSTM:")
+    assert "proj_size" in torch and "input_shape" not in torch
+    assert "nonlinearity" in run_cli("args", "RNN", "--framework", "torch").stdout
+
+
+def test_compare_json_contract():
+    result = run_cli("compare", "LSTM(32)", "--input-shape", "10,64", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["keras"]["params"] == 12_416
+    assert report["torch"]["params"] == 12_544
+    assert report["params_difference"] == 128
+    assert report["torch"]["output_shapes"] == [[None, 10, 32], [1, None, 32], [1, None, 32]]
+    assert {"keras", "torch", "how"} <= set(report["weights"][0])
+
+
+def test_compare_text_shows_both_sides():
+    result = run_cli("compare", "nn.GRU(10, 20)", "--batch-input-shape", "7,3,10")
+    assert result.exit_code == 0, result.stderr
+    assert "PyTorch: nn.GRU(10, 20)" in result.stdout
+    assert "same function: yes" in result.stdout
+
+
+def test_table_of_a_bidirectional_layer():
+    result = run_cli("table", "Bidirectional(LSTM(4))", "--input-shape", "10,8", "--json")
+    rows = json.loads(result.stdout)["rows"]
+    assert len(rows) == 20
+    assert rows[0]["arguments"] == {
+        "merge_mode": "concat",
+        "return_sequences": False,
+        "return_state": False,
+    }

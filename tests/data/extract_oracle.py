@@ -1,16 +1,52 @@
-"""Copy the single-layer Keras cases of ../shared/oracle into tests/data/keras_single.jsonl.
+"""Copy the one-layer cases of ../shared/oracle into tests/data.
 
 Run from the repository root when the oracle changes: `python tests/data/extract_oracle.py`.
-Only data is copied (the layer config, the input shape and what Keras reported), so the tests
-run without ../shared.
+Only data is copied (the layer config, the input shape and what the framework reported), so
+the tests run without ../shared:
+
+- keras_single.jsonl: every single SimpleRNN/GRU/LSTM case, edge cases included;
+- keras_wrappers.jsonl: every Bidirectional and ConvLSTM case;
+- torch_public.jsonl: every PyTorch case, as it is.
 """
 
 import json
+import re
+import shutil
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).with_name("keras_single.jsonl")
+HERE = Path(__file__).parent
 RNN = {"SimpleRNN", "GRU", "LSTM"}
+
+
+def short_name(weight: str) -> str:
+    """`bidirectional/forward_lstm/lstm_cell/kernel:0` -> `forward_lstm/kernel`: the layer's own
+    name and the cell's are dropped, as rnncalc names weights within one layer."""
+    parts = weight.split(":")[0].split("/")[1:]
+    return "/".join(p for p in parts if not re.search(r"_cell(_\d+)?$", p))
+
+
+def wrapper_cases(oracle: Path):
+    for name in ("k2_public", "k3_public"):
+        for line in (oracle / f"{name}.jsonl").open():
+            case = json.loads(line)
+            if case["kind"] not in ("bidirectional", "conv_lstm"):
+                continue
+            inputs, layer = (x for x in case["model_json"]["config"]["layers"])
+            reported = case["layers"][-1]
+            yield {
+                "id": case["id"],
+                "kind": case["kind"],
+                "keras": "2" if case["keras"].startswith("tf-keras") else "3",
+                "layer": layer["class_name"],
+                "config": layer["config"],
+                "batch_input_shape": inputs["config"].get(
+                    "batch_input_shape", inputs["config"].get("batch_shape")
+                ),
+                "output_shapes": reported["output_shapes"],
+                "params": reported["params"],
+                "weights": [[short_name(w), s] for w, s in reported["weights"]],
+            }
 
 
 def cases(oracle: Path):
@@ -44,12 +80,18 @@ def cases(oracle: Path):
             yield record
 
 
+def write(name: str, records) -> None:
+    lines = [json.dumps(record, sort_keys=True) for record in records]
+    (HERE / name).write_text("\n".join(lines) + "\n")
+    print(f"wrote {len(lines)} cases to tests/data/{name}")
+
+
 def main() -> None:
     oracle = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/oracle")
-    with OUT.open("w") as out:
-        records = [json.dumps(record, sort_keys=True) for record in cases(oracle)]
-        out.write("\n".join(records) + "\n")
-    print(f"wrote {len(records)} cases to {OUT}")
+    write("keras_single.jsonl", cases(oracle))
+    write("keras_wrappers.jsonl", wrapper_cases(oracle))
+    shutil.copyfile(oracle / "pt_public.jsonl", HERE / "torch_public.jsonl")
+    print("copied pt_public.jsonl to tests/data/torch_public.jsonl")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,260 @@
+"""The PyTorch counterpart of a Keras recurrent layer and back, and how their weights map."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from rnncalc.enums import MergeMode
+from rnncalc.errors import RnncalcError
+from rnncalc.inputs import ResolvedInput, Shape
+from rnncalc.layers import FAMILIES, GRUConfig, LSTMConfig, RecurrentConfig, SimpleRNNConfig
+from rnncalc.pytorch import TORCH, TorchConfig
+from rnncalc.wrappers import BidirectionalConfig
+
+KerasLayer = RecurrentConfig | BidirectionalConfig
+Config = TypeVar("Config", bound=BaseModel)
+KERAS_OF: dict[str, type[RecurrentConfig]] = {
+    "SimpleRNN": SimpleRNNConfig,
+    "GRU": GRUConfig,
+    "LSTM": LSTMConfig,
+}
+
+
+def recurrent(layer: KerasLayer) -> RecurrentConfig:
+    """The SimpleRNN, GRU or LSTM layer a comparison is about (inside Bidirectional too)."""
+    inner = layer.layer if isinstance(layer, BidirectionalConfig) else layer
+    if not isinstance(inner, RecurrentConfig):
+        raise RnncalcError(
+            f"compare maps SimpleRNN, GRU and LSTM layers (and Bidirectional ones), not "
+            f"{inner.class_name()}",
+            "compare a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
+        )
+    return inner
+
+
+def torch_of(layer: KerasLayer, resolved: ResolvedInput) -> tuple[TorchConfig, ResolvedInput]:
+    """The PyTorch module computing what a Keras layer does, and its input.
+
+    Keras's `(batch, timesteps, features)` is PyTorch's `batch_first=True`; Keras 2's
+    `time_major=True` is PyTorch's default `(L, N, H_in)`.
+
+    Example:
+        >>> given = ResolvedInput(shape=(None, 10, 64), source="--input-shape")
+        >>> torch, _ = torch_of(LSTMConfig(units=32), given)
+        >>> torch.input_size, torch.hidden_size, torch.batch_first
+        (64, 32, True)
+    """
+    inner = recurrent(layer)
+    if isinstance(layer, BidirectionalConfig) and layer.backward_layer is not None:
+        back = layer.backward_layer
+        if type(back) is not type(inner) or _cell_args(back) != _cell_args(inner):
+            raise RnncalcError(
+                "PyTorch runs the same kind of layer in both directions; this backward_layer "
+                "differs from the forward one",
+                "compare each direction on its own, or drop backward_layer",
+            )
+    features = resolved.shape[-1]
+    assert features is not None  # checked before
+    family = FAMILIES[inner.family_name]
+    kwargs: dict[str, object] = {
+        "input_size": features,
+        "hidden_size": inner.units,
+        "bias": inner.use_bias,
+        "batch_first": not inner.time_major,
+        "bidirectional": isinstance(layer, BidirectionalConfig),
+    }
+    if family.torch_name == "RNN" and inner.activation in ("tanh", "relu"):
+        kwargs["nonlinearity"] = inner.activation
+    return _given(TORCH[family.torch_name], kwargs), resolved
+
+
+def _cell_args(layer: RecurrentConfig) -> dict[str, object]:
+    keep = {"units", "activation", "recurrent_activation", "use_bias", "reset_after"}
+    return {k: v for k, v in layer.model_dump().items() if k in keep}
+
+
+def keras_of(layer: TorchConfig, resolved: ResolvedInput) -> tuple[KerasLayer, ResolvedInput]:
+    """The Keras layer computing what a PyTorch module does (all outputs on), and its input."""
+    if layer.num_layers != 1 or layer.proj_size:
+        what = f"num_layers={layer.num_layers}" if layer.num_layers != 1 else "proj_size"
+        raise RnncalcError(
+            f"compare maps one layer, and {what} has no single Keras layer to match",
+            "compare with num_layers=1 and no proj_size; in Keras, stack num_layers layers "
+            "with return_sequences=True on all but the last",
+        )
+    shape = resolved.shape
+    if len(shape) == 2:
+        keras_shape: Shape = (None, *shape)
+    elif layer.batch_first:
+        keras_shape = shape
+    else:
+        keras_shape = (shape[1], shape[0], shape[2])
+    cls = KERAS_OF[layer.family_name]
+    kwargs: dict[str, object] = {
+        "units": layer.hidden_size,
+        "use_bias": layer.bias,
+        "return_sequences": True,
+        "return_state": True,
+    }
+    if layer.family_name == "SimpleRNN":
+        kwargs["activation"] = getattr(layer, "nonlinearity", "tanh")
+    inner = _given(cls, kwargs)
+    keras: KerasLayer = (
+        BidirectionalConfig(layer=inner, merge_mode=MergeMode.CONCAT)
+        if layer.bidirectional
+        else inner
+    )
+    return keras, ResolvedInput(shape=keras_shape, source=f"{resolved.source}, as batch-major")
+
+
+def _given(cls: type[Config], kwargs: dict[str, object]) -> Config:
+    """A config with only the arguments that differ from the defaults marked as given."""
+    fields = cls.model_fields
+    return cls.model_validate({k: v for k, v in kwargs.items() if v != fields[k].default})
+
+
+def differences(keras: KerasLayer, torch: TorchConfig) -> tuple[bool, list[str]]:
+    """Whether PyTorch can compute exactly what Keras does, and why the two differ."""
+    inner = recurrent(keras)
+    family = FAMILIES[inner.family_name]
+    exact = True
+    found = []
+    if inner.use_bias:
+        both = (
+            "PyTorch keeps two bias vectors per gate, bias_ih and bias_hh "
+            f"({family.gates}·hidden_size each)"
+        )
+        if inner.bias_copies == 2:
+            found.append(
+                f"{both}; Keras GRU with reset_after=True keeps the same two, as bias[0] and "
+                "bias[1]."
+            )
+        elif family.gates == 3:
+            found.append(f"{both}; Keras GRU with reset_after=False keeps one.")
+        else:
+            found.append(f"{both}; only their sum matters, so Keras keeps one.")
+    if family.gates == 3:
+        found.append(
+            "Gate order: Keras GRU's blocks are z, r, h; PyTorch's are r, z, n: swap the first "
+            "two blocks."
+        )
+        if not getattr(inner, "reset_after", True):
+            exact = False
+            found.append(
+                "reset_after=False applies the reset gate before the recurrent product; "
+                "PyTorch's GRU always applies it after (reset_after=True): no PyTorch GRU "
+                "computes the same function."
+            )
+    if family.gates == 4:
+        found.append("Gate order: i, f, c, o in Keras, i, f, g, o in PyTorch: the same.")
+    if family.gates == 1 and inner.activation not in ("tanh", "relu"):
+        exact = False
+        found.append(f"PyTorch's RNN offers tanh and relu only, not {inner.activation}.")
+    gated_defaults = {"activation": "tanh", "recurrent_activation": "sigmoid"}
+    if family.gates > 1:
+        for name, default in gated_defaults.items():
+            if getattr(inner, name) != default:
+                exact = False
+                found.append(
+                    f"PyTorch fixes {name}={default!r}; this layer uses {getattr(inner, name)!r}."
+                )
+    if isinstance(keras, BidirectionalConfig) and keras.merge_mode is not MergeMode.CONCAT:
+        mode = "None" if keras.merge_mode is None else repr(keras.merge_mode.value)
+        found.append(
+            f"PyTorch always concatenates the two directions; Keras merge_mode={mode} "
+            "combines output[..., :H] and output[..., H:] instead."
+        )
+    found.append(
+        "PyTorch always returns the whole sequence and the final states (h_n, c_n); Keras "
+        "returns them only with return_sequences / return_state."
+    )
+    return exact, found
+
+
+def weight_map(names: list[str], gru: bool, bias_copies: int) -> list[tuple[str, str, str]]:
+    """`(Keras weight, PyTorch parameters, how one becomes the other)` for each Keras weight.
+
+    Example:
+        >>> weight_map(["kernel", "recurrent_kernel", "bias"], gru=False, bias_copies=1)[2][2]
+        'bias = bias_ih_l0 + bias_hh_l0; back: bias_ih_l0 = bias, bias_hh_l0 = 0'
+    """
+    order = ", with blocks (r, z, n) reordered to (z, r, h)" if gru else ""
+    found = []
+    for name in names:
+        suffix = "_reverse" if name.startswith("backward_") else ""
+        short = name.rpartition("/")[2]
+        w_ih, w_hh, b_ih, b_hh = (
+            f"{w}_l0{suffix}" for w in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        )
+        if short == "kernel":
+            found.append((name, w_ih, f"{short} = {w_ih}.T{order}"))
+        elif short == "recurrent_kernel":
+            found.append((name, w_hh, f"{short} = {w_hh}.T{order}"))
+        elif bias_copies == 2:
+            found.append((name, f"{b_ih}, {b_hh}", f"bias[0] = {b_ih}, bias[1] = {b_hh}{order}"))
+        else:
+            found.append(
+                (
+                    name,
+                    f"{b_ih}, {b_hh}",
+                    f"bias = {b_ih} + {b_hh}{order}; back: {b_ih} = bias, {b_hh} = 0",
+                )
+            )
+    return found
+
+
+def output_map(
+    keras_names: list[str], sequences: bool, merge: str | None = None, transposed: bool = False
+) -> list[tuple[str, str]]:
+    """Which part of PyTorch's `(output, h_n, c_n)` each Keras output is.
+
+    `merge` is Bidirectional's merge mode (leave it out for one direction); `transposed` says
+    that PyTorch's output is `(L, N, ·)` where Keras's is `(N, L, ·)`.
+
+    Example:
+        >>> output_map(["output", "state_h", "state_c"], sequences=False)
+        [('output', 'output[:, -1]'), ('state_h', 'h_n[0]'), ('state_c', 'c_n[0]')]
+    """
+    output = "output.transpose(0, 1)" if transposed else "output"
+    halves = (f"{output}[..., :H]", f"{output}[..., H:]") if sequences else ("h_n[0]", "h_n[1]")
+    merged = {
+        "concat": output if sequences else "concat(h_n[0], h_n[1])",
+        "sum": f"{halves[0]} + {halves[1]}",
+        "mul": f"{halves[0]} * {halves[1]}",
+        "ave": f"({halves[0]} + {halves[1]}) / 2",
+    }
+    found = []
+    for name in keras_names:
+        index = 1 if name.startswith("backward_") else 0
+        role = name.removeprefix("forward_").removeprefix("backward_")
+        if role in ("state", "state_h"):
+            found.append((name, f"h_n[{index}]"))
+        elif role == "state_c":
+            found.append((name, f"c_n[{index}]"))
+        elif name != "output":  # forward_output / backward_output: merge_mode=None
+            found.append((name, halves[index]))
+        elif merge is not None:
+            found.append((name, merged[merge]))
+        else:
+            last = "output[-1]" if transposed else "output[:, -1]"
+            found.append((name, output if sequences else last))
+    return found
+
+
+def expression(layer: KerasLayer | TorchConfig) -> str:
+    """A config written as code: the arguments given, the leading ones by position.
+
+    Example:
+        >>> expression(TorchLSTMConfig(input_size=64, hidden_size=32, batch_first=True))
+        'nn.LSTM(64, 32, batch_first=True)'
+    """
+    if isinstance(layer, BidirectionalConfig):
+        mode = "None" if layer.merge_mode is None else repr(layer.merge_mode.value)
+        return f"Bidirectional({expression(recurrent(layer))}, merge_mode={mode})"
+    given = layer.model_dump(include=layer.model_fields_set)
+    lead = ("input_size", "hidden_size") if isinstance(layer, TorchConfig) else ("units",)
+    args = [str(given.pop(k)) for k in lead] + [f"{k}={v!r}" for k, v in given.items()]
+    prefix = "nn." if isinstance(layer, TorchConfig) else ""
+    return f"{prefix}{layer.class_name()}({', '.join(args)})"

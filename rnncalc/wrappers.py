@@ -1,0 +1,93 @@
+"""Configs of Keras layers built from other layers or cells: Bidirectional, RNN, StackedRNNCells."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import ValidationInfo, field_validator
+
+from rnncalc.conv import ConvLSTMConfig
+from rnncalc.enums import KerasVersion, MergeMode
+from rnncalc.layers import Cell, DenseLayer, KerasConfig, SequenceArgs, _context_keras, arg
+
+
+def _not_empty(cells: tuple[Cell, ...], info: ValidationInfo) -> tuple[Cell, ...]:
+    # tf-keras runs an empty stack as a pass-through; Keras 3 fails with an IndexError.
+    if not cells and _context_keras(info) is KerasVersion.V3:
+        raise ValueError("Keras 3 fails on an empty list of cells (IndexError when called)")
+    return cells
+
+
+class StackedRNNCellsConfig(KerasConfig):
+    """`keras.layers.StackedRNNCells`: cells run one after another within each timestep."""
+
+    positional: ClassVar[tuple[str, ...]] = ("cells",)
+
+    cells: tuple[Cell, ...] = arg(
+        ..., "The cells, first to last; each cell's output is the next cell's input."
+    )
+
+    @field_validator("cells")
+    @classmethod
+    def _some(cls, cells: tuple[Cell, ...], info: ValidationInfo) -> tuple[Cell, ...]:
+        return _not_empty(cells, info)
+
+
+class RNNConfig(SequenceArgs):
+    """`keras.layers.RNN`: runs a cell, or a list of cells stacked, over the time axis."""
+
+    # Keras 2 and 3 agree on the first six (then time_major in 2, zero_output_for_mask in 3).
+    positional: ClassVar[tuple[str, ...]] = (
+        "cell",
+        "return_sequences",
+        "return_state",
+        "go_backwards",
+        "stateful",
+        "unroll",
+    )
+
+    cell: Cell | StackedRNNCellsConfig | tuple[Cell, ...] = arg(
+        ...,
+        "A cell such as `LSTMCell(8)`, or a list of cells (stacked, as `StackedRNNCells`).",
+    )
+
+    @field_validator("cell")
+    @classmethod
+    def _some(
+        cls, cell: Cell | StackedRNNCellsConfig | tuple[Cell, ...], info: ValidationInfo
+    ) -> Cell | StackedRNNCellsConfig | tuple[Cell, ...]:
+        return _not_empty(cell, info) if isinstance(cell, tuple) else cell
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        """The cells one step runs through, first to last."""
+        if isinstance(self.cell, StackedRNNCellsConfig):
+            return self.cell.cells
+        return self.cell if isinstance(self.cell, tuple) else (self.cell,)
+
+    @property
+    def stacked(self) -> bool:
+        return not isinstance(self.cell, Cell)
+
+
+SequenceLayer = DenseLayer | ConvLSTMConfig | RNNConfig  # a layer that runs over time
+
+
+class BidirectionalConfig(KerasConfig):
+    """`keras.layers.Bidirectional`: one recurrent layer run forwards and one backwards."""
+
+    positional: ClassVar[tuple[str, ...]] = ("layer", "merge_mode", "weights", "backward_layer")
+
+    layer: SequenceLayer = arg(
+        ..., "The recurrent layer run forwards; a copy runs backwards unless `backward_layer`."
+    )
+    merge_mode: MergeMode | None = arg(
+        MergeMode.CONCAT,
+        "How the two outputs combine: `concat` (the last axis doubles), `sum`, `mul`, `ave`, "
+        "or `None` (both returned, forward first).",
+    )
+    weights: None = arg(None, "Initial weights; rnncalc reads shapes, not values.")
+    backward_layer: SequenceLayer | None = arg(
+        None,
+        "The layer run backwards (with `go_backwards=True`); by default a copy of `layer`.",
+    )

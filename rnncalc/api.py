@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from rnncalc import checks, counterparts
 from rnncalc.construct import KERAS, check_available, framework_of, layer_from_call
+from rnncalc.conv import ConvLSTMConfig
 from rnncalc.counterparts import differences, keras_of, output_map, recurrent, torch_of, weight_map
 from rnncalc.enums import Framework, KerasVersion, MergeMode
 from rnncalc.errors import RnncalcError
@@ -123,27 +124,21 @@ def table(
     config, resolved, _ = _prepare(
         layer, input_shape, batch_size, batch_input_shape, version, _framework(framework)
     )
+    torch = isinstance(config, TorchConfig)
     rows = []
     for flags in _settings(config, version):
-        legacy = {k: v for k, v in flags.items() if k in LEGACY_FLAGS}
-        if not isinstance(config, TorchConfig):
-            legacy = {"time_major": False} | legacy
+        row: dict[str, Any] = {"arguments": flags}
+        if not torch:  # the keys rows had before `arguments`: still there for Keras layers
+            row |= {"time_major": False} | {k: v for k, v in flags.items() if k in LEGACY_FLAGS}
         try:
             report = analyze(_with(config, flags), resolved, version)
         except RnncalcError as exc:
-            rows.append(TableRow(arguments=flags, **legacy, error=str(exc)))
+            row["error"] = str(exc)
         else:
-            rows.append(
-                TableRow(
-                    arguments=flags,
-                    **legacy,
-                    output_names=report.output_names,
-                    output_shapes=report.output_shapes,
-                )
-            )
-    torch = isinstance(config, TorchConfig)
+            row |= {"output_names": report.output_names, "output_shapes": report.output_shapes}
+        rows.append(TableRow(**row))
     notes = []
-    if not torch and version is KerasVersion.V2 and not isinstance(config, BidirectionalConfig):
+    if "time_major" in rows[0].arguments:
         notes.append(
             "time_major=True reads axis 0 as timesteps and axis 1 as batch of the same tensor; "
             "Keras 3 has no time_major"
@@ -196,11 +191,8 @@ def compare(
         )
     keras_report = analyze(k_config, k_input, version, warnings)
     torch_report = analyze(t_config, t_input, version)
-    exact, why = differences(k_config, t_config)
+    exact, why = differences(k_config)
     inner = recurrent(k_config)
-    merge = None
-    if isinstance(k_config, BidirectionalConfig):
-        merge = "None" if k_config.merge_mode is None else k_config.merge_mode.value
     return CompareReport(
         keras_expression=counterparts.expression(k_config),
         torch_expression=counterparts.expression(t_config),
@@ -212,10 +204,7 @@ def compare(
         outputs=[
             OutputMapping(keras=k, torch=t)
             for k, t in output_map(
-                keras_report.output_names,
-                inner.return_sequences,
-                merge,
-                transposed=inner.time_major == t_config.batch_first,
+                keras_report.output_names, k_config, t_config, len(t_input.shape)
             )
         ],
         weights=[
@@ -241,8 +230,8 @@ def _settings(config: AnyLayer, keras: KerasVersion) -> list[dict[str, Any]]:
     elif isinstance(config, BidirectionalConfig):
         modes = [*(m.value for m in MergeMode), None]
         names, values = ("merge_mode", *LEGACY_FLAGS[:2]), [modes, (False, True), (False, True)]
-    else:
-        v2 = keras is KerasVersion.V2
+    else:  # ConvLSTM takes time_major and ignores it
+        v2 = keras is KerasVersion.V2 and not isinstance(config, ConvLSTMConfig)
         names = LEGACY_FLAGS if v2 else LEGACY_FLAGS[:2]
         values = [(False, True)] * len(names)
     return [dict(zip(names, combo, strict=True)) for combo in product(*values)]

@@ -14,7 +14,7 @@ from rnncalc.enums import Framework, KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.expressions import LayerCall
 from rnncalc.inputs import InputArgs, parse_args
-from rnncalc.layers import CELLS, RECURRENT, KerasConfig, available
+from rnncalc.layers import CELLS, RECURRENT, KerasConfig, SequenceArgs, available
 from rnncalc.pytorch import NOT_LSTM, TORCH, TorchConfig
 from rnncalc.shapes import AnyLayer
 from rnncalc.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
@@ -197,6 +197,11 @@ def _unknown_argument(cls: type[BaseModel], name: str, keras: KerasVersion) -> R
             f"unknown argument `{name}` for Keras {keras.value} {layer}: it is PyTorch's",
             f"for PyTorch's module write nn.{layer}(...) or add --framework torch",
         )
+    if name in SequenceArgs.model_fields:  # LSTMCell(4, return_sequences=True)
+        return RnncalcError(
+            f"{layer} does not take `{name}`: a cell computes one timestep",
+            f"give it to the layer that runs the cell: RNN({layer}(...), {name}=...)",
+        )
     names = [n for n in cls.model_fields if available(cls, n, keras)] + sorted(InputArgs.names())
     close = get_close_matches(name, names, n=1)
     fix = f"did you mean `{close[0]}`?" if close else f"see `rnncalc args {layer}`"
@@ -232,5 +237,7 @@ def _fix_for(cls: type[BaseModel], name: str) -> str:
         return f"give a whole number of 1 or more, e.g. {example}"
     if info.is_required():
         return f"e.g. {_example(layer, name)}"
+    if name == "weights":
+        return "drop it: rnncalc works from shapes, not weight values"
     default = getattr(info.default, "value", info.default)
     return f"e.g. {name}={default!r} (the default)"

@@ -16,9 +16,7 @@ from rnncalc.wrappers import BidirectionalConfig
 KerasLayer = RecurrentConfig | BidirectionalConfig
 Config = TypeVar("Config", bound=BaseModel)
 KERAS_OF: dict[str, type[RecurrentConfig]] = {
-    "SimpleRNN": SimpleRNNConfig,
-    "GRU": GRUConfig,
-    "LSTM": LSTMConfig,
+    cls.family_name: cls for cls in (SimpleRNNConfig, GRUConfig, LSTMConfig)
 }
 
 
@@ -115,8 +113,8 @@ def _given(cls: type[Config], kwargs: dict[str, object]) -> Config:
     return cls.model_validate({k: v for k, v in kwargs.items() if v != fields[k].default})
 
 
-def differences(keras: KerasLayer, torch: TorchConfig) -> tuple[bool, list[str]]:
-    """Whether PyTorch can compute exactly what Keras does, and why the two differ."""
+def differences(keras: KerasLayer) -> tuple[bool, list[str]]:
+    """Whether PyTorch can compute exactly what a Keras layer does, and why the two differ."""
     inner = recurrent(keras)
     family = FAMILIES[inner.family_name]
     exact = True
@@ -206,24 +204,35 @@ def weight_map(names: list[str], gru: bool, bias_copies: int) -> list[tuple[str,
 
 
 def output_map(
-    keras_names: list[str], sequences: bool, merge: str | None = None, transposed: bool = False
+    keras_names: list[str], keras: KerasLayer, torch: TorchConfig, rank: int = 3
 ) -> list[tuple[str, str]]:
     """Which part of PyTorch's `(output, h_n, c_n)` each Keras output is.
 
-    `merge` is Bidirectional's merge mode (leave it out for one direction); `transposed` says
-    that PyTorch's output is `(L, N, ·)` where Keras's is `(N, L, ·)`.
+    Args:
+        keras_names: the Keras layer's output names, in order.
+        keras: the Keras layer.
+        torch: its PyTorch counterpart.
+        rank: the rank of PyTorch's input (2: unbatched).
 
     Example:
-        >>> output_map(["output", "state_h", "state_c"], sequences=False)
+        >>> torch = TorchLSTMConfig(input_size=3, hidden_size=4, batch_first=True)
+        >>> output_map(["output", "state_h", "state_c"], LSTMConfig(units=4), torch)
         [('output', 'output[:, -1]'), ('state_h', 'h_n[0]'), ('state_c', 'c_n[0]')]
     """
-    output = "output.transpose(0, 1)" if transposed else "output"
+    inner = recurrent(keras)
+    if rank == 2:
+        output, last = "output.unsqueeze(0)", "output[-1]"
+    else:
+        same = inner.time_major != torch.batch_first
+        output = "output" if same else "output.transpose(0, 1)"
+        last = "output[:, -1]" if torch.batch_first else "output[-1]"
+    sequences = inner.return_sequences
     halves = (f"{output}[..., :H]", f"{output}[..., H:]") if sequences else ("h_n[0]", "h_n[1]")
     merged = {
-        "concat": output if sequences else "concat(h_n[0], h_n[1])",
-        "sum": f"{halves[0]} + {halves[1]}",
-        "mul": f"{halves[0]} * {halves[1]}",
-        "ave": f"({halves[0]} + {halves[1]}) / 2",
+        MergeMode.CONCAT: output if sequences else "concat(h_n[0], h_n[1])",
+        MergeMode.SUM: f"{halves[0]} + {halves[1]}",
+        MergeMode.MUL: f"{halves[0]} * {halves[1]}",
+        MergeMode.AVE: f"({halves[0]} + {halves[1]}) / 2",
     }
     found = []
     for name in keras_names:
@@ -235,10 +244,9 @@ def output_map(
             found.append((name, f"c_n[{index}]"))
         elif name != "output":  # forward_output / backward_output: merge_mode=None
             found.append((name, halves[index]))
-        elif merge is not None:
-            found.append((name, merged[merge]))
+        elif isinstance(keras, BidirectionalConfig) and keras.merge_mode is not None:
+            found.append((name, merged[keras.merge_mode]))
         else:
-            last = "output[-1]" if transposed else "output[:, -1]"
             found.append((name, output if sequences else last))
     return found
 

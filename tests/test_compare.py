@@ -1,6 +1,8 @@
 """The same layer in Keras and PyTorch: equivalent configs, parameter gaps, weight mapping."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rnncalc import RnncalcError, compare
 
@@ -57,3 +59,27 @@ def test_keras_time_major_is_pytorch_default_layout():
 def test_what_compare_cannot_map(expression, options, says):
     with pytest.raises(RnncalcError, match=says):
         compare(expression, **options)
+
+
+@given(
+    family=st.sampled_from(["SimpleRNN", "GRU", "LSTM"]),
+    units=st.integers(1, 32),
+    features=st.integers(1, 32),
+    use_bias=st.booleans(),
+    reset_after=st.booleans(),
+    bidirectional=st.booleans(),
+)
+def test_pytorch_counts_one_more_bias_per_gate(
+    family, units, features, use_bias, reset_after, bidirectional
+):
+    extra = f", reset_after={reset_after}" if family == "GRU" else ""
+    layer = f"{family}({units}, use_bias={use_bias}{extra})"
+    report = compare(
+        f"Bidirectional({layer})" if bidirectional else layer, input_shape=(6, features)
+    )
+    gates = {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}[family]
+    keras_biases = 2 if family == "GRU" and reset_after else 1
+    directions = 2 if bidirectional else 1
+    assert report.params_difference == directions * gates * units * (2 - keras_biases) * use_bias
+    assert len(report.weights) == len(report.keras.weights)
+    assert report.exact == (family != "GRU" or reset_after)

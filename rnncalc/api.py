@@ -211,8 +211,8 @@ def compare(
             WeightMapping(keras=k, torch=t, how=h)
             for k, t, h in weight_map(
                 [w.name for w in keras_report.weights],
-                gru=inner.family.gates == 3,
-                bias_copies=inner.bias_copies,
+                inner.family,
+                inner.bias_copies,
             )
         ],
     )

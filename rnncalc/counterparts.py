@@ -9,7 +9,14 @@ from pydantic import BaseModel
 from rnncalc.enums import MergeMode
 from rnncalc.errors import RnncalcError
 from rnncalc.inputs import ResolvedInput, Shape
-from rnncalc.layers import FAMILIES, GRUConfig, LSTMConfig, RecurrentConfig, SimpleRNNConfig
+from rnncalc.layers import (
+    FAMILIES,
+    Family,
+    GRUConfig,
+    LSTMConfig,
+    RecurrentConfig,
+    SimpleRNNConfig,
+)
 from rnncalc.pytorch import TORCH, TorchConfig
 from rnncalc.wrappers import BidirectionalConfig
 
@@ -133,20 +140,19 @@ def differences(keras: KerasLayer) -> tuple[bool, list[str]]:
             found.append(f"{both}; Keras GRU with reset_after=False keeps one.")
         else:
             found.append(f"{both}; only their sum matters, so Keras keeps one.")
-    if family.gates == 3:
+    if family.gates > 1:
+        same = "the same order" if family.torch_order == family.gate_names else "reorder them"
         found.append(
-            "Gate order: Keras GRU's blocks are z, r, h; PyTorch's are r, z, n: swap the first "
-            "two blocks."
+            f"Gate blocks: {family.gate_names} in Keras, {family.torch_gate_names} in PyTorch "
+            f"({family.torch_order} in Keras's words): {same}."
         )
-        if not getattr(inner, "reset_after", True):
-            exact = False
-            found.append(
-                "reset_after=False applies the reset gate before the recurrent product; "
-                "PyTorch's GRU always applies it after (reset_after=True): no PyTorch GRU "
-                "computes the same function."
-            )
-    if family.gates == 4:
-        found.append("Gate order: i, f, c, o in Keras, i, f, g, o in PyTorch: the same.")
+    if not getattr(inner, "reset_after", True):
+        exact = False
+        found.append(
+            "reset_after=False applies the reset gate before the recurrent product; "
+            "PyTorch's GRU always applies it after (reset_after=True): no PyTorch GRU "
+            "computes the same function."
+        )
     if family.gates == 1 and inner.activation not in ("tanh", "relu"):
         exact = False
         found.append(f"PyTorch's RNN offers tanh and relu only, not {inner.activation}.")
@@ -171,14 +177,18 @@ def differences(keras: KerasLayer) -> tuple[bool, list[str]]:
     return exact, found
 
 
-def weight_map(names: list[str], gru: bool, bias_copies: int) -> list[tuple[str, str, str]]:
+def weight_map(names: list[str], family: Family, bias_copies: int) -> list[tuple[str, str, str]]:
     """`(Keras weight, PyTorch parameters, how one becomes the other)` for each Keras weight.
 
     Example:
-        >>> weight_map(["kernel", "recurrent_kernel", "bias"], gru=False, bias_copies=1)[2][2]
+        >>> weight_map(["kernel", "recurrent_kernel", "bias"], FAMILIES["LSTM"], 1)[2][2]
         'bias = bias_ih_l0 + bias_hh_l0; back: bias_ih_l0 = bias, bias_hh_l0 = 0'
+        >>> weight_map(["kernel"], FAMILIES["GRU"], 2)[0][2]
+        'kernel = weight_ih_l0.T, with blocks (r, z, h) reordered to (z, r, h)'
     """
-    order = ", with blocks (r, z, n) reordered to (z, r, h)" if gru else ""
+    order = ""
+    if family.torch_order != family.gate_names:
+        order = f", with blocks ({family.torch_order}) reordered to ({family.gate_names})"
     found = []
     for name in names:
         suffix = "_reverse" if name.startswith("backward_") else ""

@@ -20,13 +20,14 @@ class Family(NamedTuple):
     states: tuple[str, ...]  # the states `return_state` appends, in Keras's order
     gate_names: str  # column blocks of Keras's kernels, in order
     torch_name: str  # the PyTorch module of the same family
-    torch_gate_names: str  # row blocks of PyTorch's weights, in order
+    torch_gate_names: str  # row blocks of PyTorch's weights, in order, in PyTorch's words
+    torch_order: str  # the same blocks in Keras's words: where Keras's blocks sit in PyTorch's
 
 
 FAMILIES: dict[str, Family] = {
-    "SimpleRNN": Family(1, ("state",), "h", "RNN", "h"),
-    "GRU": Family(3, ("state",), "z, r, h", "GRU", "r, z, n"),
-    "LSTM": Family(4, ("state_h", "state_c"), "i, f, c, o", "LSTM", "i, f, g, o"),
+    "SimpleRNN": Family(1, ("state",), "h", "RNN", "h", "h"),
+    "GRU": Family(3, ("state",), "z, r, h", "GRU", "r, z, n", "r, z, h"),
+    "LSTM": Family(4, ("state_h", "state_c"), "i, f, c, o", "LSTM", "i, f, g, o", "i, f, c, o"),
 }
 
 Identifier = str | dict[str, Any] | None  # a Keras name ("l2") or a serialized object / call

@@ -23,7 +23,7 @@ def test_gru_reset_after_true_matches_exactly():
     report = compare("GRU(20)", input_shape=(5, 10))
     assert report.params_difference == 0
     assert report.exact
-    assert "(r, z, n) reordered to (z, r, h)" in report.weights[0].how
+    assert "(r, z, h) reordered to (z, r, h)" in report.weights[0].how
 
 
 def test_gru_reset_after_false_cannot_match():

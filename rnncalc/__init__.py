@@ -17,10 +17,13 @@ from rnncalc.layers import (
     SimpleRNNCellConfig,
     SimpleRNNConfig,
 )
+from rnncalc.model import model_summary
 from rnncalc.pytorch import TorchConfig, TorchGRUConfig, TorchLSTMConfig, TorchRNNConfig
 from rnncalc.report import (
     CompareReport,
     LayerReport,
+    ModelLayerReport,
+    ModelReport,
     OutputMapping,
     TableReport,
     TableRow,
@@ -51,6 +54,8 @@ __all__ = [
     "LSTMConfig",
     "LayerReport",
     "MergeMode",
+    "ModelLayerReport",
+    "ModelReport",
     "OutputMapping",
     "Padding",
     "RNNConfig",
@@ -70,6 +75,7 @@ __all__ = [
     "__version__",
     "compare",
     "config_class",
+    "model_summary",
     "parse_layer",
     "summary",
     "table",

@@ -170,6 +170,39 @@ def compare(
     _layer_command(api.compare, render.compare_text, **locals())
 
 
+@app.command()
+def model(
+    path: Annotated[
+        str,
+        typer.Argument(
+            help="Model JSON (model.to_json()), a .keras archive or an .h5 file; - reads JSON "
+            "from standard input.",
+            show_default=False,
+        ),
+    ],
+    keras: Annotated[
+        KerasVersion | None,
+        typer.Option(
+            "--keras",
+            help="Whose rules: 2 or 3. By default, the Keras that wrote the file.",
+            show_default=False,
+        ),
+    ] = None,
+    json: Json = False,
+    fmt: Format = "simple",
+) -> None:
+    """Every layer of a saved Keras model with its output shapes and parameters, like
+    model.summary(), without TensorFlow."""
+    from rnncalc.model import model_summary
+
+    _run(
+        lambda: model_summary(path, keras),
+        lambda report: (
+            render.as_json(report) if json else render.model_text(report, render.check_format(fmt))
+        ),
+    )
+
+
 @app.command("args")
 def arguments(
     layer: Annotated[

@@ -62,6 +62,21 @@ def layer_from_call(
     return config, parse_args(inputs)  # type: ignore[return-value]
 
 
+def config_from_serialized(entry: dict[str, Any], keras: KerasVersion) -> AnyLayer:
+    """A layer as Keras serializes it (`{"class_name", "config"}`), checked as a call would be.
+
+    Example:
+        >>> saved = {"class_name": "GRU", "config": {"units": 3}}
+        >>> gru = config_from_serialized(saved, KerasVersion.V2)
+        >>> gru.units, gru.reset_after
+        (3, True)
+    """
+    config, _ = _nested(
+        entry, SEQUENCE | {"Bidirectional": BidirectionalConfig}, keras, "the layer"
+    )
+    return config  # type: ignore[no-any-return]
+
+
 def _keras_config(
     call: LayerCall, known: dict[str, type[KerasConfig]], keras: KerasVersion
 ) -> tuple[KerasConfig, dict[str, Any]]:
@@ -107,13 +122,18 @@ def _nested(
             f"{where} must be a {' or '.join(_kinds(allowed))}, got {value!r}"[:200],
             f"write the call, e.g. {_example_nested(allowed)}",
         )
-    name = value["class_name"]
+    name, config, args = value["class_name"], value.get("config") or {}, value.get("args", [])
+    if not isinstance(config, dict) or not isinstance(args, list | tuple):
+        raise RnncalcError(
+            f"{where}: the {name} in it is malformed (its config is not a mapping)",
+            "give what Keras wrote, unchanged",
+        )
     if name not in allowed:
         raise RnncalcError(
             f"{where} must be a {' or '.join(_kinds(allowed))}, got {name}",
             f"use one of {', '.join(allowed)}, e.g. {_example_nested(allowed)}",
         )
-    call = LayerCall(name, "", tuple(value.get("args", ())), dict(value.get("config") or {}))
+    call = LayerCall(name, "", tuple(args), dict(config))
     return _keras_config(call, allowed, keras)
 
 

@@ -127,9 +127,12 @@ CONV: dict[str, type[ConvLSTMConfig]] = {
 
 
 def conv_length(
-    size: int | None, kernel: int, stride: int, dilation: int, padding: Padding
+    size: int | None, kernel: int, stride: int, dilation: int, padding: str
 ) -> int | None:
-    """Output length of one spatial axis, as Keras computes it (`None` stays unknown).
+    """Output length of one axis of a convolution or pooling, as Keras computes it.
+
+    `padding` is `valid` (no padding), or `same` / `causal` (the output keeps the input's
+    length before striding); an unknown (`None`) size stays unknown.
 
     Example:
         >>> conv_length(8, kernel=2, stride=1, dilation=2, padding=Padding.VALID)
@@ -138,5 +141,5 @@ def conv_length(
     if size is None:
         return None
     span = (kernel - 1) * dilation + 1
-    length = size - span + 1 if padding is Padding.VALID else size
+    length = size - span + 1 if padding == Padding.VALID else size
     return (length + stride - 1) // stride

@@ -387,9 +387,9 @@ def _unknown_name(value: str, what: str, known: frozenset[str], keras: KerasVers
 
 
 def _known(value: Identifier, what: str, known: frozenset[str], info: ValidationInfo) -> Identifier:
-    name = value if isinstance(value, str) else None
-    if isinstance(value, dict):
-        name = value.get("class_name")
+    name = value.get("class_name") if isinstance(value, dict) else value
+    if name is not None and not isinstance(name, str):
+        raise ValueError(f"expected a {what}'s name, got {name!r}")
     if name is not None and name not in known:
         raise ValueError(_unknown_name(name, what, known, _context_keras(info)))
     return value

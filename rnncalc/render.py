@@ -13,7 +13,7 @@ from rnncalc.errors import RnncalcError
 from rnncalc.inputs import InputArgs, shape_text
 from rnncalc.layers import SequenceArgs, field_order
 from rnncalc.pytorch import TorchConfig
-from rnncalc.report import CompareReport, LayerReport, TableReport
+from rnncalc.report import CompareReport, LayerReport, ModelReport, TableReport
 from rnncalc.wrappers import BidirectionalConfig
 
 
@@ -153,6 +153,48 @@ def compare_text(report: CompareReport, fmt: str = "simple") -> str:
     ]
     lines += _remarks(keras.warnings + torch.warnings, [])
     return "\n".join(lines)
+
+
+def model_text(report: ModelReport, fmt: str = "simple") -> str:
+    """`rnncalc model`: each layer as `model.summary()` shows it, then the totals."""
+    functional = any(layer.inbound and "[" in layer.inbound[0] for layer in report.layers)
+    rows = []
+    for layer in report.layers:
+        shapes = layer.output_shapes
+        if len(shapes) == 1:
+            returns = shape_text(shapes[0])
+        else:
+            pairs = zip(layer.output_names, shapes, strict=True)
+            returns = "\n".join(f"{n} {shape_text(s)}" for n, s in pairs)
+        row = [f"{layer.name} ({layer.class_name})", returns, f"{layer.params:,}"]
+        rows.append([*row, "\n".join(layer.inbound)] if functional else row)
+    headers = ["layer (type)", "output shape", "params"] + (["connected to"] if functional else [])
+    lines = [
+        f'Model: "{report.name}" ({report.model_class}), Keras {report.keras} rules, '
+        f"from {report.source} ({report.format})",
+        "",
+        tabulate(
+            rows,
+            headers=headers,
+            tablefmt=fmt,
+            colalign=("left", "left", "right", "left")[: len(headers)],
+        ),
+        "",
+        f"total params: {_params(report.total_params)}",
+        f"trainable params: {_params(report.trainable_params)}",
+        f"non-trainable params: {_params(report.non_trainable_params)}",
+    ]
+    lines += _remarks(report.warnings, [])
+    return "\n".join(lines)
+
+
+def _params(count: int) -> str:
+    """`12,416 (48.50 KiB as float32)`: KiB and MiB are binary (1 KiB = 1,024 bytes)."""
+    size = count * 4
+    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= scale:
+            return f"{count:,} ({size / scale:.2f} {unit} as float32)"
+    return f"{count:,} ({size} bytes as float32)"
 
 
 def arguments_text(cls: type[BaseModel], fmt: str = "simple") -> str:

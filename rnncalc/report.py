@@ -111,3 +111,38 @@ class CompareReport(_Report):
     differences: list[str] = Field(description="Why the two differ, in words.")
     outputs: list[OutputMapping] = Field(description="Each Keras output in PyTorch's terms.")
     weights: list[WeightMapping] = Field(description="Each Keras weight in PyTorch's terms.")
+
+
+class ModelLayerReport(_Report):
+    """One entry of `model.layers`: what it returns and the weights it holds."""
+
+    name: str = Field(description="The layer's name in the model.")
+    class_name: str = Field(description="Keras class name, as in the model's config.")
+    output_names: list[str] = Field(
+        description="Name of each returned tensor: `output`, then an RNN's states."
+    )
+    output_shapes: list[Shape] = Field(description="One shape per returned tensor (first call).")
+    params: int = Field(description="Parameters of the layer (`count_params()`).")
+    trainable_params: int = Field(description="Parameters updated in training.")
+    non_trainable_params: int = Field(description="Parameters not updated in training.")
+    weights: list[WeightReport] = Field(description="Each weight, named `layer/weight`.")
+    inbound: list[str] = Field(
+        description="What the layer's first call takes: `layer[node][tensor]` of a Functional "
+        "model, or the previous layer of a Sequential one."
+    )
+
+
+class ModelReport(_Report):
+    """A whole model, like `model.summary()`: `rnncalc model --json`."""
+
+    source: str = Field(description="The file (or `-`) the model was read from.")
+    format: str = Field(description="What the file was: `json`, `keras` (archive) or `h5`.")
+    keras: KerasVersion = Field(description='Whose rules were applied: `"2"` or `"3"`.')
+    model_class: str = Field(description="`Sequential` or `Functional`.")
+    name: str | None = Field(description="The model's name.")
+    output_shapes: list[Shape] = Field(description="The model's outputs, in order.")
+    layers: list[ModelLayerReport] = Field(description="Each layer, in `model.layers` order.")
+    total_params: int = Field(description="`model.count_params()`.")
+    trainable_params: int = Field(description="Parameters updated in training.")
+    non_trainable_params: int = Field(description="Parameters not updated in training.")
+    warnings: list[str] = Field(description="What Keras accepts but silently changes.")

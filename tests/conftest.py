@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 from pathlib import Path
 
 from hypothesis import settings
@@ -14,6 +15,56 @@ DATA = Path(__file__).parent / "data"
 
 def load_cases(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).open()]
+
+
+def oracle(name: str) -> list[dict]:
+    """One file of the shared oracle, as copied by tests/data/copy_oracle.py."""
+    return load_cases(f"oracle/{name}.jsonl")
+
+
+KERAS_ORACLE = ("k2_public", "k3_public", "k2_edge_public", "k3_edge_public")
+
+
+def layer_cases(*kinds: str) -> list[dict]:
+    """The oracle's one-layer models as layer cases: the layer's saved config, its input
+    shape, and what Keras reported (or refused), with weights named as rnncalc names them."""
+    found = []
+    for name in KERAS_ORACLE:
+        for case in oracle(name):
+            kind = "edge" if case["kind"].startswith("edge:") else case["kind"]
+            inputs, layer = case["model_json"]["config"]["layers"][:2]
+            if kind not in kinds or len(case["model_json"]["config"]["layers"]) != 2:
+                continue
+            record = {
+                "id": case["id"],
+                "kind": case["kind"],
+                "keras": "2" if case["keras"].startswith("tf-keras") else "3",
+                "layer": layer["class_name"],
+                "config": layer["config"],
+                "batch_input_shape": inputs["config"].get(
+                    "batch_input_shape", inputs["config"].get("batch_shape")
+                ),
+                "accepted": case.get("accepted", True),
+            }
+            if record["accepted"]:
+                reported = case["layers"][-1]
+                record |= {
+                    "output_shapes": reported["output_shapes"],
+                    "params": reported["params"],
+                    "weights": [[short_name(w), s] for w, s in reported["weights"]],
+                }
+            found.append(record)
+    return found
+
+
+def short_name(weight: str) -> str:
+    """`bidirectional/forward_lstm/lstm_cell/kernel:0` -> `forward_lstm/kernel`; with
+    stacked cells `rnn/stacked_rnn_cells/lstm_cell_1/kernel:0` -> `lstm_cell_1/kernel`: the
+    layer's own name and a single cell's name are dropped, as rnncalc names weights."""
+    parts = [p for p in weight.split(":")[0].split("/")[1:] if p != "stacked_rnn_cells"]
+    if "stacked_rnn_cells" not in weight:
+        parts = [p for p in parts if not re.search(r"_cell(_\d+)?$", p)]
+    return "/".join(parts)
 
 
 def run_cli(*args: str):

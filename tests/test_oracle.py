@@ -1,13 +1,12 @@
-"""Every single-layer case Keras itself reported (tf-keras 2.21, Keras 3.15), through the CLI."""
+"""Every one-layer case the frameworks themselves reported, through the CLI."""
 
 import json
-import re
 
 import pytest
 
-from conftest import load_cases, run_cli
+from conftest import layer_cases, load_cases, oracle, run_cli, short_name
 
-CASES = load_cases("keras_single.jsonl")
+CASES = layer_cases("single_rnn", "edge")
 # Zero-length batch or time axes fail in TensorFlow for implementation reasons, not by a rule:
 # out of scope for agreement, but rnncalc must still answer or refuse cleanly.
 ZERO_AXES = {"edge:timesteps_zero", "edge:batch_zero"}
@@ -87,8 +86,8 @@ def test_expression_matches_keras(case):
         assert [w["shape"] for w in report["weights"]] == case["weights"]
 
 
-# Every Bidirectional and ConvLSTM case of the shared oracle (tests/data/extract_oracle.py).
-WRAPPERS = load_cases("keras_wrappers.jsonl")
+# Every Bidirectional and ConvLSTM case of the shared oracle.
+WRAPPERS = layer_cases("bidirectional", "conv_lstm")
 
 
 @pytest.mark.parametrize("case", WRAPPERS, ids=lambda c: c["id"])
@@ -101,15 +100,6 @@ def test_wrapper_matches_keras(case):
 # Bidirectional, ConvLSTM, RNN(cells) and CuDNN layers written as code, with the answers of real
 # tf-keras 2.21 and Keras 3.15 (tests/data/generate_wrappers.py).
 WRAPPER_EXPRESSIONS = load_cases("wrapper_expressions.jsonl")
-
-
-def keras_weight_name(full: str) -> str:
-    """`rnn/stacked_rnn_cells/lstm_cell_1/kernel:0` -> `lstm_cell_1/kernel`; a single cell's
-    name is dropped (`rnn/lstm_cell/kernel:0` -> `kernel`), as rnncalc names weights."""
-    parts = [p for p in full.split(":")[0].split("/")[1:] if p != "stacked_rnn_cells"]
-    if "stacked_rnn_cells" not in full:
-        parts = [p for p in parts if not re.search(r"_cell(_\d+)?$", p)]
-    return "/".join(parts)
 
 
 @pytest.mark.parametrize(
@@ -129,15 +119,14 @@ def test_wrapper_expression_matches_keras(case):
     report = answer(result, case)
     if report:
         assert report["trainable_params"] == case["trainable_params"]
-        assert named_weights(report) == [[keras_weight_name(n), s] for n, s in case["weights"]]
+        assert named_weights(report) == [[short_name(n), s] for n, s in case["weights"]]
 
 
 # PyTorch: every case of the shared oracle (the module as print() shows it), and modules written
 # as code with PyTorch 2.13's answers (tests/data/generate_torch.py). nn.RNNCell/GRUCell/LSTMCell
 # are recorded there too, but rnncalc covers the sequence modules only.
 TORCH = [
-    {"expression": c["repr"], "accepted": True, "warnings": None} | c
-    for c in load_cases("torch_public.jsonl")
+    {"expression": c["repr"], "accepted": True, "warnings": None} | c for c in oracle("pt_public")
 ] + [c for c in load_cases("torch_expressions.jsonl") if "Cell(" not in c["expression"]]
 
 

@@ -1,0 +1,171 @@
+"""Saved Keras models read without Keras: model JSON, `.keras` archives and legacy `.h5` files."""
+
+from __future__ import annotations
+
+import json
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from rnncalc.enums import KerasVersion
+from rnncalc.errors import RnncalcError
+
+MAX_CONFIG = 64 * 1024 * 1024  # bytes of JSON: real model configs are kilobytes to a few MiB
+MAX_MEMBERS = 10_000  # entries of a .keras archive (Keras writes three)
+ZIP, HDF5 = b"PK\x03\x04", b"\x89HDF\r\n\x1a\n"
+
+
+class Loaded(NamedTuple):
+    """A model's config as Keras serialized it, whose Keras wrote it, and the file's kind."""
+
+    config: dict[str, Any]
+    keras: KerasVersion
+    kind: str  # "json", "keras" or "h5"
+
+
+def load(path: str) -> Loaded:
+    """Read a model config from a file (or `-` for standard input), whatever its kind.
+
+    The kind is read from the content, not the name: a zip is a `.keras` archive, an HDF5 file a
+    legacy `.h5` (needs `pip install "rnncalc[h5]"`), anything else JSON.
+
+    Raises:
+        RnncalcError: naming the file and what is wrong with it.
+    """
+    if path == "-":
+        return _from_json(sys.stdin.buffer.read(MAX_CONFIG + 1), "-")
+    file = Path(path)
+    if not file.is_file():
+        raise RnncalcError(f"{path}: no such file", "give the path of a model file")
+    with file.open("rb") as stream:
+        head = stream.read(8)
+    if head.startswith(ZIP):
+        return _from_archive(file)
+    if head.startswith(HDF5):
+        return _from_h5(file)
+    if file.stat().st_size > MAX_CONFIG:
+        raise RnncalcError(
+            f"{path}: {file.stat().st_size:,} bytes is too large for a model's JSON "
+            f"(at most {MAX_CONFIG:,})",
+            "give the JSON of model.to_json(), a .keras or an .h5 file",
+        )
+    return _from_json(file.read_bytes(), path)
+
+
+def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Loaded:
+    if len(data) > MAX_CONFIG:
+        raise RnncalcError(f"{where}: more than {MAX_CONFIG:,} bytes of JSON", "give one model")
+    try:
+        config = json.loads(data)
+    except UnicodeDecodeError:
+        raise RnncalcError(
+            f"{where}: the file is not text, so not a model's JSON",
+            "give what model.to_json() wrote, a .keras archive or an .h5 file",
+        ) from None
+    except json.JSONDecodeError as exc:
+        # The text ends before the JSON does, or inside a string that never closes.
+        cut = exc.pos >= len(data.rstrip()) or exc.msg.startswith("Unterminated string")
+        raise RnncalcError(
+            f"{where}: the JSON {'is cut short' if cut else 'is not valid'} ({exc})",
+            "give the whole of what model.to_json() wrote"
+            if cut
+            else "give what model.to_json() wrote, a .keras archive or an .h5 file",
+        ) from None
+    if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
+        raise RnncalcError(
+            f"{where}: this JSON is not a Keras model (no class_name and config at the top)",
+            "give what model.to_json() wrote",
+        )
+    return Loaded(config, keras or _version(config, data), "json")
+
+
+def _version(config: dict[str, Any], data: bytes) -> KerasVersion:
+    """Keras 2 writes its version into the JSON; Keras 3 writes `batch_shape`, not
+    `batch_input_shape`."""
+    version = config.get("keras_version")
+    if isinstance(version, str):
+        return KerasVersion.V2 if version.startswith("2") else KerasVersion.V3
+    return KerasVersion.V2 if b'"batch_input_shape"' in data else KerasVersion.V3
+
+
+def _from_archive(file: Path) -> Loaded:
+    where = str(file)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise RnncalcError(
+                    f"{where}: the archive holds {len(members):,} files; a .keras archive holds 3",
+                    "give a .keras file as Keras saved it",
+                )
+            names = {m.filename: m for m in members}
+            if "config.json" not in names:
+                nested = [n for n in names if n.endswith((".keras", ".zip"))]
+                problem = (
+                    f"it holds another archive ({nested[0]}), not a model"
+                    if nested
+                    else "it has no config.json"
+                )
+                raise RnncalcError(
+                    f"{where}: this zip is not a Keras archive: {problem}",
+                    "give the .keras file itself, as model.save() wrote it",
+                )
+            info = names["config.json"]
+            if info.file_size > MAX_CONFIG:
+                raise RnncalcError(
+                    f"{where}: config.json unpacks to {info.file_size:,} bytes (at most "
+                    f"{MAX_CONFIG:,})",
+                    "give a .keras file as Keras saved it",
+                )
+            with archive.open(info) as stream:  # read at most the bound, whatever the header says
+                data = stream.read(MAX_CONFIG + 1)
+            metadata = _metadata(archive, names.get("metadata.json"))
+    except zipfile.BadZipFile as exc:
+        raise RnncalcError(
+            f"{where}: the zip archive is damaged ({exc})", "save it again"
+        ) from None
+    version = metadata.get("keras_version")
+    keras = None
+    if isinstance(version, str):
+        keras = KerasVersion.V2 if version.startswith("2") else KerasVersion.V3
+    return _from_json(data, f"{where} (config.json)", keras)._replace(kind="keras")
+
+
+def _metadata(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> dict[str, Any]:
+    if info is None or info.file_size > 1024 * 1024:
+        return {}
+    try:
+        found = json.loads(archive.read(info))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _from_h5(file: Path) -> Loaded:
+    where = str(file)
+    try:
+        import h5py
+    except ImportError:
+        raise RnncalcError(
+            f"{where} is an HDF5 (.h5) file, and reading it needs h5py",
+            'pip install "rnncalc[h5]"',
+        ) from None
+    try:
+        with h5py.File(file, "r") as h5:
+            config = h5.attrs.get("model_config")
+            version = h5.attrs.get("keras_version")
+    except OSError as exc:
+        raise RnncalcError(f"{where}: cannot read the HDF5 file ({exc})", "save it again") from None
+    if config is None:
+        raise RnncalcError(
+            f"{where}: this HDF5 file has no model_config: it holds weights only",
+            "save the whole model (model.save('model.h5')), or give its JSON",
+        )
+    data = config if isinstance(config, bytes) else str(config).encode()
+    if isinstance(version, bytes):
+        version = version.decode()
+    keras = None
+    if isinstance(version, str):
+        keras = KerasVersion.V2 if version.startswith("2") else KerasVersion.V3
+    return _from_json(data, f"{where} (model_config)", keras)._replace(kind="h5")

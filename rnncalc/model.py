@@ -1,0 +1,417 @@
+"""Whole Keras models from their saved config: shapes propagated layer to layer, as Keras does."""
+
+from __future__ import annotations
+
+from math import prod
+from typing import Annotated, Any, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
+
+from rnncalc import api
+from rnncalc.construct import KERAS, config_from_serialized
+from rnncalc.enums import KerasVersion
+from rnncalc.errors import RnncalcError
+from rnncalc.inputs import ResolvedInput, Shape, shape_text
+from rnncalc.keras_files import load
+from rnncalc.plain_layers import PLAIN, MergeConfig
+from rnncalc.report import ModelLayerReport, ModelReport, WeightReport
+
+MODELS = ("Sequential", "Functional", "Model")
+Ref = tuple[str, int, int]  # (layer name, node index, tensor index): one tensor of the graph
+REF: TypeAdapter[Ref] = TypeAdapter(tuple[str, StrictInt, StrictInt])
+SHAPE: TypeAdapter[Shape] = TypeAdapter(tuple[Annotated[StrictInt, Field(ge=0)] | None, ...])
+
+
+class Entry(BaseModel):
+    """One layer as Keras serializes it into a model's config."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    class_name: str
+    config: dict[str, Any]
+    name: str | None = None
+    module: str | None = None
+    inbound_nodes: list[Any] | None = None
+
+    @property
+    def is_operation(self) -> bool:
+        """A Keras 3 operation (a mask's NotEqual): in the graph, but not in `model.layers`."""
+        return (self.module or "").startswith("keras.src.ops")
+
+
+class Graph(BaseModel):
+    """The `config` of a serialized Sequential or Functional model: what rnncalc reads of it."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    name: str | None = None
+    layers: list[Entry]
+    input_layers: list[Any] = []
+    output_layers: list[Any] = []
+    build_input_shape: list[Any] | None = None
+
+
+class Called(NamedTuple):
+    """One layer called on its inputs: what it returned and the weights it holds."""
+
+    shapes: list[Shape]
+    names: list[str]  # a name per returned tensor (`output`, `state_h`, ...)
+    weights: list[WeightReport]
+    warnings: list[str]
+
+
+def model_summary(path: str, keras: KerasVersion | str | None = None) -> ModelReport:
+    """`model.summary()` of a saved model: model JSON, a `.keras` archive or an `.h5` file.
+
+    Args:
+        path: the file; `-` reads JSON from standard input.
+        keras: whose rules to apply; by default, those of the Keras that wrote the file.
+
+    Raises:
+        RnncalcError: naming the file, and the layer at fault, when the file or the model is
+            bad.
+    """
+    loaded = load(path)
+    version = loaded.keras if keras is None else KerasVersion(keras)
+    return summarize(loaded.config, version, path, loaded.kind)
+
+
+def summarize(
+    config: dict[str, Any], keras: KerasVersion, source: str, kind: str = "json"
+) -> ModelReport:
+    """Every layer of a serialized model with its output shapes and weights, and the totals.
+
+    Args:
+        config: what `model.to_json()` wrote (or a `.keras` archive's `config.json`).
+        keras: whose rules to apply.
+        source: where the config came from, for messages.
+        kind: `json`, `keras` or `h5`: what the file was.
+
+    Example:
+        >>> seq = {"class_name": "Sequential", "config": {"layers": [
+        ...     {"class_name": "InputLayer", "config": {"batch_shape": [None, 10, 3]}},
+        ...     {"class_name": "LSTM", "config": {"name": "lstm", "units": 4}}]}}
+        >>> report = summarize(seq, KerasVersion.V3, "model.json")
+        >>> report.layers[0].output_shapes, report.total_params
+        ([(None, 4)], 128)
+    """
+    top = _parse(Entry, config, f"{source}: the model")
+    called, layers = _model(top, None, keras, source)
+    weights = [w for layer in layers for w in layer.weights]
+    total = sum(w.size for w in weights)
+    trainable = sum(w.size for w in weights if w.trainable)
+    return ModelReport(
+        source=source,
+        format=kind,
+        keras=keras,
+        model_class=top.class_name,
+        name=_parse(Graph, top.config, source).name,
+        output_shapes=called.shapes,
+        layers=layers,
+        total_params=total,
+        trainable_params=trainable,
+        non_trainable_params=total - trainable,
+        warnings=called.warnings,
+    )
+
+
+def _parse(schema: Any, value: Any, where: str) -> Any:
+    """Validate a piece of the saved config, or say where it is malformed."""
+    try:
+        if isinstance(schema, TypeAdapter):
+            return schema.validate_python(value)
+        return schema.model_validate(value)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        at = "".join(f"[{p!r}]" for p in err["loc"])
+        raise RnncalcError(
+            f"{where} is malformed: {at or 'the value'}: {err['msg']}",
+            "give what Keras wrote, unchanged",
+        ) from None
+
+
+def _model(
+    entry: Entry, given: list[Shape] | None, keras: KerasVersion, where: str
+) -> tuple[Called, list[ModelLayerReport]]:
+    """A (possibly nested) model: its outputs and its layers, as `model.layers` lists them."""
+    graph = _parse(Graph, entry.config, f"{where}: the {entry.class_name} model")
+    if entry.class_name == "Sequential":
+        return _sequential(graph, given, keras, where)
+    return _functional(graph, given, keras, where)
+
+
+def _sequential(
+    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str
+) -> tuple[Called, list[ModelLayerReport]]:
+    layers = graph.layers
+    shape = given[0] if given else _sequential_input(graph, where)
+    if layers and layers[0].class_name == "InputLayer":
+        layers = layers[1:]  # model.layers leaves a Sequential's InputLayer out
+    reports, warnings = [], []
+    previous = "input"
+    for index, entry in enumerate(layers):
+        name = _name(entry, index)
+        called = _call(entry, [shape], keras, f"{where}: layer {name!r} ({entry.class_name})")
+        if len(called.shapes) != 1:
+            raise RnncalcError(
+                f"{where}: layer {name!r} returns {len(called.shapes)} tensors; all layers in a "
+                "Sequential model should have a single output tensor",
+                "use the functional API for layers with return_state=True",
+            )
+        reports.append(_report(entry, name, called, [previous]))
+        warnings += called.warnings
+        shape, previous = called.shapes[0], name
+    return Called([shape], ["output"], [], warnings), reports
+
+
+def _sequential_input(graph: Graph, where: str) -> Shape:
+    first = graph.layers[0].config if graph.layers else {}
+    for shape in (
+        first.get("batch_shape"),
+        first.get("batch_input_shape"),
+        graph.build_input_shape,
+    ):
+        if shape is not None:
+            return _parse(SHAPE, shape, f"{where}: the input shape")  # type: ignore[no-any-return]
+    raise RnncalcError(
+        f"{where}: the Sequential model has no input shape (it was never built)",
+        "build the model before saving it: start it with keras.Input(shape=...)",
+    )
+
+
+def _functional(
+    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str
+) -> tuple[Called, list[ModelLayerReport]]:
+    inputs = _refs(graph.input_layers, where)
+    tensors: dict[str, list[list[Shape]]] = {}  # layer name -> node -> returned shapes
+    reports: dict[str, ModelLayerReport] = {}
+    warnings: list[str] = []
+    pending = [(_name(e, i), e, _nodes(e, where)) for i, e in enumerate(graph.layers)]
+    for name, entry, _ in pending:
+        if entry.class_name == "InputLayer":
+            shape = _input_shape(entry, where)
+            if given is not None and name in [r[0] for r in inputs]:
+                shape = given[[r[0] for r in inputs].index(name)]
+            tensors[name] = [[shape]]
+            reports[name] = _report(entry, name, Called([shape], ["output"], [], []), [])
+    # Keras 2 counts a nested model's own construction as its node 0: the outer model's
+    # calls of it start at node 1.
+    offset = {name: 1 for name, entry, _ in pending if _own_node(entry)}
+    for name in offset:
+        tensors[name] = [[]]
+    progressed = True
+    while progressed:
+        progressed = False
+        for name, entry, nodes in pending:
+            done = len(tensors.get(name, [])) - offset.get(name, 0)
+            if entry.class_name == "InputLayer" or done >= len(nodes):
+                continue
+            refs = nodes[done]
+            if not all(_ready(tensors, ref) for ref in refs):
+                continue
+            shapes = [tensors[r[0]][r[1]][r[2]] for r in refs]
+            here = f"{where}: layer {name!r} ({entry.class_name})"
+            progressed = True
+            if entry.is_operation:
+                tensors.setdefault(name, []).append([_operation(entry, shapes, here)])
+                continue
+            called = _call(entry, shapes, keras, here)
+            tensors.setdefault(name, []).append(called.shapes)
+            if done == 0:  # model.summary() shows a shared layer's first call
+                reports[name] = _report(
+                    entry, name, called, [f"{r[0]}[{r[1]}][{r[2]}]" for r in refs]
+                )
+                warnings += called.warnings
+    for name, _, nodes in pending:
+        if len(tensors.get(name, [])) - offset.get(name, 0) < max(1, len(nodes)):
+            raise RnncalcError(
+                f"{where}: layer {name!r} takes inputs that no layer of the model produces",
+                "give what model.to_json() wrote, unchanged",
+            )
+    outputs = []
+    for ref in _refs(graph.output_layers, where):
+        if not _ready(tensors, ref):
+            raise RnncalcError(
+                f"{where}: the model's output {ref[0]}[{ref[1]}][{ref[2]}] is no layer's output",
+                "give what model.to_json() wrote, unchanged",
+            )
+        outputs.append(tensors[ref[0]][ref[1]][ref[2]])
+    ordered = [reports[name] for name, entry, _ in pending if not entry.is_operation]
+    return Called(outputs, ["output"] * len(outputs), [], warnings), ordered
+
+
+def _operation(entry: Entry, shapes: list[Shape], where: str) -> Shape:
+    """An operation's output: a reduction over `axis`, or its tensors broadcast together."""
+    if not shapes:
+        raise RnncalcError(f"{where}: the operation takes no tensor", "give what Keras wrote")
+    if "axis" not in entry.config:
+        return shapes[0] if len(shapes) == 1 else MergeConfig().outputs(shapes)
+    shape = shapes[0]
+    axis = entry.config["axis"]
+    given = axis if isinstance(axis, list) else [axis]
+    if not all(isinstance(a, int) and -len(shape) <= a < len(shape) for a in given):
+        raise RnncalcError(f"{where}: axis {axis!r} is not an axis of {shape_text(shape)}", "")
+    axes = set(range(len(shape))) if axis is None else {a % len(shape) for a in given}
+    if entry.config.get("keepdims"):
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def _own_node(entry: Entry) -> bool:
+    nodes = entry.inbound_nodes or [{}]
+    return entry.class_name in MODELS and isinstance(nodes[0], list)
+
+
+def _ready(tensors: dict[str, list[list[Shape]]], ref: Ref) -> bool:
+    name, node, index = ref
+    return 0 <= node < len(tensors.get(name, [])) and 0 <= index < len(tensors[name][node])
+
+
+def _refs(value: list[Any], where: str) -> list[Ref]:
+    """`input_layers`/`output_layers`: `[name, node, tensor]` or a list of them."""
+    if value and isinstance(value[0], str):
+        value = [value]
+    return [_parse(REF, v, f"{where}: a model input or output") for v in value]
+
+
+def _nodes(entry: Entry, where: str) -> list[list[Ref]]:
+    """The tensors each call of the layer took, in Keras 2's or Keras 3's form: the inputs
+    first, then tensors given by keyword (an RNN's `initial_state`), but not masks."""
+    here = f"{where}: the inputs of layer {entry.name or entry.config.get('name')!r}"
+    nodes = []
+    for node in entry.inbound_nodes or []:
+        if isinstance(node, dict) and isinstance(node.get("kwargs") or {}, dict):
+            # Keras 3: {"args": [...], "kwargs": {...}}
+            kwargs = node.get("kwargs") or {}
+            given = [node.get("args", []), [v for k, v in kwargs.items() if k != "mask"]]
+            nodes.append([_parse(REF, h, here) for h in _history(given, here)])
+        elif isinstance(node, list):  # Keras 2: [[name, node, tensor, kwargs], ...]
+            nodes.append([_parse(REF, t[:3] if isinstance(t, list) else t, here) for t in node])
+        else:
+            raise RnncalcError(f"{here} are malformed: {node!r}"[:200], "give what Keras wrote")
+    return nodes
+
+
+def _history(value: Any, where: str) -> Any:
+    """The `keras_history` of every `__keras_tensor__` in a Keras 3 call's arguments."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            config = value.get("config")
+            if not isinstance(config, dict):
+                raise RnncalcError(
+                    f"{where} are malformed: {value!r}"[:200], "give what Keras wrote"
+                )
+            yield config.get("keras_history")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _history(item, where)
+
+
+def _input_shape(entry: Entry, where: str) -> Shape:
+    shape = entry.config.get("batch_shape", entry.config.get("batch_input_shape"))
+    if shape is None:
+        raise RnncalcError(
+            f"{where}: InputLayer {entry.config.get('name')!r} has no shape",
+            "give what model.to_json() wrote, unchanged",
+        )
+    return _parse(SHAPE, shape, f"{where}: the shape of InputLayer {entry.name!r}")  # type: ignore[no-any-return]
+
+
+def _name(entry: Entry, index: int) -> str:
+    name = entry.name or entry.config.get("name")
+    return name if isinstance(name, str) else f"layer {index}"
+
+
+def _call(entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str) -> Called:
+    """One layer on its input shapes: what it returns and its weights."""
+    try:
+        return _compute(entry, shapes, keras, where)
+    except RnncalcError as exc:
+        if exc.message.startswith(where):
+            raise
+        raise RnncalcError(f"{where}: {exc.message}", exc.hint) from None
+
+
+def _compute(entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str) -> Called:
+    kind = entry.class_name
+    if not shapes:
+        raise RnncalcError(f"{kind} is called on no tensor", "give what Keras wrote, unchanged")
+    if kind in MODELS:
+        called, layers = _model(entry, shapes, keras, where)
+        return called._replace(weights=[w for layer in layers for w in layer.weights])
+    if kind == "TimeDistributed":
+        return _time_distributed(entry, shapes, keras, where)
+    if kind in KERAS:
+        layer = config_from_serialized(entry.model_dump(), keras)
+        report = api.analyze(layer, ResolvedInput(shape=shapes[0], source="the model"), keras)
+        return Called(report.output_shapes, report.output_names, report.weights, report.warnings)
+    if kind in PLAIN:
+        return _plain(entry, shapes, keras)
+    raise RnncalcError(
+        f"rnncalc does not know the layer class `{kind}`",
+        "it cannot count what it does not know; rnncalc knows "
+        + ", ".join(sorted({*KERAS, *PLAIN, "InputLayer", "TimeDistributed", *MODELS})),
+    )
+
+
+def _plain(entry: Entry, shapes: list[Shape], keras: KerasVersion) -> Called:
+    cls = PLAIN[entry.class_name]
+    try:
+        layer = cls.model_validate(entry.config, context={"keras": keras.value})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = ".".join(str(p) for p in err["loc"])
+        raise RnncalcError(
+            f"invalid `{name}` of {entry.class_name}: {err['msg']}", "give a value Keras accepts"
+        ) from None
+    if cls.inputs == 1 and len(shapes) != 1:
+        raise RnncalcError(
+            f"{entry.class_name} takes one input, got {len(shapes)}", "give it one tensor"
+        )
+    out = layer.outputs(shapes)
+    frozen = layer.non_trainable()
+    weights = [
+        WeightReport(
+            name=w.name,
+            shape=w.shape,
+            size=prod(w.shape),
+            formula=w.formula,
+            trainable=layer.trainable and w.name not in frozen,
+        )
+        for w in layer.weights(shapes)
+    ]
+    return Called([out], ["output"], weights, [])
+
+
+def _time_distributed(entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str) -> Called:
+    shape = shapes[0]
+    if len(shape) < 3:
+        raise RnncalcError(
+            f"TimeDistributed needs an input of at least 3 axes, got {shape_text(shape)}",
+            "give it (batch, timesteps, ...), e.g. a sequence from return_sequences=True",
+        )
+    inner = _parse(Entry, entry.config.get("layer"), f"{where}: the wrapped layer")
+    called = _compute(inner, [(shape[0], *shape[2:])], keras, where)
+    outs = [(s[0], shape[1], *s[1:]) for s in called.shapes]
+    trainable = entry.config.get("trainable", True) is not False
+    weights = [
+        w.model_copy(update={"trainable": w.trainable and trainable}) for w in called.weights
+    ]
+    return called._replace(shapes=outs, weights=weights)
+
+
+def _report(entry: Entry, name: str, called: Called, inbound: list[str]) -> ModelLayerReport:
+    weights = [w.model_copy(update={"name": f"{name}/{w.name}"}) for w in called.weights]
+    params = sum(w.size for w in weights)
+    trainable = sum(w.size for w in weights if w.trainable)
+    return ModelLayerReport(
+        name=name,
+        class_name=entry.class_name,
+        output_names=called.names,
+        output_shapes=called.shapes,
+        params=params,
+        trainable_params=trainable,
+        non_trainable_params=params - trainable,
+        weights=weights,
+        inbound=inbound,
+    )

@@ -1,0 +1,402 @@
+"""The non-recurrent Keras layers found around recurrent ones: configs, output shapes, weights."""
+
+from __future__ import annotations
+
+from math import prod
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from rnncalc.conv import conv_length
+from rnncalc.errors import RnncalcError
+from rnncalc.inputs import Shape, shape_text
+from rnncalc.weights import WeightSpec
+
+
+class PlainConfig(BaseModel):
+    """A serialized Keras layer config: only what decides shapes and weights is read."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    inputs: ClassVar[int | None] = 1  # how many input tensors the layer takes (None: 2 or more)
+
+    name: str | None = None
+    trainable: bool = True
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        """The output shape from the input shapes; identity unless a layer says otherwise."""
+        return shapes[0]
+
+    def weights(self, shapes: list[Shape]) -> list[WeightSpec]:
+        return []
+
+    def non_trainable(self) -> frozenset[str]:
+        """Weights that training never updates (BatchNormalization's moving statistics)."""
+        return frozenset()
+
+
+def _last(shape: Shape, layer: str, what: str = "the last axis") -> int:
+    size = shape[-1] if shape else None
+    if size is None:
+        raise RnncalcError(
+            f"{layer} needs to know {what} of its input, got {shape_text(shape)}",
+            "give that axis a size in the input shape",
+        )
+    return size
+
+
+def _at_least(rank: int, shape: Shape, layer: str) -> None:
+    if len(shape) < rank:
+        raise RnncalcError(
+            f"{layer} expects an input of at least {rank} axes, got {shape_text(shape)}",
+            "check the layer before it",
+        )
+
+
+def _exactly(rank: int, shape: Shape, layer: str) -> None:
+    if len(shape) != rank:
+        raise RnncalcError(
+            f"{layer} expects a {rank}-D input, got {len(shape)}-D {shape_text(shape)} (Keras: "
+            f"expected ndim={rank}, found ndim={len(shape)})",
+            "check the layer before it; Flatten, Reshape or RepeatVector change the rank",
+        )
+
+
+class Identity(PlainConfig):
+    """Dropout, Activation, Masking and friends: the output is the input."""
+
+
+class SpatialDropout1DConfig(PlainConfig):
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        _exactly(3, shapes[0], "SpatialDropout1D")
+        return shapes[0]
+
+
+class DenseConfig(PlainConfig):
+    units: int
+    use_bias: bool = True
+
+    @field_validator("units")
+    @classmethod
+    def _units(cls, units: int, info: ValidationInfo) -> int:
+        # tf-keras builds Dense(0) (an empty output); Keras 3 refuses it.
+        least = 0 if (info.context or {}).get("keras") == "2" else 1
+        if units < least:
+            raise ValueError(f"expected an integer of {least} or more, got {units}")
+        return units
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        _at_least(2, shapes[0], "Dense")
+        return (*shapes[0][:-1], self.units)
+
+    def weights(self, shapes: list[Shape]) -> list[WeightSpec]:
+        features = _last(shapes[0], "Dense")
+        found = [WeightSpec("kernel", (features, self.units), "(input_dim, units)")]
+        return found + ([WeightSpec("bias", (self.units,), "(units,)")] if self.use_bias else [])
+
+
+class EmbeddingConfig(PlainConfig):
+    input_dim: int = Field(gt=0)
+    output_dim: int = Field(gt=0)
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        return (*shapes[0], self.output_dim)
+
+    def weights(self, shapes: list[Shape]) -> list[WeightSpec]:
+        return [
+            WeightSpec("embeddings", (self.input_dim, self.output_dim), "(input_dim, output_dim)")
+        ]
+
+
+class FlattenConfig(PlainConfig):
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        rest = shapes[0][1:]
+        size = None if None in rest else prod(d for d in rest if d is not None)
+        return (shapes[0][0], size)
+
+
+class ReshapeConfig(PlainConfig):
+    target_shape: tuple[int, ...]
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        shape = shapes[0]
+        target = self.target_shape
+        if target.count(-1) > 1 or any(d < -1 or d == 0 for d in target):
+            raise RnncalcError(
+                f"Reshape target {target} is not a shape: at most one -1, other sizes positive",
+                "give sizes such as (5, 4) or (-1, 2)",
+            )
+        known = None if None in shape[1:] else prod(d for d in shape[1:] if d is not None)
+        fixed = prod(d for d in target if d != -1)
+        if known is not None and (known % fixed if -1 in target else known != fixed):
+            raise _reshape_error(shape, target)
+        free = None if known is None else known // fixed  # the size -1 stands for
+        return (shape[0], *(free if d == -1 else d for d in target))
+
+
+def _reshape_error(shape: Shape, target: tuple[int, ...]) -> RnncalcError:
+    return RnncalcError(
+        f"Reshape cannot turn {shape_text(shape)} into {shape_text((shape[0], *target))}: the "
+        "total size of the new array must be unchanged",
+        "make the target's sizes multiply to the input's (use -1 for one axis)",
+    )
+
+
+class RepeatVectorConfig(PlainConfig):
+    n: int = Field(gt=0)
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        _exactly(2, shapes[0], "RepeatVector")
+        return (shapes[0][0], self.n, shapes[0][1])
+
+
+class PermuteConfig(PlainConfig):
+    dims: tuple[int, ...]
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        shape = shapes[0]
+        if sorted(self.dims) != list(range(1, len(shape))):
+            raise RnncalcError(
+                f"Permute dims {self.dims} must be a permutation of 1..{len(shape) - 1} for the "
+                f"input {shape_text(shape)}",
+                f"e.g. dims={tuple(range(len(shape) - 1, 0, -1))}",
+            )
+        return (shape[0], *(shape[d] for d in self.dims))
+
+
+Size = Annotated[int, Field(ge=1)]
+
+
+class Conv1DConfig(PlainConfig):
+    filters: Size
+    kernel_size: Size
+    strides: Size = 1
+    padding: Literal["valid", "same", "causal"] = "valid"
+    data_format: Literal["channels_last", "channels_first"] | None = "channels_last"
+    dilation_rate: Size = 1
+    groups: Size = 1
+    use_bias: bool = True
+
+    @field_validator("kernel_size", "strides", "dilation_rate", mode="before")
+    @classmethod
+    def _one(cls, value: Any) -> Any:
+        return value[0] if isinstance(value, list | tuple) and len(value) == 1 else value
+
+    @property
+    def channels_first(self) -> bool:
+        return self.data_format == "channels_first"
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        _exactly(3, shapes[0], "Conv1D")
+        batch, a, b = shapes[0]
+        steps = b if self.channels_first else a
+        length = conv_length(
+            steps, self.kernel_size, self.strides, self.dilation_rate, self.padding
+        )
+        if length is not None and length <= 0:
+            raise RnncalcError(
+                f"Conv1D's kernel {self.kernel_size} (dilation {self.dilation_rate}) is longer "
+                f"than the input {shape_text(shapes[0])} with padding='valid'",
+                "use padding='same', a smaller kernel_size, or a longer input",
+            )
+        return (
+            (batch, self.filters, length) if self.channels_first else (batch, length, self.filters)
+        )
+
+    def weights(self, shapes: list[Shape]) -> list[WeightSpec]:
+        channels = shapes[0][1] if self.channels_first else shapes[0][-1]
+        if channels is None:
+            raise RnncalcError(
+                f"Conv1D needs to know the channels of its input, got {shape_text(shapes[0])}",
+                "give the channel axis a size",
+            )
+        if channels % self.groups or self.filters % self.groups:
+            raise RnncalcError(
+                f"Conv1D groups={self.groups} must divide the input channels ({channels}) and "
+                f"filters ({self.filters})",
+                "choose groups that divides both",
+            )
+        per_group = channels // self.groups
+        kernel = WeightSpec(
+            "kernel",
+            (self.kernel_size, per_group, self.filters),
+            "(kernel_size, channels/groups, filters)",
+        )
+        return [kernel] + (
+            [WeightSpec("bias", (self.filters,), "(filters,)")] if self.use_bias else []
+        )
+
+
+class Pooling1DConfig(PlainConfig):
+    pool_size: Size = 2
+    strides: Size | None = None
+    padding: Literal["valid", "same"] = "valid"
+    data_format: Literal["channels_last", "channels_first"] | None = "channels_last"
+
+    @field_validator("pool_size", "strides", mode="before")
+    @classmethod
+    def _one(cls, value: Any) -> Any:
+        return value[0] if isinstance(value, list | tuple) and len(value) == 1 else value
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        _exactly(3, shapes[0], "Pooling1D")
+        batch, a, b = shapes[0]
+        first = self.data_format == "channels_first"
+        length = conv_length(
+            b if first else a, self.pool_size, self.strides or self.pool_size, 1, self.padding
+        )
+        return (batch, a, length) if first else (batch, length, b)
+
+
+class GlobalPooling1DConfig(PlainConfig):
+    data_format: Literal["channels_last", "channels_first"] | None = "channels_last"
+    keepdims: bool = False
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        _exactly(3, shapes[0], "GlobalPooling1D")
+        batch, a, b = shapes[0]
+        channels = a if self.data_format == "channels_first" else b
+        if not self.keepdims:
+            return (batch, channels)
+        return (
+            (batch, channels, 1) if self.data_format == "channels_first" else (batch, 1, channels)
+        )
+
+
+class NormalizationConfig(PlainConfig):
+    """BatchNormalization and LayerNormalization: a scale and an offset per normalized feature."""
+
+    axis: int | list[int] = -1
+    center: bool = True
+    scale: bool = True
+    moving: ClassVar[bool] = False  # BatchNormalization also keeps running statistics
+
+    def features(self, shape: Shape) -> tuple[int, ...]:
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        if not all(-len(shape) < a < len(shape) for a in axes):
+            raise RnncalcError(
+                f"axis {self.axis} is not an axis of the input {shape_text(shape)}",
+                "give an axis of the input, e.g. -1 for the features",
+            )
+        sizes = [shape[a] for a in axes]
+        if None in sizes:
+            raise RnncalcError(
+                f"{type(self).__name__.removesuffix('Config')} needs the size of axis {self.axis}"
+                f" of its input, got {shape_text(shape)}",
+                "give that axis a size",
+            )
+        return tuple(s for s in sizes if s is not None)
+
+    def weights(self, shapes: list[Shape]) -> list[WeightSpec]:
+        size = self.features(shapes[0])
+        found = [WeightSpec("gamma", size, "(features,)")] if self.scale else []
+        found += [WeightSpec("beta", size, "(features,)")] if self.center else []
+        if self.moving:
+            found += [
+                WeightSpec(n, size, "(features,)") for n in ("moving_mean", "moving_variance")
+            ]
+        return found
+
+    def non_trainable(self) -> frozenset[str]:
+        return frozenset(("moving_mean", "moving_variance")) if self.moving else frozenset()
+
+
+class BatchNormalizationConfig(NormalizationConfig):
+    moving = True
+
+
+class MergeConfig(PlainConfig):
+    """Add, Multiply, Average, Maximum, Minimum: element-wise, broadcasting 1s."""
+
+    inputs = None
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        _several(shapes, "the merge layer")
+        if len({len(s) for s in shapes}) != 1:
+            raise _incompatible(shapes, "have different ranks")
+        result: list[int | None] = list(shapes[0])
+        for shape in shapes[1:]:
+            for i, (a, b) in enumerate(zip(result, shape, strict=True)):
+                if a is None or b is None:
+                    result[i] = None
+                elif a == 1 or b == 1 or a == b:
+                    result[i] = max(a, b) if 1 in (a, b) else a
+                else:
+                    raise _incompatible(shapes, f"differ on axis {i}")
+        return tuple(result)
+
+
+class SubtractConfig(MergeConfig):
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        if len(shapes) != 2:
+            raise RnncalcError(
+                f"Subtract takes exactly 2 inputs, got {len(shapes)}", "give it [a, b]: a - b"
+            )
+        return super().outputs(shapes)
+
+
+class ConcatenateConfig(PlainConfig):
+    inputs = None
+
+    axis: int = -1
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        _several(shapes, "Concatenate")
+        rank = len(shapes[0])
+        if any(len(s) != rank for s in shapes):
+            raise _incompatible(shapes, "have different ranks")
+        axis = self.axis % rank
+        for i in range(rank):
+            sizes = {s[i] for s in shapes} - {None}
+            if i != axis and len(sizes) > 1:
+                raise _incompatible(shapes, f"differ on axis {i}, not the concatenation axis")
+        along = [s[axis] for s in shapes]
+        total = None if None in along else sum(d for d in along if d is not None)
+        first = list(shapes[0])
+        first[axis] = total
+        return tuple(first)
+
+
+def _several(shapes: list[Shape], layer: str) -> None:
+    if len(shapes) < 2:
+        raise RnncalcError(
+            f"{layer} merges at least 2 inputs, got {len(shapes)}", "give it a list of inputs"
+        )
+
+
+def _incompatible(shapes: list[Shape], why: str) -> RnncalcError:
+    return RnncalcError(
+        f"cannot merge inputs of shapes {', '.join(shape_text(s) for s in shapes)}: they {why}",
+        "make the inputs' shapes agree, e.g. with Dense or Reshape before the merge",
+    )
+
+
+PLAIN: dict[str, type[PlainConfig]] = {
+    "Dropout": Identity,
+    "Activation": Identity,
+    "Masking": Identity,
+    "GaussianNoise": Identity,
+    "GaussianDropout": Identity,
+    "ActivityRegularization": Identity,
+    "SpatialDropout1D": SpatialDropout1DConfig,
+    "Dense": DenseConfig,
+    "Embedding": EmbeddingConfig,
+    "Flatten": FlattenConfig,
+    "Reshape": ReshapeConfig,
+    "RepeatVector": RepeatVectorConfig,
+    "Permute": PermuteConfig,
+    "Conv1D": Conv1DConfig,
+    "MaxPooling1D": Pooling1DConfig,
+    "AveragePooling1D": Pooling1DConfig,
+    "GlobalAveragePooling1D": GlobalPooling1DConfig,
+    "GlobalMaxPooling1D": GlobalPooling1DConfig,
+    "BatchNormalization": BatchNormalizationConfig,
+    "LayerNormalization": NormalizationConfig,
+    "Add": MergeConfig,
+    "Subtract": SubtractConfig,
+    "Multiply": MergeConfig,
+    "Average": MergeConfig,
+    "Maximum": MergeConfig,
+    "Minimum": MergeConfig,
+    "Concatenate": ConcatenateConfig,
+}

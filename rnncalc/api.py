@@ -9,11 +9,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rnncalc import checks, counterparts
+from rnncalc import checks, counterparts, planning
 from rnncalc.construct import KERAS, check_available, framework_of, layer_from_call
 from rnncalc.conv import ConvLSTMConfig
+from rnncalc.cost import layer_cost, memory
 from rnncalc.counterparts import differences, keras_of, output_map, recurrent, torch_of, weight_map
-from rnncalc.enums import Framework, KerasVersion, MergeMode
+from rnncalc.enums import DType, Framework, KerasVersion, MergeMode, Optimizer
 from rnncalc.errors import RnncalcError
 from rnncalc.expressions import LayerCall, parse
 from rnncalc.inputs import (
@@ -30,6 +31,7 @@ from rnncalc.pytorch import TORCH, TorchConfig
 from rnncalc.report import (
     CompareReport,
     LayerReport,
+    MemoryPlanReport,
     OutputMapping,
     TableReport,
     TableRow,
@@ -67,6 +69,9 @@ def summary(
     batch_input_shape: Shape | None = None,
     keras: KerasLike = "2",
     framework: FrameworkLike = None,
+    timesteps: int | None = None,
+    dtype: DType | str = DType.FLOAT32,
+    optimizer: Optimizer | str = Optimizer.ADAM,
 ) -> LayerReport:
     """Shapes, parameters, warnings and notes of one layer, as its framework would report them.
 
@@ -79,6 +84,9 @@ def summary(
             given to `forward`.
         keras: `"2"` (tf.keras, the default) or `"3"`.
         framework: `"torch"` reads a bare `LSTM(...)` as PyTorch's; `nn.LSTM(...)` always is.
+        timesteps: fills the time axis where the input shape leaves it open (None).
+        dtype: dtype or mixed-precision policy for the memory estimate.
+        optimizer: the optimizer whose state the training memory counts.
 
     Returns:
         The report; `rnncalc summary --json` prints it.
@@ -95,9 +103,9 @@ def summary(
     """
     version = _keras(keras)
     config, resolved, warnings = _prepare(
-        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework)
+        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
     )
-    return analyze(config, resolved, version, warnings)
+    return analyze(config, resolved, version, warnings, DType(dtype), Optimizer(optimizer))
 
 
 def table(
@@ -108,6 +116,7 @@ def table(
     batch_input_shape: Shape | None = None,
     keras: KerasLike = "2",
     framework: FrameworkLike = None,
+    timesteps: int | None = None,
 ) -> TableReport:
     """The returned shapes for every combination of the settings that change them.
 
@@ -122,7 +131,7 @@ def table(
     """
     version = _keras(keras)
     config, resolved, _ = _prepare(
-        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework)
+        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
     )
     torch = isinstance(config, TorchConfig)
     rows = []
@@ -164,6 +173,7 @@ def compare(
     batch_input_shape: Shape | None = None,
     keras: KerasLike = "2",
     framework: FrameworkLike = None,
+    timesteps: int | None = None,
 ) -> CompareReport:
     """One layer in Keras and in PyTorch side by side: shapes, parameters and weight mapping.
 
@@ -177,7 +187,7 @@ def compare(
     """
     version = _keras(keras)
     config, resolved, warnings = _prepare(
-        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework)
+        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
     )
     checks.check_input(config, resolved.shape, resolved.source, version)
     if isinstance(config, TorchConfig):
@@ -215,6 +225,66 @@ def compare(
                 inner.bias_copies,
             )
         ],
+    )
+
+
+def memory_plan(
+    layer: str | AnyLayer,
+    *,
+    input_shape: Shape | None = None,
+    batch_size: int | None = None,
+    batch_input_shape: Shape | None = None,
+    keras: KerasLike = "2",
+    framework: FrameworkLike = None,
+    timesteps: int | None = None,
+    dtype: DType | str = DType.FLOAT32,
+    optimizer: Optimizer | str = Optimizer.ADAM,
+    sweep: str | None = None,
+    fit: str | None = None,
+    fit_over: str = "batch",
+) -> MemoryPlanReport:
+    """A layer's memory and cost, and how they grow: a sweep, or the largest size that fits.
+
+    Args:
+        sweep: `timesteps=100:2000:100`, `batch=1,8,32` or `units=64:512:64`.
+        fit: a budget such as `16GiB`: the largest `fit_over` (batch, timesteps or units)
+            whose training memory fits it.
+        The others: as for `summary`.
+
+    Example:
+        >>> plan = memory_plan("LSTM(256)", input_shape=(None, 128), batch_size=32,
+        ...                    fit="1GiB", fit_over="timesteps")
+        >>> plan.fit.largest, plan.fit.bytes_at_largest <= 2**30 < plan.fit.bytes_one_more
+        (4653, True)
+    """
+    version = _keras(keras)
+    config, resolved, warnings = _prepare(
+        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
+    )
+    dtype, optimizer = DType(dtype), Optimizer(optimizer)
+    report = analyze(config, resolved, version, warnings, dtype, optimizer)
+    if report.memory is None and sweep is None and fit is None:
+        raise RnncalcError(
+            f"the input {shape_text(resolved.shape)} leaves the batch or timesteps open: memory "
+            "needs every size",
+            "give --batch-size and --timesteps (or --sweep / --fit the open one)",
+        )
+    steps = planning.parse_sweep(sweep) if sweep else None
+    points = []
+    if steps is not None:
+        at = planning.measurer(config, resolved.shape, version, dtype, optimizer, steps.variable)
+        points = list(planning.sweep(at, steps.values))
+    fitted = None
+    if fit is not None:
+        if fit_over not in planning.VARIABLES:
+            raise RnncalcError(
+                f"--fit-over {fit_over!r} is not a size", f"use {', '.join(planning.VARIABLES)}"
+            )
+        budget = planning.parse_size(fit)
+        at = planning.measurer(config, resolved.shape, version, dtype, optimizer, fit_over)
+        fitted = planning.fit(at, budget, fit_over)
+    return MemoryPlanReport(
+        layer=report, sweep_variable=steps and steps.variable, sweep=points, fit=fitted
     )
 
 
@@ -256,6 +326,8 @@ def analyze(
     resolved: ResolvedInput,
     keras: KerasVersion,
     warnings: list[str] | None = None,
+    dtype: DType = DType.FLOAT32,
+    optimizer: Optimizer = Optimizer.ADAM,
 ) -> LayerReport:
     """The calculation itself, from a validated config and a full input shape."""
     shape = resolved.shape
@@ -272,6 +344,7 @@ def analyze(
     params = sum(w.size for w in specs)
     params_formula = formula(config, shape, keras)
     dumped = config.model_dump(mode="json")
+    cost = layer_cost(config, shape, keras)
     return LayerReport(
         layer=config.class_name(),
         framework=Framework.TORCH if torch else Framework.KERAS,
@@ -288,6 +361,12 @@ def analyze(
         params_formula=params_formula.text,
         formula_values=params_formula.values,
         weights=specs,
+        macs=None if cost is None else cost.macs,
+        flops=None if cost is None else cost.flops,
+        training_flops=None if cost is None else cost.training_flops,
+        memory=None
+        if cost is None
+        else memory(cost, params, params if trainable else 0, dtype, optimizer),
         warnings=[*(warnings or []), *checks.warnings_for(config, shape, keras)],
         notes=checks.version_notes(config, shape, resolved.source, keras),
     )
@@ -300,6 +379,7 @@ def _prepare(
     batch_input_shape: Shape | None,
     keras: KerasVersion,
     framework: Framework | None,
+    timesteps: int | None = None,
 ) -> tuple[AnyLayer, ResolvedInput, list[str]]:
     if isinstance(layer, str):
         config, input_args = parse_layer(layer, keras, framework)
@@ -308,10 +388,9 @@ def _prepare(
             check_available(type(layer), layer.model_fields_set, keras)
         config, input_args = layer, InputArgs()
     if isinstance(config, TorchConfig):
-        if input_shape is not None or batch_size is not None:
+        if input_shape is not None:
             raise RnncalcError(
-                "PyTorch modules take the whole input tensor: --input-shape and --batch-size "
-                "do not apply",
+                "PyTorch modules take the whole input tensor: --input-shape does not apply",
                 "give the tensor's shape with --batch-input-shape, e.g. 5,3,10 for (L, N, H_in)",
             )
         if batch_input_shape is None:
@@ -321,7 +400,9 @@ def _prepare(
                 "unbatched)",
             )
         check_shape(batch_input_shape, "--batch-input-shape")
-        return config, ResolvedInput(shape=batch_input_shape, source="--batch-input-shape"), []
+        given = ResolvedInput(shape=batch_input_shape, source="--batch-input-shape")
+        given = _fill(config, given, "batch", batch_size, "--batch-size")
+        return config, _fill(config, given, "timesteps", timesteps, "--timesteps"), []
     from_layer, warnings = resolve(input_args, keras)
     if from_layer is None:
         # A `batch_size` in the expression alone gives no shape, but joins the options' shape.
@@ -342,7 +423,32 @@ def _prepare(
             "--batch-input-shape BATCH,TIMESTEPS,FEATURES, or input_shape=(10, 64) in the "
             "expression",
         )
-    return config, resolved, warnings
+    return config, _fill(config, resolved, "timesteps", timesteps, "--timesteps"), warnings
+
+
+def _fill(
+    config: AnyLayer, resolved: ResolvedInput, axis: str, size: int | None, option: str
+) -> ResolvedInput:
+    """An open axis (`batch` or `timesteps`) of the input given its size by an option.
+
+    Example:
+        >>> given = ResolvedInput(shape=(None, None, 8), source="--input-shape")
+        >>> _fill(LSTMConfig(units=4), given, "timesteps", 100, "--timesteps").shape
+        (None, 100, 8)
+    """
+    shape = resolved.shape
+    names = checks.axes(config, len(shape))
+    if size is None or axis not in names or len(names) != len(shape):
+        return resolved  # a wrong rank is refused later, with the layer's own words
+    check_shape((size,), option)
+    index = names.index(axis)
+    if shape[index] not in (None, size):
+        raise RnncalcError(
+            f"{option} {size} disagrees with the {axis} axis of {shape_text(shape)}",
+            f"drop {option}, or change the shape",
+        )
+    filled = (*shape[:index], size, *shape[index + 1 :])
+    return ResolvedInput(shape=filled, source=f"{resolved.source}+{option}")
 
 
 def _with_batch(resolved: ResolvedInput, batch_size: int | None) -> ResolvedInput:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel
 
 from rnncalc import api, render
-from rnncalc.enums import Framework, KerasVersion
+from rnncalc.enums import DType, Framework, KerasVersion, Optimizer
 from rnncalc.errors import RnncalcError
 from rnncalc.expressions import parse_shape
 from rnncalc.inputs import Shape
+from rnncalc.report import MemoryPlanReport
 
 app = typer.Typer(
     help="Shapes, parameter counts and errors of Keras recurrent layers, without TensorFlow.",
@@ -65,6 +66,20 @@ FrameworkOption = Annotated[
     ),
 ]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+Timesteps = Annotated[
+    int | None,
+    typer.Option(
+        "--timesteps",
+        help="Fills the time axis where the input shape leaves it open (None).",
+        show_default=False,
+    ),
+]
+DTypeOption = Annotated[
+    DType, typer.Option("--dtype", help="Dtype or mixed policy for the memory estimate.")
+]
+OptimizerOption = Annotated[
+    Optimizer, typer.Option("--optimizer", help="Optimizer whose state training memory counts.")
+]
 Format = Annotated[
     str,
     typer.Option(
@@ -98,8 +113,10 @@ def _layer_command(
     framework: Framework | None,
     json: bool,
     fmt: str,
+    timesteps: int | None = None,
+    **extra: Any,
 ) -> None:
-    """`summary` and `table`: the same inputs, a different analysis and rendering."""
+    """`summary`, `table`, `compare`: the same inputs, a different analysis and rendering."""
 
     def compute() -> Report:
         return analyse(
@@ -109,6 +126,8 @@ def _layer_command(
             batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"),
             keras=keras,
             framework=framework,
+            timesteps=timesteps,
+            **extra,
         )
 
     def show(report: Report) -> str:
@@ -123,8 +142,11 @@ def summary(
     input_shape: InputShape = None,
     batch_size: BatchSize = None,
     batch_input_shape: BatchInputShape = None,
+    timesteps: Timesteps = None,
     keras: Keras = KerasVersion.V2,
     framework: FrameworkOption = None,
+    dtype: DTypeOption = DType.FLOAT32,
+    optimizer: OptimizerOption = Optimizer.ADAM,
     json: Json = False,
     fmt: Format = "simple",
 ) -> None:
@@ -138,6 +160,7 @@ def table(
     input_shape: InputShape = None,
     batch_size: BatchSize = None,
     batch_input_shape: BatchInputShape = None,
+    timesteps: Timesteps = None,
     keras: Keras = KerasVersion.V2,
     framework: FrameworkOption = None,
     json: Json = False,
@@ -157,6 +180,7 @@ def compare(
     input_shape: InputShape = None,
     batch_size: BatchSize = None,
     batch_input_shape: BatchInputShape = None,
+    timesteps: Timesteps = None,
     keras: Keras = KerasVersion.V2,
     framework: FrameworkOption = None,
     json: Json = False,
@@ -168,6 +192,78 @@ def compare(
     builds the other with the same input.
     """
     _layer_command(api.compare, render.compare_text, **locals())
+
+
+@app.command()
+def memory(
+    expression: Expression,
+    input_shape: InputShape = None,
+    batch_size: BatchSize = None,
+    batch_input_shape: BatchInputShape = None,
+    timesteps: Timesteps = None,
+    keras: Keras = KerasVersion.V2,
+    framework: FrameworkOption = None,
+    dtype: DTypeOption = DType.FLOAT32,
+    optimizer: OptimizerOption = Optimizer.ADAM,
+    sweep: Annotated[
+        str | None,
+        typer.Option(
+            "--sweep",
+            help="Vary batch, timesteps or units: timesteps=100:2000:100 (stop included) or "
+            "batch=1,8,32.",
+            show_default=False,
+        ),
+    ] = None,
+    fit: Annotated[
+        str | None,
+        typer.Option(
+            "--fit",
+            help="A memory budget (16GiB, 512MiB, 16GB): the largest size that fits.",
+            show_default=False,
+        ),
+    ] = None,
+    fit_over: Annotated[
+        str, typer.Option("--fit-over", help="What --fit grows: batch, timesteps or units.")
+    ] = "batch",
+    plot: Annotated[
+        str | None,
+        typer.Option(
+            "--plot",
+            help="Draw the sweep into a .png or .svg file (needs rnncalc[plot]).",
+            show_default=False,
+        ),
+    ] = None,
+    json: Json = False,
+    fmt: Format = "simple",
+) -> None:
+    """Memory of one layer for training and inference, swept over a size or fitted to a budget."""
+
+    def compute() -> MemoryPlanReport:
+        report = api.memory_plan(
+            expression,
+            input_shape=_shape(input_shape, "--input-shape"),
+            batch_size=batch_size,
+            batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"),
+            keras=keras,
+            framework=framework,
+            timesteps=timesteps,
+            dtype=dtype,
+            optimizer=optimizer,
+            sweep=sweep,
+            fit=fit,
+            fit_over=fit_over,
+        )
+        if plot is not None:
+            render.plot_sweep(report, plot)
+        return report
+
+    def show(report: MemoryPlanReport) -> str:
+        if json:
+            return render.as_json(report)
+        text = render.memory_text(report, render.check_format(fmt))
+        return text + (f"\nplot: {plot}" if plot else "")
+
+    _run(compute, show)
 
 
 @app.command()
@@ -188,15 +284,33 @@ def model(
             show_default=False,
         ),
     ] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            "--batch-size",
+            help="Fills the inputs' open batch axis, for MACs and memory.",
+            show_default=False,
+        ),
+    ] = None,
+    timesteps: Annotated[
+        int | None,
+        typer.Option(
+            "--timesteps",
+            help="Fills the inputs' open time axis (axis 1), for MACs and memory.",
+            show_default=False,
+        ),
+    ] = None,
+    dtype: DTypeOption = DType.FLOAT32,
+    optimizer: OptimizerOption = Optimizer.ADAM,
     json: Json = False,
     fmt: Format = "simple",
 ) -> None:
     """Every layer of a saved Keras model with its output shapes and parameters, like
     model.summary(), without TensorFlow."""
-    from rnncalc.model import model_summary
+    from rnncalc.model import Sizes, model_summary
 
     _run(
-        lambda: model_summary(path, keras),
+        lambda: model_summary(path, keras, Sizes(batch_size, timesteps, dtype, optimizer)),
         lambda report: (
             render.as_json(report) if json else render.model_text(report, render.check_format(fmt))
         ),

@@ -117,3 +117,40 @@ class DataFormat(str, Enum):
 
     CHANNELS_LAST = "channels_last"
     CHANNELS_FIRST = "channels_first"
+
+
+class DType(str, Enum):
+    """The dtype (or Keras mixed-precision policy) of activations and variables."""
+
+    FLOAT32 = "float32"
+    FLOAT16 = "float16"
+    BFLOAT16 = "bfloat16"
+    FLOAT64 = "float64"
+    MIXED_FLOAT16 = "mixed_float16"  # float16 compute, float32 variables
+    MIXED_BFLOAT16 = "mixed_bfloat16"
+
+    @property
+    def compute_bytes(self) -> int:
+        """Bytes of one activation element."""
+        return {"float32": 4, "float64": 8}.get(self.value, 2)
+
+    @property
+    def variable_bytes(self) -> int:
+        """Bytes of one parameter, gradient or optimizer slot (mixed policies keep float32)."""
+        return 4 if self.value.startswith("mixed") else self.compute_bytes
+
+
+class Optimizer(str, Enum):
+    """Training optimizers, by the state they keep per parameter."""
+
+    SGD = "sgd"
+    MOMENTUM = "momentum"
+    ADAM = "adam"
+    ADAMW = "adamw"
+    RMSPROP = "rmsprop"
+    ADAGRAD = "adagrad"
+
+    @property
+    def slots(self) -> int:
+        """Values kept per parameter: momentum 1, Adam's two moments 2, RMSprop's average 1."""
+        return {"sgd": 0, "adam": 2, "adamw": 2}.get(self.value, 1)

@@ -181,17 +181,22 @@ def from_options(
                 "use --batch-input-shape for the full shape (batch first), or --input-shape "
                 "without the batch axis, not both",
             )
-        if batch_size is not None and batch_input_shape[:1] != (batch_size,):
+        if batch_size is not None and batch_input_shape[:1] not in ((batch_size,), (None,)):
             raise RnncalcError(
                 f"--batch-size {batch_size} disagrees with --batch-input-shape "
                 f"{shape_text(batch_input_shape)}",
                 "drop --batch-size; the first axis is the batch",
             )
+        if batch_size is not None and batch_input_shape[:1] == (None,):
+            return ResolvedInput(
+                shape=(batch_size, *batch_input_shape[1:]),
+                source="--batch-input-shape+--batch-size",
+            )
         return ResolvedInput(shape=batch_input_shape, source="--batch-input-shape")
     if input_shape is not None:
         return ResolvedInput(
             shape=(batch_size, *input_shape),
-            source=_source("--input-shape", {"batch_size"} if batch_size is not None else set()),
+            source="--input-shape" if batch_size is None else "--input-shape+--batch-size",
         )
     return None
 

@@ -22,12 +22,18 @@ class Family(NamedTuple):
     torch_name: str  # the PyTorch module of the same family
     torch_gate_names: str  # row blocks of PyTorch's weights, in order, in PyTorch's words
     torch_order: str  # the same blocks in Keras's words: where Keras's blocks sit in PyTorch's
+    # Cost conventions (docs/cost.md), per unit and timestep of one sample:
+    elementwise: int  # FLOPs besides the matrix products: adds, multiplies, activations
+    saved: int  # values backpropagation through time keeps (measured on PyTorch's CPU path)
+    saved_initial: int  # values kept once per sequence (SimpleRNN: the initial state)
 
 
 FAMILIES: dict[str, Family] = {
-    "SimpleRNN": Family(1, ("state",), "h", "RNN", "h", "h"),
-    "GRU": Family(3, ("state",), "z, r, h", "GRU", "r, z, n", "r, z, h"),
-    "LSTM": Family(4, ("state_h", "state_c"), "i, f, c, o", "LSTM", "i, f, g, o", "i, f, c, o"),
+    "SimpleRNN": Family(1, ("state",), "h", "RNN", "h", "h", 3, 1, 1),
+    "GRU": Family(3, ("state",), "z, r, h", "GRU", "r, z, n", "r, z, h", 14, 7, 0),
+    "LSTM": Family(
+        4, ("state_h", "state_c"), "i, f, c, o", "LSTM", "i, f, g, o", "i, f, c, o", 17, 7, 0
+    ),
 }
 
 Identifier = str | dict[str, Any] | None  # a Keras name ("l2") or a serialized object / call

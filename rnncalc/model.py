@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, Valid
 
 from rnncalc import api
 from rnncalc.construct import KERAS, config_from_serialized
-from rnncalc.enums import KerasVersion
+from rnncalc.cost import NOTHING, Cost, layer_cost, memory, total
+from rnncalc.enums import DType, KerasVersion, Optimizer
 from rnncalc.errors import RnncalcError
 from rnncalc.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.keras_files import load
@@ -52,20 +53,46 @@ class Graph(BaseModel):
 
 
 class Called(NamedTuple):
-    """One layer called on its inputs: what it returned and the weights it holds."""
+    """One layer called on its inputs: what it returned, the weights it holds, its cost."""
 
     shapes: list[Shape]
     names: list[str]  # a name per returned tensor (`output`, `state_h`, ...)
     weights: list[WeightReport]
     warnings: list[str]
+    cost: Cost | None = NOTHING  # None while a size it depends on is unknown
 
 
-def model_summary(path: str, keras: KerasVersion | str | None = None) -> ModelReport:
+class Layer(NamedTuple):
+    """One entry of `model.layers`: its report, and its cost for the model's totals."""
+
+    report: ModelLayerReport
+    cost: Cost | None
+
+
+class Sizes(NamedTuple):
+    """What the cost estimate assumes where the model leaves sizes open."""
+
+    batch: int | None = None
+    timesteps: int | None = None
+    dtype: DType = DType.FLOAT32
+    optimizer: Optimizer = Optimizer.ADAM
+
+    def fill(self, shape: Shape) -> Shape:
+        """An input's open batch (axis 0) and time (axis 1) axes given their sizes."""
+        given = (self.batch, self.timesteps)
+        return tuple(given[i] if d is None and i < 2 else d for i, d in enumerate(shape))
+
+
+def model_summary(
+    path: str, keras: KerasVersion | str | None = None, sizes: Sizes | None = None
+) -> ModelReport:
     """`model.summary()` of a saved model: model JSON, a `.keras` archive or an `.h5` file.
 
     Args:
         path: the file; `-` reads JSON from standard input.
         keras: whose rules to apply; by default, those of the Keras that wrote the file.
+        sizes: batch and timesteps for the inputs' open axes, dtype and optimizer, for MACs and
+            memory.
 
     Raises:
         RnncalcError: naming the file, and the layer at fault, when the file or the model is
@@ -73,11 +100,15 @@ def model_summary(path: str, keras: KerasVersion | str | None = None) -> ModelRe
     """
     loaded = load(path)
     version = loaded.keras if keras is None else KerasVersion(keras)
-    return summarize(loaded.config, version, path, loaded.kind)
+    return summarize(loaded.config, version, path, loaded.kind, sizes or Sizes())
 
 
 def summarize(
-    config: dict[str, Any], keras: KerasVersion, source: str, kind: str = "json"
+    config: dict[str, Any],
+    keras: KerasVersion,
+    source: str,
+    kind: str = "json",
+    sizes: Sizes | None = None,
 ) -> ModelReport:
     """Every layer of a serialized model with its output shapes and weights, and the totals.
 
@@ -86,6 +117,7 @@ def summarize(
         keras: whose rules to apply.
         source: where the config came from, for messages.
         kind: `json`, `keras` or `h5`: what the file was.
+        sizes: what the cost estimate assumes.
 
     Example:
         >>> seq = {"class_name": "Sequential", "config": {"layers": [
@@ -95,11 +127,13 @@ def summarize(
         >>> report.layers[0].output_shapes, report.total_params
         ([(None, 4)], 128)
     """
+    sizes = sizes or Sizes()
     top = _parse(Entry, config, f"{source}: the model")
-    called, layers = _model(top, None, keras, source)
+    called, layers = _model(top, None, keras, source, sizes)
     weights = [w for layer in layers for w in layer.weights]
     total = sum(w.size for w in weights)
     trainable = sum(w.size for w in weights if w.trainable)
+    cost = called.cost
     return ModelReport(
         source=source,
         format=kind,
@@ -111,6 +145,12 @@ def summarize(
         total_params=total,
         trainable_params=trainable,
         non_trainable_params=total - trainable,
+        macs=None if cost is None else cost.macs,
+        flops=None if cost is None else cost.flops,
+        training_flops=None if cost is None else cost.training_flops,
+        memory=None
+        if cost is None
+        else memory(cost, total, trainable, sizes.dtype, sizes.optimizer),
         warnings=called.warnings,
     )
 
@@ -131,34 +171,47 @@ def _parse(schema: Any, value: Any, where: str) -> Any:
 
 
 def _model(
-    entry: Entry, given: list[Shape] | None, keras: KerasVersion, where: str
+    entry: Entry, given: list[Shape] | None, keras: KerasVersion, where: str, sizes: Sizes
 ) -> tuple[Called, list[ModelLayerReport]]:
-    """A (possibly nested) model: its outputs and its layers, as `model.layers` lists them."""
+    """A (possibly nested) model: its outputs and its layers, as `model.layers` lists them.
+
+    Its cost adds up its layers', and training keeps every layer's output as the input of the
+    next.
+    """
     graph = _parse(Graph, entry.config, f"{where}: the {entry.class_name} model")
-    if entry.class_name == "Sequential":
-        return _sequential(graph, given, keras, where)
-    return _functional(graph, given, keras, where)
+    run = _sequential if entry.class_name == "Sequential" else _functional
+    called, layers = run(graph, given, keras, where, sizes)
+    reports = [layer.report for layer in layers]
+    costs = [layer.cost for layer in layers if layer.cost is not None]
+    if len(costs) < len(layers):
+        return called._replace(cost=None), reports
+    cost = total(costs)
+    kept = sum(c.inference for c in costs)  # an upper bound: every output, and the states
+    return called._replace(cost=cost._replace(training=cost.training + kept)), reports
 
 
 def _sequential(
-    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str
-) -> tuple[Called, list[ModelLayerReport]]:
+    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str, sizes: Sizes
+) -> tuple[Called, list[Layer]]:
     layers = graph.layers
-    shape = given[0] if given else _sequential_input(graph, where)
+    shape = given[0] if given else sizes.fill(_sequential_input(graph, where))
     if layers and layers[0].class_name == "InputLayer":
         layers = layers[1:]  # model.layers leaves a Sequential's InputLayer out
-    reports, warnings = [], []
+    reports: list[Layer] = []
+    warnings: list[str] = []
     previous = "input"
     for index, entry in enumerate(layers):
         name = _name(entry, index)
-        called = _call(entry, [shape], keras, f"{where}: layer {name!r} ({entry.class_name})")
+        called = _call(
+            entry, [shape], keras, f"{where}: layer {name!r} ({entry.class_name})", sizes
+        )
         if len(called.shapes) != 1:
             raise RnncalcError(
                 f"{where}: layer {name!r} returns {len(called.shapes)} tensors; all layers in a "
                 "Sequential model should have a single output tensor",
                 "use the functional API for layers with return_state=True",
             )
-        reports.append(_report(entry, name, called, [previous]))
+        reports.append(_report(entry, name, called, [previous], sizes))
         warnings += called.warnings
         shape, previous = called.shapes[0], name
     return Called([shape], ["output"], [], warnings), reports
@@ -180,20 +233,20 @@ def _sequential_input(graph: Graph, where: str) -> Shape:
 
 
 def _functional(
-    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str
-) -> tuple[Called, list[ModelLayerReport]]:
+    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str, sizes: Sizes
+) -> tuple[Called, list[Layer]]:
     inputs = _refs(graph.input_layers, where)
     tensors: dict[str, list[list[Shape]]] = {}  # layer name -> node -> returned shapes
-    reports: dict[str, ModelLayerReport] = {}
+    reports: dict[str, Layer] = {}
     warnings: list[str] = []
     pending = [(_name(e, i), e, _nodes(e, where)) for i, e in enumerate(graph.layers)]
     for name, entry, _ in pending:
         if entry.class_name == "InputLayer":
-            shape = _input_shape(entry, where)
+            shape = sizes.fill(_input_shape(entry, where))
             if given is not None and name in [r[0] for r in inputs]:
                 shape = given[[r[0] for r in inputs].index(name)]
             tensors[name] = [[shape]]
-            reports[name] = _report(entry, name, Called([shape], ["output"], [], []), [])
+            reports[name] = _report(entry, name, Called([shape], ["output"], [], []), [], sizes)
     # Keras 2 counts a nested model's own construction as its node 0: the outer model's
     # calls of it start at node 1.
     offset = {name: 1 for name, entry, _ in pending if _own_node(entry)}
@@ -215,13 +268,16 @@ def _functional(
             if entry.is_operation:
                 tensors.setdefault(name, []).append([_operation(entry, shapes, here)])
                 continue
-            called = _call(entry, shapes, keras, here)
+            called = _call(entry, shapes, keras, here, sizes)
             tensors.setdefault(name, []).append(called.shapes)
             if done == 0:  # model.summary() shows a shared layer's first call
-                reports[name] = _report(
-                    entry, name, called, [f"{r[0]}[{r[1]}][{r[2]}]" for r in refs]
-                )
+                sources = [f"{r[0]}[{r[1]}][{r[2]}]" for r in refs]
+                reports[name] = _report(entry, name, called, sources, sizes)
                 warnings += called.warnings
+            else:  # a shared layer costs again at each call
+                first = reports[name].cost
+                more = None if first is None or called.cost is None else total([first, called.cost])
+                reports[name] = reports[name]._replace(cost=more)
     for name, _, nodes in pending:
         if len(tensors.get(name, [])) - offset.get(name, 0) < max(1, len(nodes)):
             raise RnncalcError(
@@ -322,29 +378,36 @@ def _name(entry: Entry, index: int) -> str:
     return name if isinstance(name, str) else f"layer {index}"
 
 
-def _call(entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str) -> Called:
+def _call(
+    entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str, sizes: Sizes
+) -> Called:
     """One layer on its input shapes: what it returns and its weights."""
     try:
-        return _compute(entry, shapes, keras, where)
+        return _compute(entry, shapes, keras, where, sizes)
     except RnncalcError as exc:
         if exc.message.startswith(where):
             raise
         raise RnncalcError(f"{where}: {exc.message}", exc.hint) from None
 
 
-def _compute(entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str) -> Called:
+def _compute(
+    entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str, sizes: Sizes
+) -> Called:
     kind = entry.class_name
     if not shapes:
         raise RnncalcError(f"{kind} is called on no tensor", "give what Keras wrote, unchanged")
     if kind in MODELS:
-        called, layers = _model(entry, shapes, keras, where)
+        called, layers = _model(entry, shapes, keras, where, sizes)
         return called._replace(weights=[w for layer in layers for w in layer.weights])
     if kind == "TimeDistributed":
-        return _time_distributed(entry, shapes, keras, where)
+        return _time_distributed(entry, shapes, keras, where, sizes)
     if kind in KERAS:
         layer = config_from_serialized(entry.model_dump(), keras)
         report = api.analyze(layer, ResolvedInput(shape=shapes[0], source="the model"), keras)
-        return Called(report.output_shapes, report.output_names, report.weights, report.warnings)
+        cost = layer_cost(layer, shapes[0], keras)
+        return Called(
+            report.output_shapes, report.output_names, report.weights, report.warnings, cost
+        )
     if kind in PLAIN:
         return _plain(entry, shapes, keras)
     raise RnncalcError(
@@ -370,6 +433,7 @@ def _plain(entry: Entry, shapes: list[Shape], keras: KerasVersion) -> Called:
         )
     out = layer.outputs(shapes)
     frozen = layer.non_trainable()
+    cost = layer.cost(shapes, out)
     weights = [
         WeightReport(
             name=w.name,
@@ -380,10 +444,12 @@ def _plain(entry: Entry, shapes: list[Shape], keras: KerasVersion) -> Called:
         )
         for w in layer.weights(shapes)
     ]
-    return Called([out], ["output"], weights, [])
+    return Called([out], ["output"], weights, [], cost)
 
 
-def _time_distributed(entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str) -> Called:
+def _time_distributed(
+    entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str, sizes: Sizes
+) -> Called:
     shape = shapes[0]
     if len(shape) < 3:
         raise RnncalcError(
@@ -391,20 +457,24 @@ def _time_distributed(entry: Entry, shapes: list[Shape], keras: KerasVersion, wh
             "give it (batch, timesteps, ...), e.g. a sequence from return_sequences=True",
         )
     inner = _parse(Entry, entry.config.get("layer"), f"{where}: the wrapped layer")
-    called = _compute(inner, [(shape[0], *shape[2:])], keras, where)
+    called = _compute(inner, [(shape[0], *shape[2:])], keras, where, sizes)
     outs = [(s[0], shape[1], *s[1:]) for s in called.shapes]
+    cost, time = called.cost, shape[1]
+    if cost is not None:  # the wrapped layer runs once per timestep
+        cost = None if time is None else Cost(*(value * time for value in cost))
     trainable = entry.config.get("trainable", True) is not False
     weights = [
         w.model_copy(update={"trainable": w.trainable and trainable}) for w in called.weights
     ]
-    return called._replace(shapes=outs, weights=weights)
+    return called._replace(shapes=outs, weights=weights, cost=cost)
 
 
-def _report(entry: Entry, name: str, called: Called, inbound: list[str]) -> ModelLayerReport:
+def _report(entry: Entry, name: str, called: Called, inbound: list[str], sizes: Sizes) -> Layer:
     weights = [w.model_copy(update={"name": f"{name}/{w.name}"}) for w in called.weights]
     params = sum(w.size for w in weights)
     trainable = sum(w.size for w in weights if w.trainable)
-    return ModelLayerReport(
+    cost = called.cost
+    report = ModelLayerReport(
         name=name,
         class_name=entry.class_name,
         output_names=called.names,
@@ -412,6 +482,12 @@ def _report(entry: Entry, name: str, called: Called, inbound: list[str]) -> Mode
         params=params,
         trainable_params=trainable,
         non_trainable_params=params - trainable,
+        macs=None if cost is None else cost.macs,
+        flops=None if cost is None else cost.flops,
+        memory=None
+        if cost is None
+        else memory(cost, params, trainable, sizes.dtype, sizes.optimizer),
         weights=weights,
         inbound=inbound,
     )
+    return Layer(report, cost)

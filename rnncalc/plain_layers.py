@@ -8,6 +8,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from rnncalc.conv import conv_length
+from rnncalc.cost import Cost
 from rnncalc.errors import RnncalcError
 from rnncalc.inputs import Shape, shape_text
 from rnncalc.weights import WeightSpec
@@ -33,6 +34,20 @@ class PlainConfig(BaseModel):
     def non_trainable(self) -> frozenset[str]:
         """Weights that training never updates (BatchNormalization's moving statistics)."""
         return frozenset()
+
+    def macs(self, shapes: list[Shape], out: tuple[int, ...]) -> int:
+        """Multiply-accumulates of one forward pass, for known shapes (0: none worth counting)."""
+        return 0
+
+    kept: ClassVar[bool] = False  # whether training keeps a value per output (a dropout mask)
+
+    def cost(self, shapes: list[Shape], out: Shape) -> Cost | None:
+        """What one forward pass costs; the layer's input is counted where it is produced."""
+        sized = tuple(d for d in out if d is not None)
+        if len(sized) != len(out) or any(None in s for s in shapes):
+            return None
+        size = prod(sized)
+        return Cost(self.macs(shapes, sized), 0, size, size if self.kept else 0)
 
 
 def _last(shape: Shape, layer: str, what: str = "the last axis") -> int:
@@ -63,10 +78,16 @@ def _exactly(rank: int, shape: Shape, layer: str) -> None:
 
 
 class Identity(PlainConfig):
-    """Dropout, Activation, Masking and friends: the output is the input."""
+    """Activation, Masking and friends: the output is the input."""
 
 
-class SpatialDropout1DConfig(PlainConfig):
+class DropoutConfig(Identity):
+    """Dropout and its noisy friends: training keeps a mask of the output's size."""
+
+    kept = True
+
+
+class SpatialDropout1DConfig(DropoutConfig):
     def outputs(self, shapes: list[Shape]) -> Shape:
         _exactly(3, shapes[0], "SpatialDropout1D")
         return shapes[0]
@@ -88,6 +109,9 @@ class DenseConfig(PlainConfig):
     def outputs(self, shapes: list[Shape]) -> Shape:
         _at_least(2, shapes[0], "Dense")
         return (*shapes[0][:-1], self.units)
+
+    def macs(self, shapes: list[Shape], out: tuple[int, ...]) -> int:
+        return prod(out) * _last(shapes[0], "Dense")
 
     def weights(self, shapes: list[Shape]) -> list[WeightSpec]:
         features = _last(shapes[0], "Dense")
@@ -202,6 +226,10 @@ class Conv1DConfig(PlainConfig):
         return (
             (batch, self.filters, length) if self.channels_first else (batch, length, self.filters)
         )
+
+    def macs(self, shapes: list[Shape], out: tuple[int, ...]) -> int:
+        channels = shapes[0][1] if self.channels_first else shapes[0][-1]
+        return prod(out) * self.kernel_size * (channels or 0) // self.groups
 
     def weights(self, shapes: list[Shape]) -> list[WeightSpec]:
         channels = shapes[0][1] if self.channels_first else shapes[0][-1]
@@ -372,11 +400,11 @@ def _incompatible(shapes: list[Shape], why: str) -> RnncalcError:
 
 
 PLAIN: dict[str, type[PlainConfig]] = {
-    "Dropout": Identity,
+    "Dropout": DropoutConfig,
     "Activation": Identity,
     "Masking": Identity,
-    "GaussianNoise": Identity,
-    "GaussianDropout": Identity,
+    "GaussianNoise": DropoutConfig,
+    "GaussianDropout": DropoutConfig,
     "ActivityRegularization": Identity,
     "SpatialDropout1D": SpatialDropout1DConfig,
     "Dense": DenseConfig,

@@ -13,7 +13,14 @@ from rnncalc.errors import RnncalcError
 from rnncalc.inputs import InputArgs, shape_text
 from rnncalc.layers import SequenceArgs, field_order
 from rnncalc.pytorch import TorchConfig
-from rnncalc.report import CompareReport, LayerReport, ModelReport, TableReport
+from rnncalc.report import (
+    CompareReport,
+    LayerReport,
+    MemoryPlanReport,
+    MemoryReport,
+    ModelReport,
+    TableReport,
+)
 from rnncalc.wrappers import BidirectionalConfig
 
 
@@ -38,7 +45,8 @@ def _where_input(report: LayerReport | TableReport) -> str:
     if report.framework == Framework.TORCH:
         return f"from {source}: the tensor given to forward"
     if source.startswith(("input_shape", "--input-shape", "input_dim")):
-        batch = "a fixed batch size" if "batch_size" in source else "None (any batch size)"
+        fixed = "batch_size" in source.split("+") or "--batch-size" in source.split("+")
+        batch = "a fixed batch size" if fixed else "None (any batch size)"
         return f"from {source}: it leaves out the batch axis, so Keras puts {batch} in front"
     return f"from {source}: the full shape, batch axis included"
 
@@ -82,9 +90,47 @@ def summary_text(report: LayerReport, fmt: str = "simple") -> str:
         f"params: {report.params:,} = {report.params_formula}"
         + (f", with {values}" if values else ""),
         f"trainable: {report.trainable_params:,}   non-trainable: {report.non_trainable_params:,}",
+        *_cost_lines(report.macs, report.flops, report.training_flops, report.memory),
     ]
     lines += _remarks(report.warnings, report.notes)
     return "\n".join(lines)
+
+
+def _cost_lines(
+    macs: int | None,
+    flops: int | None,
+    training: int | None,
+    memory: MemoryReport | None,
+    more: str = "rnncalc memory for the breakdown",
+) -> list[str]:
+    if macs is None or flops is None or training is None or memory is None:
+        return [
+            "cost: give the batch size and timesteps (--batch-size, --timesteps) for MACs and "
+            "memory"
+        ]
+    return [
+        f"forward pass: {macs:,} MACs, {_si(flops)}FLOPs; a training step about "
+        f"{_si(training)}FLOPs",
+        f"memory ({memory.dtype}, {memory.optimizer}): inference "
+        f"{binary(memory.total_inference_bytes)}, training {binary(memory.total_training_bytes)} "
+        f"({more})",
+    ]
+
+
+def binary(size: int) -> str:
+    """Bytes in binary units, labelled: `48.50 KiB` (1 KiB = 1,024 bytes)."""
+    for unit, scale in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.2f} {unit}"
+    return f"{size} bytes"
+
+
+def _si(count: int) -> str:
+    """`3.2 M` for 3,200,000: decimal prefixes for operation counts (1 M = 10^6)."""
+    for unit, scale in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("k", 10**3)):
+        if count >= scale:
+            return f"{count / scale:.3g} {unit}"
+    return f"{count} "
 
 
 def table_text(report: TableReport, fmt: str = "simple") -> str:
@@ -183,6 +229,9 @@ def model_text(report: ModelReport, fmt: str = "simple") -> str:
         f"total params: {_params(report.total_params)}",
         f"trainable params: {_params(report.trainable_params)}",
         f"non-trainable params: {_params(report.non_trainable_params)}",
+        *_cost_lines(
+            report.macs, report.flops, report.training_flops, report.memory, "--json for each part"
+        ),
     ]
     lines += _remarks(report.warnings, [])
     return "\n".join(lines)
@@ -190,11 +239,120 @@ def model_text(report: ModelReport, fmt: str = "simple") -> str:
 
 def _params(count: int) -> str:
     """`12,416 (48.50 KiB as float32)`: KiB and MiB are binary (1 KiB = 1,024 bytes)."""
-    size = count * 4
-    for unit, scale in (("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
-        if size >= scale:
-            return f"{count:,} ({size / scale:.2f} {unit} as float32)"
-    return f"{count:,} ({size} bytes as float32)"
+    return f"{count:,} ({binary(count * 4)} as float32)"
+
+
+def memory_text(report: MemoryPlanReport, fmt: str = "simple") -> str:
+    """`rnncalc memory`: the breakdown, then the sweep or the fit."""
+    layer = report.layer
+    lines = [f"{_whose(layer)}, input {shape_text(layer.input_shape)}"]
+    used = layer.memory
+    if used is not None:
+        slots = {"sgd": "none", "adam": "2 per weight", "adamw": "2 per weight"}
+        parts = [
+            ("weights", used.params_bytes),
+            ("gradients", used.gradients_bytes),
+            (
+                f"optimizer state ({used.optimizer}: {slots.get(used.optimizer, '1 per weight')})",
+                used.optimizer_bytes,
+            ),
+            ("activations, inference (outputs and live state)", used.activations_inference_bytes),
+            ("activations, training (kept for backward)", used.activations_training_bytes),
+            ("total, inference", used.total_inference_bytes),
+            ("total, training", used.total_training_bytes),
+        ]
+        lines += [
+            "",
+            tabulate(
+                [(what, f"{size:,}", binary(size)) for what, size in parts],
+                headers=[f"memory ({used.dtype})", "bytes", "size"],
+                tablefmt=fmt,
+                colalign=("left", "right", "right"),
+            ),
+            "",
+            *_cost_lines(layer.macs, layer.flops, layer.training_flops, used)[:1],
+        ]
+    if report.sweep:
+        lines += [
+            "",
+            tabulate(
+                [
+                    (
+                        p.value,
+                        f"{p.params:,}",
+                        f"{p.macs:,}",
+                        binary(p.total_inference_bytes),
+                        binary(p.total_training_bytes),
+                    )
+                    for p in report.sweep
+                ],
+                headers=[str(report.sweep_variable), "params", "MACs", "inference", "training"],
+                tablefmt=fmt,
+                colalign=("right", "right", "right", "right", "right"),
+            ),
+        ]
+    if report.fit is not None:
+        fit = report.fit
+        budget = binary(fit.budget_bytes)
+        if fit.largest is None:
+            lines += [
+                "",
+                f"nothing fits in {budget}: {fit.variable} 1 needs "
+                f"{binary(fit.bytes_one_more)} for training",
+            ]
+        else:
+            lines += [
+                "",
+                f"largest {fit.variable} that fits in {budget} ({fit.budget_bytes:,} bytes) for "
+                f"training: {fit.largest:,}, needing {fit.bytes_at_largest or 0:,} bytes; "
+                f"{fit.largest + 1:,} would need {fit.bytes_one_more:,}",
+            ]
+    lines += [
+        "",
+        "note: counts the generic step-by-step implementation (PyTorch's CPU path without "
+        "oneDNN); fused cuDNN/oneDNN kernels keep other buffers (see docs/cost.md)",
+    ]
+    return "\n".join(lines)
+
+
+def plot_sweep(report: MemoryPlanReport, path: str) -> str:
+    """Draw training and inference memory against the swept variable into a PNG or SVG file."""
+    if not report.sweep:
+        raise RnncalcError(
+            "--plot draws a sweep", "add --sweep, e.g. --sweep timesteps=100:2000:100"
+        )
+    if not path.lower().endswith((".png", ".svg")):
+        raise RnncalcError(
+            f"--plot {path!r}: rnncalc draws .png or .svg files", "name a .png or .svg file"
+        )
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot
+    except ImportError:
+        raise RnncalcError("--plot needs matplotlib", 'pip install "rnncalc[plot]"') from None
+    values = [p.value for p in report.sweep]
+    figure, axis = pyplot.subplots(figsize=(7, 4))
+    for label, key in (
+        ("training", "total_training_bytes"),
+        ("inference", "total_inference_bytes"),
+    ):
+        axis.plot(values, [getattr(p, key) / 2**20 for p in report.sweep], label=label)
+    axis.set_xlabel(str(report.sweep_variable))
+    axis.set_ylabel("memory (MiB, 1 MiB = 2^20 bytes)")
+    axis.set_title(f"{_whose(report.layer)}, input {shape_text(report.layer.input_shape)}")
+    axis.legend()
+    axis.grid(alpha=0.3)
+    try:
+        figure.savefig(path, bbox_inches="tight")
+    except OSError as exc:
+        raise RnncalcError(
+            f"--plot cannot write {path!r}: {exc.strerror}", "give a writable path"
+        ) from None
+    finally:
+        pyplot.close(figure)
+    return path
 
 
 def arguments_text(cls: type[BaseModel], fmt: str = "simple") -> str:

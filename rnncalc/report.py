@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rnncalc.enums import Framework, KerasVersion
+from rnncalc.enums import DType, Framework, KerasVersion, Optimizer
 from rnncalc.inputs import Shape
 
 
@@ -25,6 +25,27 @@ class WeightReport(_Report):
     size: int = Field(description="Number of scalars: the product of the shape.")
     formula: str = Field(description="The shape in symbols, e.g. `(input_dim, 4·units)`.")
     trainable: bool = Field(description="Whether training updates it.")
+
+
+class MemoryReport(_Report):
+    """Bytes one layer or model needs, by what they hold (docs/cost.md)."""
+
+    dtype: DType = Field(description="Dtype or mixed-precision policy assumed.")
+    optimizer: Optimizer = Field(description="Optimizer whose state is counted for training.")
+    params_bytes: int = Field(description="The weights.")
+    gradients_bytes: int = Field(description="One gradient per trainable weight.")
+    optimizer_bytes: int = Field(description="The optimizer's state per trainable weight.")
+    activations_inference_bytes: int = Field(
+        description="What the layers return, and the recurrent state they carry."
+    )
+    activations_training_bytes: int = Field(
+        description="What backpropagation through time keeps: per-timestep gate values and "
+        "states, and the inputs of upper layers."
+    )
+    total_inference_bytes: int = Field(description="Weights and inference activations.")
+    total_training_bytes: int = Field(
+        description="Weights, gradients, optimizer state and both kinds of activations."
+    )
 
 
 class LayerReport(_Report):
@@ -56,6 +77,18 @@ class LayerReport(_Report):
     params_formula: str = Field(description="The total in symbols.")
     formula_values: dict[str, int] = Field(description="The value of each symbol of the formula.")
     weights: list[WeightReport] = Field(description="Each weight, in Keras's order.")
+    macs: int | None = Field(
+        description="Multiply-accumulates of the matrix products of one forward pass over the "
+        "whole input; null while the batch or timesteps are unknown."
+    )
+    flops: int | None = Field(
+        description="FLOPs of one forward pass: 2·macs plus the element-wise operations."
+    )
+    training_flops: int | None = Field(
+        description="FLOPs of one training step: the forward pass and a backward pass of about "
+        "twice its cost."
+    )
+    memory: MemoryReport | None = Field(description="Bytes, for the given batch and timesteps.")
     warnings: list[str] = Field(description="What Keras accepts but silently changes or ignores.")
     notes: list[str] = Field(description="Where the other Keras version would behave differently.")
 
@@ -125,6 +158,12 @@ class ModelLayerReport(_Report):
     params: int = Field(description="Parameters of the layer (`count_params()`).")
     trainable_params: int = Field(description="Parameters updated in training.")
     non_trainable_params: int = Field(description="Parameters not updated in training.")
+    macs: int | None = Field(
+        description="Multiply-accumulates of the layer in one forward pass (all its calls); "
+        "null while a size it needs is open."
+    )
+    flops: int | None = Field(description="FLOPs of the layer in one forward pass.")
+    memory: MemoryReport | None = Field(description="The layer's own bytes (docs/cost.md).")
     weights: list[WeightReport] = Field(description="Each weight, named `layer/weight`.")
     inbound: list[str] = Field(
         description="What the layer's first call takes: `layer[node][tensor]` of a Functional "
@@ -145,4 +184,40 @@ class ModelReport(_Report):
     total_params: int = Field(description="`model.count_params()`.")
     trainable_params: int = Field(description="Parameters updated in training.")
     non_trainable_params: int = Field(description="Parameters not updated in training.")
+    macs: int | None = Field(description="Multiply-accumulates of one forward pass.")
+    flops: int | None = Field(description="FLOPs of one forward pass.")
+    training_flops: int | None = Field(description="FLOPs of one training step.")
+    memory: MemoryReport | None = Field(
+        description="Bytes of the whole model; its training activations keep every layer's "
+        "output for the backward pass (docs/cost.md)."
+    )
     warnings: list[str] = Field(description="What Keras accepts but silently changes.")
+
+
+class SweepPoint(_Report):
+    """The cost of the layer at one value of the swept variable."""
+
+    value: int = Field(description="The swept variable's value.")
+    macs: int = Field(description="Multiply-accumulates of one forward pass.")
+    params: int = Field(description="Parameters (they change when `units` is swept).")
+    total_inference_bytes: int = Field(description="As `memory.total_inference_bytes`.")
+    total_training_bytes: int = Field(description="As `memory.total_training_bytes`.")
+
+
+class FitReport(_Report):
+    """The largest value of a variable whose memory fits a budget."""
+
+    variable: str = Field(description="`batch`, `timesteps` or `units`.")
+    budget_bytes: int = Field(description="The memory budget.")
+    largest: int | None = Field(description="The largest value that fits; null if even 1 does not.")
+    bytes_at_largest: int | None = Field(description="Memory needed at `largest`.")
+    bytes_one_more: int = Field(description="Memory needed at `largest + 1` (does not fit).")
+
+
+class MemoryPlanReport(_Report):
+    """`rnncalc memory --json`: one layer's memory and cost, swept or fitted to a budget."""
+
+    layer: LayerReport = Field(description="The layer at the given sizes, as `summary` reports it.")
+    sweep_variable: str | None = Field(description="What `sweep` varies.")
+    sweep: list[SweepPoint] = Field(description="The cost at each swept value.")
+    fit: FitReport | None = Field(description="The answer of `--fit`.")

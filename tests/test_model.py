@@ -251,3 +251,22 @@ def test_any_damage_to_a_model_is_refused_cleanly(data, keras):
             parent[path[-1]] = data.draw(JUNK)
     with contextlib.suppress(RnncalcError):  # anything else fails the test
         summarize(config, KerasVersion(keras), "damaged.json")
+
+
+def test_model_macs_and_memory_with_sizes():
+    path = "docs/examples/encoder_decoder.json"
+    result = run_cli("model", path, "--batch-size", "32", "--timesteps", "50", "--json")
+    report = json.loads(result.stdout)
+    macs = {layer["name"]: layer["macs"] for layer in report["layers"]}
+    # 32 samples × 50 steps: encoder LSTM(5) on 8 features 4·5·(8 + 5), decoder LSTM(5) on 6
+    # features 4·5·(6 + 5), and Dense(6) on the decoder's 5 outputs at every step.
+    assert macs == {
+        "input_layer": 0,
+        "input_layer_1": 0,
+        "lstm": 1600 * 4 * 5 * 13,
+        "lstm_1": 1600 * 4 * 5 * 11,
+        "dense": 1600 * 5 * 6,
+    }
+    assert report["macs"] == sum(macs.values())
+    assert report["memory"]["params_bytes"] == report["total_params"] * 4
+    assert json.loads(run_cli("model", path, "--json").stdout)["memory"] is None

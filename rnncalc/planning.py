@@ -1,0 +1,210 @@
+"""Memory planning for one layer: its cost at many sizes (sweeps), the largest size that fits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from math import prod
+from typing import NamedTuple
+
+from rnncalc.checks import axes
+from rnncalc.cost import layer_cost, memory
+from rnncalc.enums import DType, KerasVersion, Optimizer
+from rnncalc.errors import RnncalcError
+from rnncalc.inputs import Shape, shape_text
+from rnncalc.pytorch import TorchConfig
+from rnncalc.report import FitReport, SweepPoint
+from rnncalc.shapes import AnyLayer
+from rnncalc.weights import weights
+from rnncalc.wrappers import BidirectionalConfig
+
+VARIABLES = ("batch", "timesteps", "units")
+MAX_POINTS = 1_000_000
+UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+class Sweep(NamedTuple):
+    """What to vary, and its values: `timesteps=100:2000:100` or `batch=1,2,4`."""
+
+    variable: str
+    values: list[int]
+
+
+def parse_sweep(text: str) -> Sweep:
+    """`VARIABLE=START:STOP:STEP` (STOP included) or `VARIABLE=A,B,C`.
+
+    Example:
+        >>> parse_sweep("timesteps=100:500:100")
+        Sweep(variable='timesteps', values=[100, 200, 300, 400, 500])
+    """
+    name, _, spec = text.partition("=")
+    fix = "e.g. --sweep timesteps=100:2000:100 or --sweep batch=1,8,32"
+    if name not in VARIABLES or not spec:
+        raise RnncalcError(f"--sweep {text!r}: sweep one of {', '.join(VARIABLES)}", fix)
+    try:
+        if ":" in spec:
+            start, stop, *step = (int(p) for p in spec.split(":"))
+            if len(step) > 1 or (step and step[0] <= 0):
+                raise ValueError
+            values = list(range(start, stop + 1, step[0] if step else 1))
+        else:
+            values = [int(p) for p in spec.split(",")]
+    except ValueError:
+        raise RnncalcError(f"--sweep {text!r} is not a range or a list of integers", fix) from None
+    if not values or min(values) < 1 or len(values) > MAX_POINTS:
+        raise RnncalcError(
+            f"--sweep {text!r} gives {len(values):,} values; give 1 to {MAX_POINTS:,} values of 1 "
+            "or more",
+            fix,
+        )
+    return Sweep(name, values)
+
+
+def parse_size(text: str) -> int:
+    """A memory budget: `16GiB` (binary), `16GB` (decimal) or a number of bytes.
+
+    Example:
+        >>> parse_size("16GiB"), parse_size("1.5 MB")
+        (17179869184, 1500000)
+    """
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", text)
+    unit = match.group(2).upper() if match else ""
+    if not match or unit not in UNITS:
+        raise RnncalcError(
+            f"--fit {text!r} is not a memory size",
+            "write a number with a unit: 16GiB, 512MiB (binary) or 16GB (decimal)",
+        )
+    return int(float(match.group(1)) * UNITS[unit])
+
+
+Measure = Callable[[int], SweepPoint]
+
+
+def measurer(
+    layer: AnyLayer,
+    shape: Shape,
+    keras: KerasVersion,
+    dtype: DType,
+    optimizer: Optimizer,
+    variable: str,
+) -> Measure:
+    """A function giving the layer's cost with `variable` set to a value.
+
+    Example:
+        >>> at = measurer(LSTMConfig(units=8), (32, None, 4), KerasVersion.V2,
+        ...               DType.FLOAT32, Optimizer.ADAM, "timesteps")
+        >>> at(10).macs, at(20).macs
+        (122880, 245760)
+    """
+    if variable == "units":
+        return lambda value: _point(with_units(layer, value), shape, keras, dtype, optimizer, value)
+    names = axes(layer, len(shape))
+    if variable not in names or len(names) != len(shape):
+        raise RnncalcError(
+            f"the input {shape_text(shape)} has no {variable} axis to vary", "sweep another"
+        )
+    index = names.index(variable)
+
+    def at(value: int) -> SweepPoint:
+        sized = (*shape[:index], value, *shape[index + 1 :])
+        return _point(layer, sized, keras, dtype, optimizer, value)
+
+    return at
+
+
+def with_units(layer: AnyLayer, units: int) -> AnyLayer:
+    """The layer with another width: `units`, `filters` or PyTorch's `hidden_size`."""
+    if isinstance(layer, BidirectionalConfig):
+        update = {"layer": with_units(layer.layer, units)}
+        if layer.backward_layer is not None:
+            update["backward_layer"] = with_units(layer.backward_layer, units)
+        return layer.model_copy(update=update)
+    for name in ("units", "filters", "hidden_size"):
+        if name in type(layer).model_fields:
+            if isinstance(layer, TorchConfig) and layer.proj_size >= units:
+                raise RnncalcError(
+                    f"hidden_size={units} is not larger than proj_size={layer.proj_size}",
+                    "sweep widths above proj_size",
+                )
+            return layer.model_copy(update={name: units})
+    raise RnncalcError(
+        f"{layer.class_name()} has no single width to vary",
+        "sweep batch or timesteps instead",
+    )
+
+
+def _point(
+    layer: AnyLayer,
+    shape: Shape,
+    keras: KerasVersion,
+    dtype: DType,
+    optimizer: Optimizer,
+    value: int,
+) -> SweepPoint:
+    cost = layer_cost(layer, shape, keras)
+    if cost is None:
+        raise RnncalcError(
+            f"the input {shape_text(shape)} leaves an axis open: memory needs every size",
+            "give --batch-size and --timesteps (or sweep the open one)",
+        )
+    params = sum(prod(w.shape) for w in weights(layer, shape, keras))
+    trainable = params if getattr(layer, "trainable", True) else 0
+    used = memory(cost, params, trainable, dtype, optimizer)
+    return SweepPoint(
+        value=value,
+        macs=cost.macs,
+        params=params,
+        total_inference_bytes=used.total_inference_bytes,
+        total_training_bytes=used.total_training_bytes,
+    )
+
+
+def sweep(at: Measure, values: list[int]) -> Iterator[SweepPoint]:
+    """The cost at each value, in order."""
+    return (at(value) for value in values)
+
+
+def fit(at: Measure, budget: int, variable: str, training: bool = True) -> FitReport:
+    """The largest value of `variable` whose total memory fits `budget` bytes.
+
+    Memory grows with batch, timesteps and units, so a doubling search then a bisection finds
+    the boundary: the answer fits, one more does not.
+
+    Example:
+        >>> at = measurer(LSTMConfig(units=8), (None, 10, 4), KerasVersion.V2,
+        ...               DType.FLOAT32, Optimizer.ADAM, "batch")
+        >>> report = fit(at, 1_000_000, "batch")
+        >>> report.bytes_at_largest <= 1_000_000 < report.bytes_one_more
+        True
+    """
+
+    def need(value: int) -> int:
+        point = at(value)
+        return point.total_training_bytes if training else point.total_inference_bytes
+
+    if need(1) > budget:
+        return FitReport(
+            variable=variable,
+            budget_bytes=budget,
+            largest=None,
+            bytes_at_largest=None,
+            bytes_one_more=need(1),
+        )
+    low, high = 1, 2
+    while need(high) <= budget:
+        low, high = high, high * 2
+        if high > 2**48:
+            raise RnncalcError(
+                f"any {variable} up to {low:,} fits in {budget:,} bytes", "give a smaller budget"
+            )
+    while high - low > 1:  # need(low) fits, need(high) does not
+        middle = (low + high) // 2
+        low, high = (middle, high) if need(middle) <= budget else (low, middle)
+    return FitReport(
+        variable=variable,
+        budget_bytes=budget,
+        largest=low,
+        bytes_at_largest=need(low),
+        bytes_one_more=need(high),
+    )

@@ -242,6 +242,7 @@ def memory_plan(
     sweep: str | None = None,
     fit: str | None = None,
     fit_over: str = "batch",
+    progress: planning.Progress | None = None,
 ) -> MemoryPlanReport:
     """A layer's memory and cost, and how they grow: a sweep, or the largest size that fits.
 
@@ -249,6 +250,7 @@ def memory_plan(
         sweep: `timesteps=100:2000:100`, `batch=1,8,32` or `units=64:512:64`.
         fit: a budget such as `16GiB`: the largest `fit_over` (batch, timesteps or units)
             whose training memory fits it.
+        progress: wraps the swept values, e.g. to show a progress bar.
         The others: as for `summary`.
 
     Example:
@@ -273,7 +275,7 @@ def memory_plan(
     points = []
     if steps is not None:
         at = planning.measurer(config, resolved.shape, version, dtype, optimizer, steps.variable)
-        points = list(planning.sweep(at, steps.values))
+        points = planning.sweep(at, steps.values, progress)
     fitted = None
     if fit is not None:
         if fit_over not in planning.VARIABLES:
@@ -362,6 +364,7 @@ def analyze(
         formula_values=params_formula.values,
         weights=specs,
         macs=None if cost is None else cost.macs,
+        macs_per_timestep=None if cost is None else cost.macs // _timesteps(config, shape),
         flops=None if cost is None else cost.flops,
         training_flops=None if cost is None else cost.training_flops,
         memory=None
@@ -370,6 +373,11 @@ def analyze(
         warnings=[*(warnings or []), *checks.warnings_for(config, shape, keras)],
         notes=checks.version_notes(config, shape, resolved.source, keras),
     )
+
+
+def _timesteps(config: AnyLayer, shape: Shape) -> int:
+    """The length of the input's time axis (known, where a cost was computed)."""
+    return shape[checks.axes(config, len(shape)).index("timesteps")] or 1
 
 
 def _prepare(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -96,6 +97,18 @@ def _run(compute: Callable[[], R], show: Callable[[R], str]) -> None:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(text)
+
+
+def _progress_bar(values: list[int]) -> Iterable[int]:
+    """A progress bar on stderr for sweeps long enough to need one, when it is a terminal."""
+    if len(values) < 20_000 or not sys.stderr.isatty():
+        return values
+    return _bar(values)
+
+
+def _bar(values: list[int]) -> Iterator[int]:
+    with typer.progressbar(values, label="sweeping", file=sys.stderr) as bar:
+        yield from bar
 
 
 def _shape(text: str | None, option: str) -> Shape | None:
@@ -252,6 +265,7 @@ def memory(
             sweep=sweep,
             fit=fit,
             fit_over=fit_over,
+            progress=_progress_bar,
         )
         if plot is not None:
             render.plot_sweep(report, plot)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from math import prod
 from typing import NamedTuple
 
@@ -160,9 +160,12 @@ def _point(
     )
 
 
-def sweep(at: Measure, values: list[int]) -> Iterator[SweepPoint]:
+Progress = Callable[[list[int]], Iterable[int]]  # wraps the values, e.g. in a progress bar
+
+
+def sweep(at: Measure, values: list[int], progress: Progress | None = None) -> list[SweepPoint]:
     """The cost at each value, in order."""
-    return (at(value) for value in values)
+    return [at(value) for value in (progress(values) if progress else values)]
 
 
 def fit(at: Measure, budget: int, variable: str, training: bool = True) -> FitReport:

@@ -81,6 +81,9 @@ class LayerReport(_Report):
         description="Multiply-accumulates of the matrix products of one forward pass over the "
         "whole input; null while the batch or timesteps are unknown."
     )
+    macs_per_timestep: int | None = Field(
+        description="`macs` of one timestep, for the whole batch."
+    )
     flops: int | None = Field(
         description="FLOPs of one forward pass: 2·macs plus the element-wise operations."
     )

@@ -1,7 +1,6 @@
 """MACs, FLOPs and memory: PyTorch's own counts, hand-worked Keras examples, sweeps and fits."""
 
 import json
-import time
 
 import pytest
 from hypothesis import given
@@ -124,13 +123,18 @@ def test_open_sizes_give_no_cost_until_filled():
         summary("LSTM(4)", input_shape=(5, 3), timesteps=10)
 
 
-def test_sweep_of_1000_points_in_under_a_second():
-    started = time.perf_counter()
+def test_sweep_values_in_order():
+    # Its speed (1,000 points well under a second) is measured by benchmarks/sweep.py.
     plan = memory_plan("LSTM(128)", input_shape=(None, 64), batch_size=32, sweep="timesteps=1:1000")
-    elapsed = time.perf_counter() - started
-    assert len(plan.sweep) == 1000
-    assert [p.value for p in plan.sweep[:3]] == [1, 2, 3]
-    assert elapsed < 1.0, f"{elapsed:.2f} s"  # machines are noisy: see benchmarks/ for figures
+    assert [p.value for p in plan.sweep] == list(range(1, 1001))
+    wrapped: list[int] = []  # what a progress bar would be given
+    memory_plan(
+        "LSTM(8)",
+        batch_input_shape=(2, 3, 4),
+        sweep="batch=1,2",
+        progress=lambda values: wrapped.extend(values) or values,
+    )
+    assert wrapped == [1, 2]
 
 
 @pytest.mark.parametrize("over", ["batch", "timesteps", "units"])

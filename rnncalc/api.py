@@ -102,7 +102,7 @@ def summary(
         [(7, 3, 5), (1, 3, 5), (1, 3, 20)]
     """
     version = _keras(keras)
-    config, resolved, warnings = _prepare(
+    config, resolved, warnings = prepare(
         layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
     )
     return analyze(config, resolved, version, warnings, DType(dtype), Optimizer(optimizer))
@@ -130,17 +130,17 @@ def table(
         [(32, 10, 4), (10, 4), (10, 4)]
     """
     version = _keras(keras)
-    config, resolved, _ = _prepare(
+    config, resolved, _ = prepare(
         layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
     )
     torch = isinstance(config, TorchConfig)
     rows = []
-    for flags in _settings(config, version):
+    for flags in table_settings(config, version):
         row: dict[str, Any] = {"arguments": flags}
         if not torch:  # the keys rows had before `arguments`: still there for Keras layers
             row |= {"time_major": False} | {k: v for k, v in flags.items() if k in LEGACY_FLAGS}
         try:
-            report = analyze(_with(config, flags), resolved, version)
+            report = analyze(with_settings(config, flags), resolved, version)
         except RnncalcError as exc:
             row["error"] = str(exc)
         else:
@@ -186,7 +186,7 @@ def compare(
         ('nn.GRU(10, 20, batch_first=True)', 1920, 1920, True)
     """
     version = _keras(keras)
-    config, resolved, warnings = _prepare(
+    config, resolved, warnings = prepare(
         layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
     )
     checks.check_input(config, resolved.shape, resolved.source, version)
@@ -260,7 +260,7 @@ def memory_plan(
         (4653, True)
     """
     version = _keras(keras)
-    config, resolved, warnings = _prepare(
+    config, resolved, warnings = prepare(
         layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
     )
     dtype, optimizer = DType(dtype), Optimizer(optimizer)
@@ -293,7 +293,7 @@ def memory_plan(
 LEGACY_FLAGS = ("return_sequences", "return_state", "time_major")
 
 
-def _settings(config: AnyLayer, keras: KerasVersion) -> list[dict[str, Any]]:
+def table_settings(config: AnyLayer, keras: KerasVersion) -> list[dict[str, Any]]:
     """The combinations `table` shows for this kind of layer."""
     names: tuple[str, ...]
     values: list[Any]
@@ -309,7 +309,7 @@ def _settings(config: AnyLayer, keras: KerasVersion) -> list[dict[str, Any]]:
     return [dict(zip(names, combo, strict=True)) for combo in product(*values)]
 
 
-def _with(config: AnyLayer, flags: dict[str, Any]) -> AnyLayer:
+def with_settings(config: AnyLayer, flags: dict[str, Any]) -> AnyLayer:
     """The config with a table row's settings; Bidirectional passes them to its layers."""
     if not isinstance(config, BidirectionalConfig):
         return config.model_copy(update=flags)
@@ -380,7 +380,7 @@ def _timesteps(config: AnyLayer, shape: Shape) -> int:
     return shape[checks.axes(config, len(shape)).index("timesteps")] or 1
 
 
-def _prepare(
+def prepare(
     layer: str | AnyLayer,
     input_shape: Shape | None,
     batch_size: int | None,
@@ -389,6 +389,7 @@ def _prepare(
     framework: Framework | None,
     timesteps: int | None = None,
 ) -> tuple[AnyLayer, ResolvedInput, list[str]]:
+    """The config, the full input shape and the input warnings, from any way of giving them."""
     if isinstance(layer, str):
         config, input_args = parse_layer(layer, keras, framework)
     else:

@@ -13,7 +13,7 @@ from rnncalc import api, render
 from rnncalc.enums import DType, Framework, KerasVersion, Optimizer
 from rnncalc.errors import RnncalcError
 from rnncalc.expressions import parse_shape
-from rnncalc.inputs import Shape
+from rnncalc.inputs import Shape, shape_text
 from rnncalc.report import MemoryPlanReport
 
 app = typer.Typer(
@@ -329,6 +329,142 @@ def model(
             render.as_json(report) if json else render.model_text(report, render.check_format(fmt))
         ),
     )
+
+
+@app.command()
+def run(
+    path: Annotated[str, typer.Argument(help="A .keras or .h5 model file.", show_default=False)],
+    inputs: Annotated[
+        list[str],
+        typer.Option(
+            "--input",
+            help="An .npy array per model input, in order (repeat the option).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            help="Write the outputs to this .npz file (arr_0, arr_1, ...).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Run a saved Keras model on arrays with NumPy (needs rnncalc[exec]), without TensorFlow."""
+
+    def compute() -> list[Any]:
+        from rnncalc.execute import io, run_model
+
+        results = run_model(path, list(inputs))
+        if output is not None:
+            io.save_arrays(output, results)
+        return results
+
+    def show(results: list[Any]) -> str:
+        lines = [f"arr_{i}: {tuple(r.shape)} {r.dtype}" for i, r in enumerate(results)]
+        return "\n".join([*lines, *([f"written to {output}"] if output else [])])
+
+    _run(compute, show)
+
+
+@app.command()
+def check(
+    expression: Expression,
+    input_shape: InputShape = None,
+    batch_size: BatchSize = None,
+    batch_input_shape: BatchInputShape = None,
+    keras: Keras = KerasVersion.V2,
+    framework: FrameworkOption = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Check every combination `rnncalc table` shows.")
+    ] = False,
+) -> None:
+    """Run the layer with random weights (needs rnncalc[exec]) and confirm that every returned
+    array has the shape rnncalc computes."""
+
+    def compute() -> list[Any]:
+        from rnncalc.execute.tools import check as run_check
+
+        config, resolved, _ = api.prepare(
+            expression,
+            _shape(input_shape, "--input-shape"),
+            batch_size,
+            _shape(batch_input_shape, "--batch-input-shape"),
+            keras,
+            framework,
+        )
+        return run_check(config, resolved.shape, keras, every)
+
+    def show(checked: list[Any]) -> str:
+        lines = []
+        for row in checked:
+            settings = ", ".join(f"{k}={v}" for k, v in row.settings.items()) or "as given"
+            mark = "ok" if row.agrees else "MISMATCH"
+            pairs = "  ".join(
+                f"{shape_text(c)} ran as {e}"
+                for c, e in zip(row.computed, row.executed, strict=False)
+            )
+            lines.append(f"{mark:8} {settings}: {pairs}")
+        failed = sum(not row.agrees for row in checked)
+        lines.append(f"{len(checked) - failed} of {len(checked)} agree")
+        if failed:
+            typer.echo("\n".join(lines))
+            raise typer.Exit(1)
+        return "\n".join(lines)
+
+    _run(compute, show)
+
+
+@app.command()
+def convert(
+    expression: Expression,
+    weights: Annotated[
+        str,
+        typer.Option(
+            "--weights",
+            help="An .npz of the layer's weights: Keras's get_weights() as arr_0, arr_1, ...; "
+            "or PyTorch's state_dict by name.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[str, typer.Option("--output", help="The .npz to write the other layout to.")],
+    input_shape: InputShape = None,
+    batch_input_shape: BatchInputShape = None,
+    keras: Keras = KerasVersion.V2,
+    framework: FrameworkOption = None,
+) -> None:
+    """Convert a layer's weights between Keras and PyTorch (needs rnncalc[exec]), checked by
+    running both layouts on one random input."""
+
+    def compute() -> Any:
+        from rnncalc.execute import io
+        from rnncalc.execute.tools import convert as run_convert
+
+        config, resolved, _ = api.prepare(
+            expression,
+            _shape(input_shape, "--input-shape"),
+            None,
+            _shape(batch_input_shape, "--batch-input-shape"),
+            keras,
+            framework,
+        )
+        converted = run_convert(config, io.load_weights(weights), resolved.shape, keras)
+        io.save_arrays(output, converted.weights)
+        return converted
+
+    def show(converted: Any) -> str:
+        target = converted.target
+        name = (
+            f"nn.{target.class_name()}" if hasattr(target, "hidden_size") else target.class_name()
+        )
+        gap = converted.max_difference
+        return (
+            f"wrote {output}: the weights of {name}\n"
+            f"both layouts agree on a random input: largest difference {gap:.2e}"
+        )
+
+    _run(compute, show)
 
 
 @app.command("args")

@@ -20,7 +20,9 @@ from rnncalc.report import ModelLayerReport, ModelReport, WeightReport
 MODELS = ("Sequential", "Functional", "Model")
 Ref = tuple[str, int, int]  # (layer name, node index, tensor index): one tensor of the graph
 REF: TypeAdapter[Ref] = TypeAdapter(tuple[str, StrictInt, StrictInt])
-SHAPE: TypeAdapter[Shape] = TypeAdapter(tuple[Annotated[StrictInt, Field(ge=0)] | None, ...])
+SHAPE: TypeAdapter[Shape] = TypeAdapter(
+    Annotated[tuple[Annotated[StrictInt, Field(ge=0)] | None, ...], Field(min_length=1)]
+)
 
 
 class Entry(BaseModel):
@@ -232,67 +234,93 @@ def _sequential_input(graph: Graph, where: str) -> Shape:
     )
 
 
-def _functional(
-    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str, sizes: Sizes
-) -> tuple[Called, list[Layer]]:
-    inputs = _refs(graph.input_layers, where)
-    tensors: dict[str, list[list[Shape]]] = {}  # layer name -> node -> returned shapes
-    reports: dict[str, Layer] = {}
-    warnings: list[str] = []
+class Call(NamedTuple):
+    """One call of a layer in a Functional graph: its node, and the tensors it takes."""
+
+    name: str
+    entry: Entry
+    node: int
+    refs: list[Ref]
+
+
+def schedule(graph: Graph, where: str) -> list[Call]:
+    """Every call of a Functional graph, in an order where each call's inputs come first.
+
+    Keras 2 counts a nested model's own construction as its node 0: the outer model's calls
+    of it start at node 1.
+    """
     pending = [(_name(e, i), e, _nodes(e, where)) for i, e in enumerate(graph.layers)]
-    for name, entry, _ in pending:
-        if entry.class_name == "InputLayer":
-            shape = sizes.fill(_input_shape(entry, where))
-            if given is not None and name in [r[0] for r in inputs]:
-                shape = given[[r[0] for r in inputs].index(name)]
-            tensors[name] = [[shape]]
-            reports[name] = _report(entry, name, Called([shape], ["output"], [], []), [], sizes)
-    # Keras 2 counts a nested model's own construction as its node 0: the outer model's
-    # calls of it start at node 1.
-    offset = {name: 1 for name, entry, _ in pending if _own_node(entry)}
-    for name in offset:
-        tensors[name] = [[]]
+    made = {name: int(_own_node(entry)) for name, entry, _ in pending}  # nodes made so far
+    order = [Call(name, e, 0, []) for name, e, _ in pending if e.class_name == "InputLayer"]
+    made |= {call.name: 1 for call in order}
+    calls = dict.fromkeys(made, 0)
     progressed = True
     while progressed:
         progressed = False
         for name, entry, nodes in pending:
-            done = len(tensors.get(name, [])) - offset.get(name, 0)
+            done = calls[name]
             if entry.class_name == "InputLayer" or done >= len(nodes):
                 continue
-            refs = nodes[done]
-            if not all(_ready(tensors, ref) for ref in refs):
-                continue
-            shapes = [tensors[r[0]][r[1]][r[2]] for r in refs]
-            here = f"{where}: layer {name!r} ({entry.class_name})"
-            progressed = True
-            if entry.is_operation:
-                tensors.setdefault(name, []).append([_operation(entry, shapes, here)])
-                continue
-            called = _call(entry, shapes, keras, here, sizes)
-            tensors.setdefault(name, []).append(called.shapes)
-            if done == 0:  # model.summary() shows a shared layer's first call
-                sources = [f"{r[0]}[{r[1]}][{r[2]}]" for r in refs]
-                reports[name] = _report(entry, name, called, sources, sizes)
-                warnings += called.warnings
-            else:  # a shared layer costs again at each call
-                first = reports[name].cost
-                more = None if first is None or called.cost is None else total([first, called.cost])
-                reports[name] = reports[name]._replace(cost=more)
-    for name, _, nodes in pending:
-        if len(tensors.get(name, [])) - offset.get(name, 0) < max(1, len(nodes)):
+            if all(0 <= node < made.get(layer, 0) for layer, node, _ in nodes[done]):
+                order.append(Call(name, entry, done, nodes[done]))
+                calls[name], made[name], progressed = done + 1, made[name] + 1, True
+    for name, entry, nodes in pending:
+        if entry.class_name != "InputLayer" and calls[name] < max(1, len(nodes)):
             raise RnncalcError(
                 f"{where}: layer {name!r} takes inputs that no layer of the model produces",
                 "give what model.to_json() wrote, unchanged",
             )
-    outputs = []
-    for ref in _refs(graph.output_layers, where):
-        if not _ready(tensors, ref):
-            raise RnncalcError(
-                f"{where}: the model's output {ref[0]}[{ref[1]}][{ref[2]}] is no layer's output",
-                "give what model.to_json() wrote, unchanged",
-            )
-        outputs.append(tensors[ref[0]][ref[1]][ref[2]])
-    ordered = [reports[name] for name, entry, _ in pending if not entry.is_operation]
+    return order
+
+
+def lookup(tensors: dict[str, list[list[Any]]], ref: Ref, where: str) -> Any:
+    """One tensor of the graph (a shape, or an array when running), or why it is missing."""
+    name, node, index = ref
+    calls = tensors.get(name, [])
+    if not (0 <= node < len(calls) and 0 <= index < len(calls[node])):
+        raise RnncalcError(
+            f"{where}: {name}[{node}][{index}] is no layer's output",
+            "give what model.to_json() wrote, unchanged",
+        )
+    return calls[node][index]
+
+
+def _functional(
+    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str, sizes: Sizes
+) -> tuple[Called, list[Layer]]:
+    inputs = [r[0] for r in _refs(graph.input_layers, where)]
+    tensors: dict[str, list[list[Shape]]] = {}  # layer name -> node -> returned shapes
+    reports: dict[str, Layer] = {}
+    warnings: list[str] = []
+    for name, entry, node, refs in schedule(graph, where):
+        here = f"{where}: layer {name!r} ({entry.class_name})"
+        if entry.class_name == "InputLayer":
+            shape = sizes.fill(_input_shape(entry, where))
+            if given is not None and name in inputs:
+                shape = given[inputs.index(name)]
+            tensors[name] = [[shape]]
+            reports[name] = _report(entry, name, Called([shape], ["output"], [], []), [], sizes)
+            continue
+        shapes = [lookup(tensors, ref, here) for ref in refs]
+        calls = tensors.setdefault(name, [[]] if _own_node(entry) else [])
+        if entry.is_operation:
+            calls.append([_operation(entry, shapes, here)])
+            continue
+        called = _call(entry, shapes, keras, here, sizes)
+        calls.append(called.shapes)
+        if node == 0:  # model.summary() shows a shared layer's first call
+            sources = [f"{r[0]}[{r[1]}][{r[2]}]" for r in refs]
+            reports[name] = _report(entry, name, called, sources, sizes)
+            warnings += called.warnings
+        else:  # a shared layer costs again at each call
+            first = reports[name].cost
+            more = None if first is None or called.cost is None else total([first, called.cost])
+            reports[name] = reports[name]._replace(cost=more)
+    outputs = [
+        lookup(tensors, ref, f"{where}: the model's output")
+        for ref in _refs(graph.output_layers, where)
+    ]
+    ordered = [reports[_name(e, i)] for i, e in enumerate(graph.layers) if not e.is_operation]
     return Called(outputs, ["output"] * len(outputs), [], warnings), ordered
 
 
@@ -316,11 +344,6 @@ def _operation(entry: Entry, shapes: list[Shape], where: str) -> Shape:
 def _own_node(entry: Entry) -> bool:
     nodes = entry.inbound_nodes or [{}]
     return entry.class_name in MODELS and isinstance(nodes[0], list)
-
-
-def _ready(tensors: dict[str, list[list[Shape]]], ref: Ref) -> bool:
-    name, node, index = ref
-    return 0 <= node < len(tensors.get(name, [])) and 0 <= index < len(tensors[name][node])
 
 
 def _refs(value: list[Any], where: str) -> list[Ref]:

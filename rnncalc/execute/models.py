@@ -1,0 +1,273 @@
+"""Saved Keras models (`.keras`, `.h5`) run end to end in NumPy, weights read in memory."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rnncalc.construct import KERAS, config_from_serialized
+from rnncalc.enums import KerasVersion
+from rnncalc.errors import RnncalcError
+from rnncalc.execute.activations import Array, activation
+from rnncalc.execute.io import load_array
+from rnncalc.execute.layers import run_layer
+from rnncalc.keras_files import HDF5, ZIP, load
+from rnncalc.model import (
+    Entry,
+    Graph,
+    _input_shape,
+    _name,
+    _parse,
+    _refs,
+    _sequential_input,
+    lookup,
+    schedule,
+)
+
+Tensor = tuple[Array, Array | None]  # an array and its Keras mask (batch, timesteps), if any
+MAX_WEIGHTS = 2 * 1024**3  # bytes of model.weights.h5 read into memory
+
+
+def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
+    """Run a saved model on its inputs (inference), returning its outputs in Keras's order.
+
+    `inputs` are arrays, or paths of .npy files (read once the model is known to be runnable).
+
+    Raises:
+        RnncalcError: for a layer the executor cannot run, naming it, or inputs of the wrong
+            shape.
+    """
+    loaded = load(path)
+    if loaded.kind == "json":
+        raise RnncalcError(
+            f"{path} holds no weights: model JSON is the architecture only",
+            "run the .keras or .h5 file that model.save() wrote",
+        )
+    weights = _weights(Path(path))
+    top = _parse(Entry, loaded.config, f"{path}: the model")
+    graph = _parse(Graph, top.config, f"{path}: the model")
+    keras = loaded.keras
+    arrays = [load_array(i) if isinstance(i, str) else i for i in inputs]
+    if top.class_name == "Sequential":
+        return _sequential(graph, weights, arrays, keras, path)
+    return _functional(graph, weights, arrays, keras, path)
+
+
+def _sequential(
+    graph: Graph,
+    weights: dict[str, list[Array]],
+    inputs: list[Array],
+    keras: KerasVersion,
+    where: str,
+) -> list[Array]:
+    if len(inputs) != 1:
+        raise RnncalcError(f"{where}: a Sequential model takes one input", "give one array")
+    _check_input(inputs[0], _sequential_input(graph, where), f"{where}: the input")
+    tensor: Tensor = (inputs[0], None)
+    for index, entry in enumerate(graph.layers):
+        if entry.class_name != "InputLayer":
+            name = _name(entry, index)
+            tensor = _call(
+                entry, [tensor], weights.get(name, []), keras, f"{where}: layer {name!r}"
+            )[0]
+    return [tensor[0]]
+
+
+def _functional(
+    graph: Graph,
+    weights: dict[str, list[Array]],
+    inputs: list[Array],
+    keras: KerasVersion,
+    where: str,
+) -> list[Array]:
+    names = [r[0] for r in _refs(graph.input_layers, where)]
+    if len(inputs) != len(names):
+        raise RnncalcError(
+            f"{where}: the model takes {len(names)} inputs ({', '.join(names)}), got {len(inputs)}",
+            "give one array per input, in order",
+        )
+    tensors: dict[str, list[list[Tensor]]] = {}
+    for name, entry, _, refs in schedule(graph, where):
+        here = f"{where}: layer {name!r} ({entry.class_name})"
+        if entry.class_name == "InputLayer":
+            array = inputs[names.index(name)]
+            _check_input(array, _input_shape(entry, where), here)
+            tensors[name] = [[(array, None)]]
+            continue
+        if entry.is_operation:  # Keras 3's mask ops: masks are followed here instead
+            tensors.setdefault(name, []).append([])
+            continue
+        given = [lookup(tensors, ref, here) for ref in refs]
+        tensors.setdefault(name, []).append(_call(entry, given, weights.get(name, []), keras, here))
+    return [lookup(tensors, ref, where)[0] for ref in _refs(graph.output_layers, where)]
+
+
+def _check_input(array: Array, shape: tuple[int | None, ...], where: str) -> None:
+    expected = shape[1:]
+    if array.ndim != len(shape) or any(
+        e is not None and a != e for a, e in zip(array.shape[1:], expected, strict=False)
+    ):
+        raise RnncalcError(
+            f"{where}: the input has shape {array.shape}, the model expects {(None, *expected)}",
+            "give an array of the model's input shape",
+        )
+
+
+def _call(
+    entry: Entry, given: list[Tensor], weights: list[Array], keras: KerasVersion, where: str
+) -> list[Tensor]:
+    try:
+        return _run(entry, given, weights, keras)
+    except RnncalcError as exc:
+        raise RnncalcError(f"{where}: {exc.message}", exc.hint) from None
+    except ValueError as exc:  # NumPy's own complaint about shapes that do not fit
+        raise RnncalcError(f"{where}: {exc}", "check the model and the input shapes") from None
+
+
+def _run(
+    entry: Entry, given: list[Tensor], weights: list[Array], keras: KerasVersion
+) -> list[Tensor]:
+    kind, config = entry.class_name, entry.config
+    x, mask = given[0]
+    if kind in KERAS:
+        layer = config_from_serialized(entry.model_dump(), keras)
+        if mask is None and getattr(layer, "stateful", False):
+            raise RnncalcError("stateful layers run through the Python API", "use LayerRunner")
+        outputs = run_layer(layer, weights, x, keras, mask=mask)
+        sequences = getattr(layer, "return_sequences", None)
+        if sequences is None:
+            sequences = layer.layer.return_sequences  # type: ignore[union-attr]
+        out_mask = mask if sequences else None
+        return [(outputs[0], out_mask), *((o, None) for o in outputs[1:])]
+    simple = SIMPLE.get(kind)
+    if simple is None:
+        raise RnncalcError(
+            f"the executor cannot run {kind}",
+            "it runs the recurrent layers and " + ", ".join(sorted(SIMPLE)),
+        )
+    return [simple(config, given, weights, keras)]
+
+
+def _dense(
+    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
+) -> Tensor:
+    x, mask = given[0]
+    y = x @ w[0] + (w[1] if len(w) > 1 else 0)
+    return activation(config.get("activation", "linear"), keras)(y), mask
+
+
+def _time_distributed(
+    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
+) -> Tensor:
+    inner = _parse(Entry, config.get("layer"), "the wrapped layer")
+    if inner.class_name != "Dense":
+        raise RnncalcError(f"the executor runs TimeDistributed(Dense), not {inner.class_name}", "")
+    return _dense(inner.config, given, w, keras)  # Dense acts on the last axis at every step
+
+
+def _embedding(
+    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
+) -> Tensor:
+    ids = given[0][0].astype(np.int64)
+    return w[0][ids], (ids != 0) if config.get("mask_zero") else None
+
+
+def _masking(
+    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
+) -> Tensor:
+    x = given[0][0]
+    keep = np.any(x != config.get("mask_value", 0.0), axis=-1)
+    return x * keep[..., None], keep
+
+
+def _merge(op: Callable[[list[Array]], Array]) -> Callable[..., Tensor]:
+    def merged(
+        config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
+    ) -> Tensor:
+        return op([x for x, _ in given]), given[0][1]
+
+    return merged
+
+
+def _reshape(
+    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
+) -> Tensor:
+    x = given[0][0]
+    return x.reshape(x.shape[0], *config["target_shape"]), None
+
+
+SIMPLE: dict[str, Callable[..., Tensor]] = {
+    "Dense": _dense,
+    "TimeDistributed": _time_distributed,
+    "Embedding": _embedding,
+    "Masking": _masking,
+    "Dropout": lambda c, g, w, k: g[0],
+    "SpatialDropout1D": lambda c, g, w, k: g[0],
+    "Activation": lambda c, g, w, k: (activation(c.get("activation"), k)(g[0][0]), g[0][1]),
+    "Flatten": lambda c, g, w, k: (g[0][0].reshape(g[0][0].shape[0], -1), None),
+    "Reshape": _reshape,
+    "RepeatVector": lambda c, g, w, k: (np.repeat(g[0][0][:, None], c["n"], axis=1), None),
+    "Concatenate": _merge(lambda xs: np.concatenate(xs, axis=-1)),
+    "Add": _merge(lambda xs: np.sum(xs, axis=0)),
+    "Multiply": _merge(lambda xs: np.prod(xs, axis=0)),
+    "Average": _merge(lambda xs: np.mean(xs, axis=0)),
+}
+
+
+def _weights(path: Path) -> dict[str, list[Array]]:
+    """Each layer's weights, in `layer.get_weights()` order, read without touching the disk."""
+    with path.open("rb") as stream:
+        head = stream.read(8)
+    import h5py
+
+    if head.startswith(HDF5):  # legacy .h5: each layer lists its weights' names in order
+        with h5py.File(path, "r") as h5:
+            group = h5["model_weights"]
+            return {
+                name: [np.asarray(group[name][_text(w)]) for w in group[name].attrs["weight_names"]]
+                for name in group
+                if "weight_names" in group[name].attrs
+            }
+    assert head.startswith(ZIP)
+    with zipfile.ZipFile(path) as archive:
+        info = (
+            archive.getinfo("model.weights.h5")
+            if "model.weights.h5" in archive.namelist()
+            else None
+        )
+        if info is None or info.file_size > MAX_WEIGHTS:
+            raise RnncalcError(
+                f"{path}: the archive has no model.weights.h5 (or one over {MAX_WEIGHTS:,} bytes)",
+                "save the model with model.save('model.keras')",
+            )
+        data = archive.read(info)
+    with h5py.File(io.BytesIO(data), "r") as h5:
+        layers = h5.get("layers", {})
+        return {name: _arrays(layers[name]) for name in layers}
+
+
+def _arrays(group: Any) -> list[Array]:
+    """A .keras layer group's arrays in Keras's order: a Bidirectional's forward layer first,
+    numbered variables in number order."""
+    found: list[tuple[list[Any], Array]] = []
+
+    def visit(name: str, item: Any) -> None:
+        if hasattr(item, "shape"):
+            key = [
+                {"forward_layer": 0, "backward_layer": 1}.get(p, int(p) if p.isdigit() else p)
+                for p in name.split("/")
+            ]
+            found.append((key, np.asarray(item)))
+
+    group.visititems(visit)
+    found.sort(key=lambda pair: [(isinstance(k, str), k) for k in pair[0]])
+    return [array for _, array in found]
+
+
+def _text(name: Any) -> str:
+    return name.decode() if isinstance(name, bytes) else str(name)

@@ -1,0 +1,145 @@
+"""One recurrent cell run over time in NumPy: the only place where the families differ in code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from rnncalc.execute.activations import Activation, Array
+
+# (projected input of one step, states) -> (output, new states)
+Step = Callable[[Array, list[Array]], tuple[Array, list[Array]]]
+# The gate columns in the order a step wants them (an index array), and the step itself.
+Prepared = tuple[Array, Step]
+
+
+class CellWeights(NamedTuple):
+    """A cell's weights in Keras's layout; PyTorch's are converted to it (convert.py)."""
+
+    kernel: Array  # (input_dim, gates·units), blocks in Keras's gate order
+    recurrent: Array  # (units or proj_size, gates·units)
+    bias: Array | None  # (gates·units,), or (2, gates·units): GRU reset_after's two biases
+    projection: Array | None = None  # (units, proj_size): PyTorch LSTM's weight_hr, transposed
+
+
+class Cell(NamedTuple):
+    family: str  # SimpleRNN, GRU or LSTM
+    weights: CellWeights
+    activation: Activation
+    recurrent_activation: Activation
+    reset_after: bool = True
+
+    @property
+    def units(self) -> int:
+        return (
+            int(self.weights.recurrent.shape[1])
+            // {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}[self.family]
+        )
+
+    def zero_states(self, batch: int, dtype: np.dtype) -> list[Array]:
+        out = self.weights.recurrent.shape[0]  # the size of h: units, or proj_size
+        h = np.zeros((batch, out), dtype)
+        if self.family == "LSTM":
+            return [h, np.zeros((batch, self.units), dtype)]
+        return [h]
+
+
+def run(
+    cell: Cell,
+    inputs: Array,
+    states: list[Array] | None = None,
+    mask: Array | None = None,
+    zero_output_for_mask: bool = False,
+) -> tuple[Array, list[Array]]:
+    """Run a cell over time-major inputs `(timesteps, batch, features)`.
+
+    The input projection of all timesteps is one matrix product; only time is looped over.
+    Where `mask` (timesteps, batch) is False, the previous output and states carry forward
+    (or the output is zero, with `zero_output_for_mask`), as Keras does.
+
+    Returns:
+        The outputs `(timesteps, batch, units)` and the final states.
+    """
+    time, batch, features = inputs.shape
+    order, step = STEPS[cell.family](cell)
+    w = cell.weights
+    kernel = w.kernel[:, order]
+    projected = (inputs.reshape(time * batch, features) @ kernel).reshape(time, batch, -1)
+    bias = w.bias
+    if bias is not None:
+        projected += (bias[0] if bias.ndim == 2 else bias)[order]
+    states = states if states is not None else cell.zero_states(batch, inputs.dtype)
+    outputs = np.zeros((time, batch, states[0].shape[1]), np.result_type(inputs, kernel))
+    previous = np.zeros_like(states[0])
+    for t in range(time):
+        output, new = step(projected[t], states)
+        if mask is not None:
+            keep = mask[t][:, None]
+            new = [np.where(keep, n, s) for n, s in zip(new, states, strict=True)]
+            output = np.where(keep, output, 0 if zero_output_for_mask else previous)
+        outputs[t] = output
+        states, previous = new, output
+    return outputs, states
+
+
+def _simple(cell: Cell) -> Prepared:
+    recurrent, act = cell.weights.recurrent, cell.activation
+
+    def step(x: Array, states: list[Array]) -> tuple[Array, list[Array]]:
+        z = states[0] @ recurrent
+        z += x
+        h = act(z)
+        return h, [h]
+
+    return np.arange(recurrent.shape[1]), step
+
+
+def _gru(cell: Cell) -> Prepared:
+    w, act, gate = cell.weights, cell.activation, cell.recurrent_activation
+    units = cell.units
+    inner_bias = w.bias[1] if w.bias is not None and w.bias.ndim == 2 else 0.0
+    u_zr, u_h = w.recurrent[:, : 2 * units], w.recurrent[:, 2 * units :]
+
+    def step(x: Array, states: list[Array]) -> tuple[Array, list[Array]]:
+        h = states[0]
+        if cell.reset_after:  # the reset gate scales the recurrent product, bias included
+            inner = h @ w.recurrent + inner_bias
+            z = gate(x[:, :units] + inner[:, :units])
+            r = gate(x[:, units : 2 * units] + inner[:, units : 2 * units])
+            candidate = act(x[:, 2 * units :] + r * inner[:, 2 * units :])
+        else:  # the reset gate scales the state before the product
+            inner = h @ u_zr
+            z = gate(x[:, :units] + inner[:, :units])
+            r = gate(x[:, units : 2 * units] + inner[:, units:])
+            candidate = act(x[:, 2 * units :] + (r * h) @ u_h)
+        h = z * h + (1 - z) * candidate
+        return h, [h]
+
+    return np.arange(3 * units), step
+
+
+def _lstm(cell: Cell) -> Prepared:
+    w, act, gate = cell.weights, cell.activation, cell.recurrent_activation
+    u = cell.units
+    # Keras's blocks i, f, c, o as i, f, o, c: one activation call for the three gates.
+    order = np.r_[0 : 2 * u, 3 * u : 4 * u, 2 * u : 3 * u]
+    recurrent = w.recurrent[:, order]
+
+    def step(x: Array, states: list[Array]) -> tuple[Array, list[Array]]:
+        h, c = states
+        z = h @ recurrent
+        z += x
+        gates = gate(z[:, : 3 * u])  # i, f, o
+        c = gates[:, u : 2 * u] * c
+        c += gates[:, :u] * act(z[:, 3 * u :])
+        h = gates[:, 2 * u :] * act(c)
+        if w.projection is not None:
+            h = h @ w.projection
+        return h, [h, c]
+
+    return order, step
+
+
+STEPS: dict[str, Callable[[Cell], Prepared]] = {"SimpleRNN": _simple, "GRU": _gru, "LSTM": _lstm}

@@ -1,0 +1,154 @@
+"""What the CLI asks of the executor: check computed shapes, convert weights, with proof."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from rnncalc import api
+from rnncalc.checks import axes
+from rnncalc.counterparts import KerasLayer, keras_of, recurrent, torch_of
+from rnncalc.enums import KerasVersion
+from rnncalc.errors import RnncalcError
+from rnncalc.execute.activations import Array
+from rnncalc.execute.convert import keras_to_torch, torch_to_keras
+from rnncalc.execute.layers import random_weights, run_layer
+from rnncalc.inputs import ResolvedInput, Shape
+from rnncalc.layers import RecurrentConfig
+from rnncalc.pytorch import TorchConfig
+from rnncalc.shapes import AnyLayer, output_shapes
+from rnncalc.wrappers import BidirectionalConfig
+
+RUN_BATCH, RUN_TIMESTEPS = 2, 5  # sizes that stand in for open axes when running
+
+
+class Checked(NamedTuple):
+    settings: dict[str, object]  # the table row's settings ({} for the layer as given)
+    computed: list[Shape]
+    executed: list[tuple[int, ...]]
+
+    @property
+    def agrees(self) -> bool:
+        return len(self.computed) == len(self.executed) and all(
+            len(c) == len(e) and all(a is None or a == b for a, b in zip(c, e, strict=True))
+            for c, e in zip(self.computed, self.executed, strict=True)
+        )
+
+
+def check(layer: AnyLayer, shape: Shape, keras: KerasVersion, every: bool = False) -> list[Checked]:
+    """Run the layer with random weights and compare each returned array's shape with the
+    calculator's; `every` checks each combination `rnncalc table` shows."""
+    settings = api.table_settings(layer, keras) if every else [{}]
+    found = []
+    for flags in settings:
+        config = api.with_settings(layer, flags) if flags else layer
+        try:
+            computed = [s for _, s in output_shapes(config, shape, keras)]
+            api.analyze(config, ResolvedInput(shape=shape, source="check"), keras)
+        except RnncalcError:
+            continue  # the framework refuses this combination: nothing to run
+        sized = _sized(config, shape, keras)
+        arrays = run_layer(config, random_weights(config, sized, keras), _random(sized), keras)
+        found.append(Checked(flags, computed, [a.shape for a in arrays]))
+    return found
+
+
+def _sized(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> tuple[int, ...]:
+    """The shape with open axes given small sizes, to run."""
+    names = axes(layer, len(shape))
+    stand_in = {"batch": RUN_BATCH, "timesteps": RUN_TIMESTEPS}
+    return tuple(stand_in.get(n, 1) if d is None else d for n, d in zip(names, shape, strict=False))
+
+
+def _random(shape: tuple[int, ...], seed: int = 1) -> Array:
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+class Converted(NamedTuple):
+    target: AnyLayer  # the layer in the other framework
+    weights: list[Array] | dict[str, Array]  # Keras's list, or PyTorch's state_dict
+    max_difference: float  # between both layouts' outputs on a random input
+
+
+def convert(
+    layer: AnyLayer, params: list[Array] | dict[str, Array], shape: Shape, keras: KerasVersion
+) -> Converted:
+    """Keras weights as PyTorch's state_dict, or the reverse, checked by running both."""
+    resolved = ResolvedInput(shape=shape, source="convert")
+    if isinstance(layer, TorchConfig):
+        named = _named(params)
+        target, keras_input = keras_of(layer, resolved)
+        arrays: list[Array] = []
+        for suffix in ("", "_reverse")[: layer.directions]:
+            w = torch_to_keras(layer.family_name, named, f"l0{suffix}")
+            arrays += [w.kernel, w.recurrent] + ([w.bias] if w.bias is not None else [])
+        keras_shape = keras_input.shape if len(shape) == 3 else (1, *keras_input.shape[1:])
+        gap = _difference(target, arrays, layer, named, keras_shape, shape, keras)
+        return Converted(target, arrays, gap)
+    if not isinstance(layer, RecurrentConfig | BidirectionalConfig):
+        raise RnncalcError(
+            f"convert maps SimpleRNN, GRU and LSTM layers, not {layer.class_name()}",
+            "convert a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
+        )
+    inner = recurrent(layer)
+    if inner.family_name == "GRU" and not getattr(inner, "reset_after", True):
+        raise RnncalcError(
+            "a GRU with reset_after=False has no PyTorch equivalent: PyTorch applies the reset "
+            "gate after the recurrent product",
+            "retrain with reset_after=True (tf.keras's default) to port it",
+        )
+    if isinstance(params, dict):
+        raise RnncalcError("Keras weights go in order", "give layer.get_weights() as arr_0, ...")
+    torch_layer, torch_input = torch_of(layer, resolved)
+    half = len(params) // torch_layer.directions
+    converted: dict[str, Array] = {}
+    for index, suffix in enumerate(("", "_reverse")[: torch_layer.directions]):
+        part = list(params[index * half : (index + 1) * half])
+        converted |= keras_to_torch(inner.family_name, part, f"l0{suffix}")
+    gap = _difference(layer, list(params), torch_layer, converted, shape, torch_input.shape, keras)
+    return Converted(torch_layer, converted, gap)
+
+
+def _named(params: list[Array] | dict[str, Array]) -> dict[str, Array]:
+    if not isinstance(params, dict):
+        raise RnncalcError("PyTorch weights go by name", "give a state_dict as an npz file")
+    return params
+
+
+def _difference(
+    keras_layer: KerasLayer,
+    keras_weights: list[Array],
+    torch_layer: TorchConfig,
+    torch_weights: dict[str, Array],
+    keras_shape: Shape,
+    torch_shape: Shape,
+    keras: KerasVersion,
+) -> float:
+    """The largest difference between the Keras layout's whole sequences and final states and
+    PyTorch's, on one random input."""
+    full = {"return_sequences": True, "return_state": True}
+    if isinstance(keras_layer, BidirectionalConfig):
+        every = api.with_settings(keras_layer, {**full, "merge_mode": None})
+    else:
+        every = keras_layer.model_copy(update=full)
+    sized = _sized(every, keras_shape, keras)
+    x = _random(sized)
+    keras_out = run_layer(every, keras_weights, x, keras)
+    # Swap batch and time where the two layouts differ (Keras's time_major, PyTorch's default).
+    swap = len(torch_shape) == 3 and recurrent(keras_layer).time_major == torch_layer.batch_first
+    torch_x = x[0] if len(torch_shape) == 2 else np.swapaxes(x, 0, 1) if swap else x
+    output, *states = run_layer(torch_layer, torch_weights, torch_x)
+    output = np.swapaxes(output, 0, 1) if swap else output
+    if output.ndim == 2:
+        output, states = output[None], [s[:, None] for s in states]
+    d = torch_layer.directions
+    sequences = np.split(output, d, axis=-1)
+    per_direction = [[s[i] for s in states] for i in range(d)]  # (h, c) of each direction
+    expected = sequences + [s for direction in per_direction for s in direction]
+    if len(expected) != len(keras_out):
+        raise RnncalcError("the two layouts return different tensors", "report this as a bug")
+    return max(
+        float(np.max(np.abs(a - b))) if a.size else 0.0
+        for a, b in zip(keras_out, expected, strict=True)
+    )

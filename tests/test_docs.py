@@ -10,7 +10,7 @@ import pytest
 from conftest import run_cli
 
 ROOT = Path(__file__).parent.parent
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 UPDATE = os.environ.get("RNNCALC_UPDATE_DOCS") == "1"
 

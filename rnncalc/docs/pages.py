@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, get_args, get_origin
 
 from pydantic import BaseModel
 from tabulate import tabulate
@@ -247,9 +248,28 @@ def _default(info: Any) -> str:
 
 
 def _type(annotation: Any) -> str:
+    """The argument's type, or the values it may take where they are a closed set."""
+    allowed = _allowed(annotation)
+    if allowed is not None:
+        return ", ".join(f"`{v!r}`" for v in allowed)
     text = str(annotation).replace("typing.", "").replace("rnncalc.enums.", "")
     text = text.replace("<class '", "").replace("'>", "").replace(" | ", " or ")
     return f"`{text}`" if len(text) < 40 else "object"
+
+
+def _allowed(annotation: Any) -> list[Any] | None:
+    """The closed set of values of an enum, a Literal, or a union with one (None included)."""
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [member.value for member in annotation]
+    if get_origin(annotation) is Literal:
+        return list(get_args(annotation))
+    found: list[Any] = []
+    for part in get_args(annotation):
+        values = {type(None): [None], bool: [True, False]}.get(part) or _allowed(part)
+        if values is None:
+            return None  # an open type (int, str, ...): show the type
+        found += values
+    return found or None
 
 
 def _call_arguments(cls: type[BaseModel], language: str) -> str:

@@ -21,7 +21,7 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "按 Keras 的顺序列出；某个版本不接受该参数时记为“—”。",
     },
     "argument": {"en": "argument", "zh": "参数"},
-    "type": {"en": "type", "zh": "类型"},
+    "type": {"en": "type or values", "zh": "类型或取值"},
     "default_k2": {"en": "Keras 2 default", "zh": "Keras 2 默认值"},
     "default_k3": {"en": "Keras 3 default", "zh": "Keras 3 默认值"},
     "default": {"en": "default", "zh": "默认值"},

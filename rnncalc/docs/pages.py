@@ -265,7 +265,8 @@ def _allowed(annotation: Any) -> list[Any] | None:
         return list(get_args(annotation))
     found: list[Any] = []
     for part in get_args(annotation):
-        values = {type(None): [None], bool: [True, False]}.get(part) or _allowed(part)
+        known: dict[Any, list[Any]] = {type(None): [None], bool: [True, False]}
+        values = known.get(part) or _allowed(part)
         if values is None:
             return None  # an open type (int, str, ...): show the type
         found += values

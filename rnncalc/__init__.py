@@ -17,7 +17,6 @@ from rnncalc.layers import (
     SimpleRNNCellConfig,
     SimpleRNNConfig,
 )
-from rnncalc.model import model_summary
 from rnncalc.pytorch import TorchConfig, TorchGRUConfig, TorchLSTMConfig, TorchRNNConfig
 from rnncalc.report import (
     CompareReport,
@@ -33,6 +32,16 @@ from rnncalc.report import (
 from rnncalc.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
 
 __version__ = "0.2.0"
+
+
+def __getattr__(name: str) -> object:
+    # `rnncalc model` reads files; the calculator's start-up needs none of that code.
+    if name == "model_summary":
+        from rnncalc.model import model_summary
+
+        return model_summary
+    raise AttributeError(f"module 'rnncalc' has no attribute {name!r}")
+
 
 __all__ = [
     "FAMILIES",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -55,7 +56,7 @@ def _fraction(description: str) -> Any:
 class KerasConfig(BaseModel):
     """Arguments every Keras layer takes, and the checks of names Keras looks up."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, defer_build=True)
 
     positional: ClassVar[tuple[str, ...]] = ()  # Keras's positional order of leading arguments
     keras_versions: ClassVar[tuple[str, ...]] = BOTH  # the Keras versions that have the class
@@ -351,22 +352,25 @@ RECURRENT: dict[str, type[KerasConfig]] = {
 }
 
 
-def field_order(cls: type[BaseModel]) -> list[str]:
+@cache
+def field_order(cls: type[BaseModel]) -> tuple[str, ...]:
     """A config's arguments as Keras lists them: positional ones first, common ones last.
 
     Example:
         >>> field_order(LSTMConfig)[:4]
-        ['units', 'activation', 'recurrent_activation', 'use_bias']
+        ('units', 'activation', 'recurrent_activation', 'use_bias')
     """
     positional: tuple[str, ...] = getattr(cls, "positional", ())
     names = list(cls.model_fields)
-    return sorted(
-        names,
-        key=lambda n: (
-            n in KerasConfig.model_fields,
-            positional.index(n) if n in positional else len(positional),
-            names.index(n),
-        ),
+    return tuple(
+        sorted(
+            names,
+            key=lambda n: (
+                n in KerasConfig.model_fields,
+                positional.index(n) if n in positional else len(positional),
+                names.index(n),
+            ),
+        )
     )
 
 

@@ -28,7 +28,7 @@ SHAPE: TypeAdapter[Shape] = TypeAdapter(
 class Entry(BaseModel):
     """One layer as Keras serializes it into a model's config."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     class_name: str
     config: dict[str, Any]
@@ -45,7 +45,7 @@ class Entry(BaseModel):
 class Graph(BaseModel):
     """The `config` of a serialized Sequential or Functional model: what rnncalc reads of it."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     name: str | None = None
     layers: list[Entry]

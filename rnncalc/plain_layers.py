@@ -17,7 +17,7 @@ from rnncalc.weights import WeightSpec
 class PlainConfig(BaseModel):
     """A serialized Keras layer config: only what decides shapes and weights is read."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     inputs: ClassVar[int | None] = 1  # how many input tensors the layer takes (None: 2 or more)
 

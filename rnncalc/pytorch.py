@@ -16,7 +16,7 @@ def _arg(default: Any, description: str, **kw: Any) -> Any:
 class TorchConfig(BaseModel):
     """Arguments PyTorch's recurrent modules share (`torch.nn.RNNBase`), with its defaults."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, defer_build=True)
 
     positional: ClassVar[tuple[str, ...]] = (
         "input_size",

@@ -11,7 +11,7 @@ from rnncalc.inputs import Shape
 
 
 class _Report(BaseModel):
-    model_config = ConfigDict(frozen=True, use_enum_values=True)
+    model_config = ConfigDict(frozen=True, use_enum_values=True, defer_build=True)
 
 
 class WeightReport(_Report):

@@ -332,6 +332,56 @@ def model(
 
 
 @app.command()
+def sweep(
+    expression: Expression,
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            help="ARGUMENT=VALUES to vary, repeatable: units=64,128,256, num_layers=1:4 (stop "
+            "included), merge_mode=concat,None.",
+            show_default=False,
+        ),
+    ],
+    input_shape: InputShape = None,
+    batch_size: BatchSize = None,
+    batch_input_shape: BatchInputShape = None,
+    timesteps: Timesteps = None,
+    keras: Keras = KerasVersion.V2,
+    framework: FrameworkOption = None,
+    json: Json = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object a line.")] = False,
+    csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
+    fmt: Format = "simple",
+) -> None:
+    """The layer over every combination of some arguments (a grid): returned shapes,
+    parameters, MACs and training memory, for model-planning scripts."""
+
+    def compute() -> Any:
+        return api.grid(
+            expression,
+            list(vary),
+            input_shape=_shape(input_shape, "--input-shape"),
+            batch_size=batch_size,
+            batch_input_shape=_shape(batch_input_shape, "--batch-input-shape"),
+            keras=keras,
+            framework=framework,
+            timesteps=timesteps,
+        )
+
+    def show(report: Any) -> str:
+        if json:
+            return render.as_json(report)
+        if jsonl:
+            return render.grid_jsonl(report)
+        if csv:
+            return render.grid_csv(report)
+        return render.grid_text(report, render.check_format(fmt))
+
+    _run(compute, show)
+
+
+@app.command()
 def run(
     path: Annotated[str, typer.Argument(help="A .keras or .h5 model file.", show_default=False)],
     inputs: Annotated[

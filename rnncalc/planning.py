@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Iterable
 from math import prod
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rnncalc.checks import axes
 from rnncalc.cost import layer_cost, memory
@@ -59,6 +60,34 @@ def parse_sweep(text: str) -> Sweep:
             fix,
         )
     return Sweep(name, values)
+
+
+def parse_values(text: str) -> tuple[str, list[Any]]:
+    """`ARGUMENT=VALUES` for a grid: `units=64,128,256`, `num_layers=1:4` (stop included),
+    `bidirectional=True,False` or `merge_mode=concat,sum`.
+
+    Example:
+        >>> parse_values("num_layers=1:3"), parse_values("merge_mode=concat,None")
+        (('num_layers', [1, 2, 3]), ('merge_mode', ['concat', None]))
+    """
+    name, _, spec = text.partition("=")
+    if not name.isidentifier() or not spec:
+        raise RnncalcError(f"--vary {text!r} is not ARGUMENT=VALUES", "e.g. --vary units=64,128")
+    if re.fullmatch(r"-?\d+:-?\d+(:\d+)?", spec):
+        start, stop, *step = (int(p) for p in spec.split(":"))
+        values: list[Any] = list(range(start, stop + 1, step[0] if step else 1))
+    else:
+        values = [_literal(part.strip()) for part in spec.split(",")]
+    if not values or len(values) > MAX_POINTS:
+        raise RnncalcError(f"--vary {text!r} gives {len(values):,} values", "give 1 to 1,000,000")
+    return name, values
+
+
+def _literal(text: str) -> Any:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text  # a bare word: a string such as concat or tanh
 
 
 def parse_size(text: str) -> int:

@@ -15,6 +15,7 @@ from rnncalc.layers import SequenceArgs, field_order
 from rnncalc.pytorch import TorchConfig
 from rnncalc.report import (
     CompareReport,
+    GridReport,
     LayerReport,
     MemoryPlanReport,
     MemoryReport,
@@ -353,6 +354,53 @@ def plot_sweep(report: MemoryPlanReport, path: str) -> str:
     finally:
         pyplot.close(figure)
     return path
+
+
+def _grid_rows(report: GridReport, raw: bool = False) -> tuple[list[str], list[list[Any]]]:
+    names = list(report.rows[0].arguments) if report.rows else []
+    headers = [*names, "returns", "params", "MACs", "training bytes", "error"]
+    rows = [
+        [
+            *(row.arguments[n] if raw else _setting(row.arguments[n]) for n in names),
+            "  ".join(shape_text(s) for s in row.output_shapes),
+            row.params,
+            row.macs,
+            row.total_training_bytes,
+            row.error or "",
+        ]
+        for row in report.rows
+    ]
+    return headers, rows
+
+
+def grid_text(report: GridReport, fmt: str = "simple") -> str:
+    """`rnncalc sweep`: one row per combination; sizes as numbers, errors in their column."""
+    headers, rows = _grid_rows(report)
+    shown = [
+        [*r[:-4], *(f"{v:,}" if isinstance(v, int) else "" for v in r[-4:-1]), r[-1]] for r in rows
+    ]
+    if not any(r[-1] for r in rows):
+        headers, shown = headers[:-1], [r[:-1] for r in shown]
+    title = f"{report.layer} on {shape_text(report.input_shape)}"
+    return f"{title}\n\n" + tabulate(shown, headers=headers, tablefmt=fmt)
+
+
+def grid_jsonl(report: GridReport) -> str:
+    """One JSON object per combination, one a line: for scripts that stream."""
+    return "\n".join(row.model_dump_json() for row in report.rows)
+
+
+def grid_csv(report: GridReport) -> str:
+    """The grid as CSV: varied arguments, then returns, params, MACs, bytes, error."""
+    import csv
+    import io
+
+    headers, rows = _grid_rows(report, raw=True)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return out.getvalue().rstrip("\n")
 
 
 def arguments_text(cls: type[BaseModel], fmt: str = "simple") -> str:

@@ -224,3 +224,22 @@ class MemoryPlanReport(_Report):
     sweep_variable: str | None = Field(description="What `sweep` varies.")
     sweep: list[SweepPoint] = Field(description="The cost at each swept value.")
     fit: FitReport | None = Field(description="The answer of `--fit`.")
+
+
+class GridRow(_Report):
+    """One combination of a grid: its arguments and what the layer is with them."""
+
+    arguments: dict[str, Any] = Field(description="The varied arguments' values in this row.")
+    output_shapes: list[Shape] = Field(default_factory=list, description="As in `summary`.")
+    params: int | None = Field(None, description="As in `summary`.")
+    macs: int | None = Field(None, description="As in `summary`; null while sizes are open.")
+    total_training_bytes: int | None = Field(None, description="As in `summary`'s memory.")
+    error: str | None = Field(None, description="Why the framework refuses this combination.")
+
+
+class GridReport(_Report):
+    """`rnncalc sweep --json`: a layer analysed over every combination of some arguments."""
+
+    layer: str = Field(description="The class name.")
+    input_shape: Shape = Field(description="The full input shape.")
+    rows: list[GridRow] = Field(description="One row per combination, the last argument fastest.")

@@ -266,3 +266,36 @@ def test_any_layer_call_is_answered_or_refused_cleanly(name, args, kwargs, shape
     for analyse in (summary, table, compare):
         with suppress(RnncalcError):  # any other exception fails the test
             analyse(expression, batch_input_shape=tuple(shape), keras=keras)
+
+
+def test_grid_over_arguments():
+    from rnncalc.api import grid
+
+    rows = grid(
+        "nn.LSTM(64, 32)", ["hidden_size=32,64", "num_layers=1:2"], batch_input_shape=(10, 16, 64)
+    ).rows
+    assert [r.arguments for r in rows] == [
+        {"hidden_size": h, "num_layers": n} for h in (32, 64) for n in (1, 2)
+    ]
+    assert rows[0].params == summary("nn.LSTM(64, 32)", batch_input_shape=(10, 16, 64)).params
+    bidirectional = grid(
+        "Bidirectional(GRU(8))", ["units=4,8", "merge_mode=sum,None"], input_shape=(5, 3)
+    ).rows
+    assert [len(r.output_shapes) for r in bidirectional] == [1, 2, 1, 2]
+    refused = grid("GRU(8)", ["units=0,4"], input_shape=(5, 3)).rows
+    assert refused[0].error and "positive integer" in refused[0].error
+    assert refused[1].params == summary("GRU(4)", input_shape=(5, 3)).params
+
+
+def test_sweep_command_formats():
+    from conftest import run_cli
+
+    args = ["sweep", "SimpleRNN(4)", "--vary", "units=2,4", "--input-shape", "5,3"]
+    table = run_cli(*args)
+    assert table.exit_code == 0 and "units" in table.stdout
+    csv = run_cli(*args, "--csv").stdout.splitlines()
+    assert csv[0] == "units,returns,params,MACs,training bytes,error" and csv[1].startswith("2,")
+    lines = run_cli(*args, "--jsonl").stdout.splitlines()
+    assert len(lines) == 2 and '"params":12' in lines[0]  # 2·(3 + 2 + 1)
+    bad = run_cli("sweep", "SimpleRNN(4)", "--vary", "units", "--input-shape", "5,3")
+    assert bad.exit_code == 2 and "ARGUMENT=VALUES" in bad.stderr

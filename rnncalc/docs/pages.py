@@ -88,6 +88,7 @@ def pages() -> dict[str, str]:
         for name in EXAMPLES:
             found[slug(name) + suffix] = layer_page(name, language)
         found["index" + suffix] = index_page(language)
+        found["errors" + suffix] = errors_page(language)
         found["cli" + suffix] = cli_page(language)
     return found
 
@@ -102,6 +103,31 @@ def index_page(language: str) -> str:
         )
     table = tabulate(rows, headers=["", word("description", language)], tablefmt="pipe")
     return f"# {word('index_title', language)}\n\n{word('index_intro', language)}\n\n{table}\n"
+
+
+def errors_page(language: str) -> str:
+    """Every kind of mistake with what causes it and rnncalc's words, run to write the page."""
+    from rnncalc.docs.errors import SECTIONS
+
+    parts = [f"# {word('errors_title', language)}", word("errors_page_intro", language)]
+    for english, chinese, mistakes in SECTIONS.values():
+        parts.append(f"## {english if language == 'en' else chinese}")
+        for mistake in mistakes:
+            cause = mistake.en if language == "en" else mistake.zh
+            colon = ":" if language == "en" else "："
+            parts += [f"{cause[0].upper()}{cause[1:]}{colon}", _run_console(mistake.args)]
+    return "\n\n".join(parts) + "\n"
+
+
+def _run_console(args: tuple[str, ...]) -> str:
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from rnncalc.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return f"```console\n$ rnncalc {shlex.join(args)}\n{result.output}```"
 
 
 def cli_page(language: str) -> str:

@@ -65,6 +65,14 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "rnncalc 支持的每一个层。这些页面由计算器所用的同一套模型生成，"
         "因此页面内容与它输出的数字始终一致。",
     },
+    "errors_title": {"en": "Errors and their fixes", "zh": "错误及其修正 (errors and fixes)"},
+    "errors_page_intro": {
+        "en": "Each kind of mistake rnncalc recognises, what causes it, and what rnncalc says: one "
+        "line on stderr naming the problem and the fix, with exit code 2. The messages below are "
+        "rnncalc's own output, checked by the tests.",
+        "zh": "rnncalc 能识别的每一类错误、其原因，以及 rnncalc 的提示：在 stderr 上输出一行，"
+        "说明问题与修正方法，退出码为 2。下面的提示均为 rnncalc 的真实输出，并由测试检查。",
+    },
     "cli_title": {"en": "Command-line reference", "zh": "命令行参考 (CLI reference)"},
     "cli_intro": {
         "en": "Every command and option, generated from the `rnncalc` program itself.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from rnncalc.enums import KerasVersion, MergeMode
@@ -92,6 +94,18 @@ class LayerRunner:
 
     def reset_states(self) -> None:
         self.states = None
+
+
+MAX_VALUES = 2**28  # values one run may allocate for weights and input (1 GiB of float32)
+
+
+def within_bounds(values: int, what: str) -> None:
+    """Refuse to allocate what would exhaust memory, instead of trying."""
+    if values > MAX_VALUES:
+        raise RnncalcError(
+            f"{what} needs {values:,} values to run, more than the executor's {MAX_VALUES:,}",
+            "run a smaller layer or input; rnncalc summary computes its shapes without running it",
+        )
 
 
 def _named(params: list[Array] | dict[str, Array]) -> dict[str, Array]:
@@ -248,6 +262,7 @@ def random_weights(
     specs = weight_specs(
         layer, (None, *shape[1:]) if not isinstance(layer, TorchConfig) else shape, keras
     )
+    within_bounds(sum(math.prod(w.shape) for w in specs) + math.prod(shape), "the layer")
     arrays = [generator.uniform(-0.5, 0.5, w.shape).astype(np.float32) for w in specs]
     if isinstance(layer, TorchConfig):
         return {w.name: a for w, a in zip(specs, arrays, strict=True)}

@@ -1,0 +1,150 @@
+"""Hostile and garbage input: every command answers or refuses in one line with exit code 2,
+never a traceback, a hang, a memory blow-up, or a write outside the path it was given."""
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import DATA, run_cli
+
+TEXT = st.text(max_size=60) | st.sampled_from(
+    [
+        "LSTM(",
+        "nn.",
+        "LSTM(1000000000000000000)",
+        "GRU(NaN)",
+        "LSTM(units=ü)",
+        "LSTM（32）",
+        "(" * 40 + ")" * 40,
+        "Bidirectional(Bidirectional(LSTM(1)))",
+        "RNN([])",
+        "-1",
+        "None,None",
+    ]
+)
+SHAPE = st.text(alphabet="0123456789,None x-()?", max_size=20)
+COMMANDS = ["summary", "table", "compare", "memory", "sweep", "check"]
+
+
+def clean(result) -> None:
+    """Answered (0) or refused (2) in one `error:` line; never a crash."""
+    assert result.exit_code in (0, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+
+
+@settings(deadline=None)
+@given(command=st.sampled_from(COMMANDS), expression=TEXT, shape=SHAPE, batch=SHAPE)
+def test_garbage_on_every_command(command, expression, shape, batch):
+    args = [command, expression, "--input-shape", shape, "--batch-size", "8"]
+    if command == "sweep":
+        args += ["--vary", "units=1,2"]
+    if command == "memory":
+        args += ["--timesteps", "3"]
+    result = run_cli(*args)
+    if result.exit_code == 2 and "Usage:" in result.stderr:
+        return  # typer's own usage error for a non-integer option: exit 2, no traceback
+    clean(result)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary", "LSTM(1000000000000000000)", "--input-shape", "10,64"],
+        ["memory", "LSTM(100000000)", "--input-shape", "1000000,64", "--batch-size", "1000000"],
+        ["check", "LSTM(1000000000)", "--input-shape", "10,64"],
+        ["summary", "LSTM(32)", "--batch-input-shape", "9999999999999999999,10,64"],
+        ["summary", "x" * 20_000],
+        ["summary", "LSTM(" + "[" * 100 + "]" * 100 + ")"],
+    ],
+)
+def test_huge_values_never_blow_up(args):
+    clean(run_cli(*args))
+
+
+def _archive(path: Path, members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_archives_are_never_extracted(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = (DATA / "models" / "k3_small.json").read_bytes()
+    hostile = _archive(
+        tmp_path / "hostile.keras",
+        {"config.json": config, "../../escaped.txt": b"x", "/absolute.txt": b"x"},
+    )
+    before = set(os.listdir(tmp_path)) | set(os.listdir(tmp_path.parent))
+    clean(run_cli("model", str(hostile)))
+    assert set(os.listdir(tmp_path)) | set(os.listdir(tmp_path.parent)) == before
+
+
+def test_a_zip_bomb_is_refused_unread(tmp_path):
+    bomb = _archive(tmp_path / "bomb.keras", {"config.json": b" " * (80 * 2**20)})
+    assert bomb.stat().st_size < 2**20  # 80 MiB of spaces compress to almost nothing
+    result = run_cli("model", str(bomb))
+    clean(result)
+    assert "unpacks to" in result.stderr
+
+
+def test_a_file_where_a_folder_is_expected(tmp_path):
+    afile = tmp_path / "pages"
+    afile.write_text("not a folder")
+    clean(result := run_cli("docs", "build", str(afile)))
+    assert result.exit_code == 2 and afile.read_text() == "not a folder"
+    model = DATA / "oracle" / "num_public" / "k2n-104-0"
+    clean(
+        result := run_cli(
+            "run",
+            str(model / "model.keras"),
+            "--input",
+            str(model / "input.npy"),
+            "--output",
+            str(tmp_path),
+        )
+    )
+    assert result.exit_code == 2
+
+
+def test_outputs_go_exactly_where_asked(tmp_path):
+    model = DATA / "oracle" / "num_public" / "k2n-104-0"
+    out = tmp_path / "sub" / "out.npz"
+    clean(
+        result := run_cli(
+            "run",
+            str(model / "model.keras"),
+            "--input",
+            str(model / "input.npy"),
+            "--output",
+            str(out),
+        )
+    )
+    assert result.exit_code == 2 and not out.parent.exists()  # no folder is made for it
+    out = tmp_path / "out.npz"
+    clean(
+        run_cli(
+            "run",
+            str(model / "model.keras"),
+            "--input",
+            str(model / "input.npy"),
+            "--output",
+            str(out),
+        )
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.npz"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file(tmp_path):
+    locked = tmp_path / "model.json"
+    locked.write_text("{}")
+    locked.chmod(0)
+    clean(run_cli("model", str(locked)))

@@ -262,7 +262,9 @@ def random_weights(
     specs = weight_specs(
         layer, (None, *shape[1:]) if not isinstance(layer, TorchConfig) else shape, keras
     )
-    within_bounds(sum(math.prod(w.shape) for w in specs) + math.prod(shape), "the layer")
+    within_bounds(
+        sum(math.prod(w.shape) for w in specs) + math.prod(d or 1 for d in shape), "the layer"
+    )
     arrays = [generator.uniform(-0.5, 0.5, w.shape).astype(np.float32) for w in specs]
     if isinstance(layer, TorchConfig):
         return {w.name: a for w, a in zip(specs, arrays, strict=True)}

@@ -17,6 +17,7 @@ from rnncalc.layers import (
     SimpleRNNCellConfig,
     SimpleRNNConfig,
 )
+from rnncalc.planning import grid, memory_plan
 from rnncalc.pytorch import TorchConfig, TorchGRUConfig, TorchLSTMConfig, TorchRNNConfig
 from rnncalc.report import (
     CompareReport,
@@ -84,6 +85,8 @@ __all__ = [
     "__version__",
     "compare",
     "config_class",
+    "grid",
+    "memory_plan",
     "model_summary",
     "parse_layer",
     "summary",

@@ -252,7 +252,9 @@ def memory(
     """Memory of one layer for training and inference, swept over a size or fitted to a budget."""
 
     def compute() -> MemoryPlanReport:
-        report = api.memory_plan(
+        from rnncalc.planning import memory_plan
+
+        report = memory_plan(
             expression,
             input_shape=_shape(input_shape, "--input-shape"),
             batch_size=batch_size,
@@ -358,7 +360,9 @@ def sweep(
     parameters, MACs and training memory, for model-planning scripts."""
 
     def compute() -> Any:
-        return api.grid(
+        from rnncalc.planning import grid
+
+        return grid(
             expression,
             list(vary),
             input_shape=_shape(input_shape, "--input-shape"),

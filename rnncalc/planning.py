@@ -5,16 +5,22 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable
+from itertools import product
 from math import prod
 from typing import Any, NamedTuple
 
+from pydantic import ValidationError
+
+from rnncalc import api
 from rnncalc.checks import axes
+from rnncalc.construct import check_available
 from rnncalc.cost import layer_cost, memory
 from rnncalc.enums import DType, KerasVersion, Optimizer
 from rnncalc.errors import RnncalcError
+from rnncalc.expressions import LayerCall
 from rnncalc.inputs import Shape, shape_text
 from rnncalc.pytorch import TorchConfig
-from rnncalc.report import FitReport, SweepPoint
+from rnncalc.report import FitReport, GridReport, GridRow, MemoryPlanReport, SweepPoint
 from rnncalc.shapes import AnyLayer
 from rnncalc.weights import weights
 from rnncalc.wrappers import BidirectionalConfig
@@ -192,12 +198,14 @@ def _point(
 Progress = Callable[[list[int]], Iterable[int]]  # wraps the values, e.g. in a progress bar
 
 
-def sweep(at: Measure, values: list[int], progress: Progress | None = None) -> list[SweepPoint]:
+def sweep_points(
+    at: Measure, values: list[int], progress: Progress | None = None
+) -> list[SweepPoint]:
     """The cost at each value, in order."""
     return [at(value) for value in (progress(values) if progress else values)]
 
 
-def fit(at: Measure, budget: int, variable: str, training: bool = True) -> FitReport:
+def largest_fitting(at: Measure, budget: int, variable: str, training: bool = True) -> FitReport:
     """The largest value of `variable` whose total memory fits `budget` bytes.
 
     Memory grows with batch, timesteps and units, so a doubling search then a bisection finds
@@ -206,7 +214,7 @@ def fit(at: Measure, budget: int, variable: str, training: bool = True) -> FitRe
     Example:
         >>> at = measurer(LSTMConfig(units=8), (None, 10, 4), KerasVersion.V2,
         ...               DType.FLOAT32, Optimizer.ADAM, "batch")
-        >>> report = fit(at, 1_000_000, "batch")
+        >>> report = largest_fitting(at, 1_000_000, "batch")
         >>> report.bytes_at_largest <= 1_000_000 < report.bytes_one_more
         True
     """
@@ -240,3 +248,162 @@ def fit(at: Measure, budget: int, variable: str, training: bool = True) -> FitRe
         bytes_at_largest=need(low),
         bytes_one_more=need(high),
     )
+
+
+def memory_plan(
+    layer: str | AnyLayer,
+    *,
+    input_shape: Shape | None = None,
+    batch_size: int | None = None,
+    batch_input_shape: Shape | None = None,
+    keras: api.KerasLike = "2",
+    framework: api.FrameworkLike = None,
+    timesteps: int | None = None,
+    dtype: DType | str = DType.FLOAT32,
+    optimizer: Optimizer | str = Optimizer.ADAM,
+    sweep: str | None = None,
+    fit: str | None = None,
+    fit_over: str = "batch",
+    progress: Progress | None = None,
+) -> MemoryPlanReport:
+    """A layer's memory and cost, and how they grow: a sweep, or the largest size that fits.
+
+    Args:
+        sweep: `timesteps=100:2000:100`, `batch=1,8,32` or `units=64:512:64`.
+        fit: a budget such as `16GiB`: the largest `fit_over` (batch, timesteps or units)
+            whose training memory fits it.
+        progress: wraps the swept values, e.g. to show a progress bar.
+        The others: as for `summary`.
+
+    Example:
+        >>> plan = memory_plan("LSTM(256)", input_shape=(None, 128), batch_size=32,
+        ...                    fit="1GiB", fit_over="timesteps")
+        >>> plan.fit.largest, plan.fit.bytes_at_largest <= 2**30 < plan.fit.bytes_one_more
+        (4653, True)
+    """
+    version = api._keras(keras)
+    config, resolved, warnings = api.prepare(
+        layer,
+        input_shape,
+        batch_size,
+        batch_input_shape,
+        version,
+        api._framework(framework),
+        timesteps,
+    )
+    dtype, optimizer = DType(dtype), Optimizer(optimizer)
+    report = api.analyze(config, resolved, version, warnings, dtype, optimizer)
+    if report.memory is None and sweep is None and fit is None:
+        raise RnncalcError(
+            f"the input {shape_text(resolved.shape)} leaves the batch or timesteps open: memory "
+            "needs every size",
+            "give --batch-size and --timesteps (or --sweep / --fit the open one)",
+        )
+    steps = parse_sweep(sweep) if sweep else None
+    points = []
+    if steps is not None:
+        at = measurer(config, resolved.shape, version, dtype, optimizer, steps.variable)
+        points = sweep_points(at, steps.values, progress)
+    fitted = None
+    if fit is not None:
+        if fit_over not in VARIABLES:
+            raise RnncalcError(
+                f"--fit-over {fit_over!r} is not a size", f"use {', '.join(VARIABLES)}"
+            )
+        budget = parse_size(fit)
+        at = measurer(config, resolved.shape, version, dtype, optimizer, fit_over)
+        fitted = largest_fitting(at, budget, fit_over)
+    return MemoryPlanReport(
+        layer=report, sweep_variable=steps and steps.variable, sweep=points, fit=fitted
+    )
+
+
+def grid(
+    layer: str | AnyLayer,
+    vary: list[str],
+    *,
+    input_shape: Shape | None = None,
+    batch_size: int | None = None,
+    batch_input_shape: Shape | None = None,
+    keras: api.KerasLike = "2",
+    framework: api.FrameworkLike = None,
+    timesteps: int | None = None,
+) -> GridReport:
+    """The layer over every combination of some arguments: shapes, parameters, cost.
+
+    Args:
+        vary: `ARGUMENT=VALUES` each, e.g. `["units=64,128,256", "num_layers=1:4"]`. A
+            Bidirectional layer passes the arguments it does not take itself to its layers.
+
+    Example:
+        >>> rows = grid("nn.LSTM(64, 32)", ["hidden_size=32,64", "num_layers=1:2"],
+        ...             batch_input_shape=(10, 16, 64)).rows
+        >>> [(r.arguments, r.params) for r in rows][:2]
+        [({'hidden_size': 32, 'num_layers': 1}, 12544),
+         ({'hidden_size': 32, 'num_layers': 2}, 20992)]
+    """
+    version = api._keras(keras)
+    config, resolved, _ = api.prepare(
+        layer,
+        input_shape,
+        batch_size,
+        batch_input_shape,
+        version,
+        api._framework(framework),
+        timesteps,
+    )
+    axes = [parse_values(text) for text in vary]
+    rows = []
+    for values in product(*(v for _, v in axes)):
+        chosen = dict(zip([n for n, _ in axes], values, strict=True))
+        try:
+            report = api.analyze(_revalidated(config, chosen, version), resolved, version)
+        except RnncalcError as exc:
+            rows.append(GridRow(arguments=chosen, error=str(exc)))
+            continue
+        used = report.memory
+        rows.append(
+            GridRow(
+                arguments=chosen,
+                output_shapes=report.output_shapes,
+                params=report.params,
+                macs=report.macs,
+                total_training_bytes=None if used is None else used.total_training_bytes,
+            )
+        )
+    return GridReport(layer=config.class_name(), input_shape=resolved.shape, rows=rows)
+
+
+def _revalidated(config: AnyLayer, chosen: dict[str, Any], keras: KerasVersion) -> AnyLayer:
+    """The config with some arguments changed, checked as if written so."""
+    own = {k: v for k, v in chosen.items() if k in type(config).model_fields}
+    inner = {k: v for k, v in chosen.items() if k not in own}
+    if isinstance(config, BidirectionalConfig) and inner:
+        update: dict[str, Any] = {"layer": _revalidated(config.layer, inner, keras)}
+        if config.backward_layer is not None:
+            update["backward_layer"] = _revalidated(config.backward_layer, inner, keras)
+        config = config.model_copy(update=update)
+    elif inner:
+        name = next(iter(inner))
+        raise RnncalcError(
+            f"{config.class_name()} has no argument `{name}`",
+            f"see `rnncalc args {config.class_name()}`",
+        )
+    if not own:
+        return config
+    # The arguments given, as they are (nested layers stay configs), with the chosen ones.
+    kwargs = {**{k: getattr(config, k) for k in config.model_fields_set}, **own}
+    if isinstance(config, TorchConfig):
+        from rnncalc.construct import torch_from_call
+
+        return torch_from_call(LayerCall(config.class_name(), "nn", (), kwargs))
+    check_available(type(config), own, keras)
+    try:
+        return type(config).model_validate(kwargs, context={"keras": keras.value})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        message = str(err["msg"]).removeprefix("Value error, ")
+        raise RnncalcError(
+            f"invalid value for `{'.'.join(str(p) for p in err['loc'])}`: {message}",
+            "give a value the framework accepts",
+        ) from None

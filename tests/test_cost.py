@@ -7,8 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnncalc import RnncalcError, summary
-from rnncalc.api import memory_plan
-from rnncalc.planning import parse_size, parse_sweep
+from rnncalc.planning import memory_plan, parse_size, parse_sweep
 
 from conftest import load_cases, run_cli
 

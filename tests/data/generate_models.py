@@ -22,7 +22,6 @@ and the case's record without `model_json` as `k?_small.summary.json`.
 """
 
 import json
-import os
 import re
 import shutil
 import sys
@@ -30,6 +29,8 @@ import tempfile
 import warnings
 import zipfile
 from pathlib import Path
+
+from fixture_tools import flatten, message, shape_list, size, start_keras, weights
 
 HERE = Path(__file__).parent
 OUT = HERE / "keras_models.jsonl"
@@ -304,33 +305,6 @@ EDGE = {
 }
 
 
-def _flatten(outputs) -> list:
-    if isinstance(outputs, (list, tuple)):
-        return [t for o in outputs for t in _flatten(o)]
-    return [outputs]
-
-
-def _shape(shape) -> list | None:
-    if shape is None or getattr(shape, "rank", 0) is None:
-        return None
-    return [None if d is None else int(d) for d in shape]
-
-
-def _size(weights) -> int:
-    total = 0
-    for w in weights:
-        n = 1
-        for d in w.shape:
-            n *= int(d)
-        total += n
-    return total
-
-
-def _message(exc: Exception) -> str:
-    """The exception text without terminal colours or object addresses, which vary by run."""
-    return re.sub(r"\x1b\[[0-9;]*m| at 0x[0-9a-f]+", "", str(exc))
-
-
 def _first_output(layer, version: str):
     """The output tensor(s) of the layer's first inbound node."""
     if version == "2":
@@ -345,26 +319,26 @@ def summary(model, version: str) -> dict:
             {
                 "name": layer.name,
                 "class_name": type(layer).__name__,
-                "output_shapes": [_shape(t.shape) for t in _flatten(_first_output(layer, version))],
-                "params": int(layer.count_params()),
-                "weights": [
-                    [w.name if version == "2" else w.path, _shape(w.shape)] for w in layer.weights
+                "output_shapes": [
+                    shape_list(t.shape) for t in flatten(_first_output(layer, version))
                 ],
+                "params": int(layer.count_params()),
+                "weights": weights(layer, version),
             }
             for layer in model.layers
         ],
         "total_params": total,
-        "trainable_params": _size(model.trainable_weights),
-        "non_trainable_params": _size(model.non_trainable_weights),
+        "trainable_params": size(model.trainable_weights),
+        "non_trainable_params": size(model.non_trainable_weights),
     }
 
 
 def _refusal(exc: Exception) -> dict:
     """Type and opening of the message; `cause` when Keras 3 wraps the real reason at the end."""
-    message = _message(exc)
-    refusal = {"accepted": False, "error": type(exc).__name__, "message": message[:300]}
-    wrapped = message.rpartition("\n\nException encountered: ")[2]
-    if wrapped != message:
+    text = message(exc)
+    refusal = {"accepted": False, "error": type(exc).__name__, "message": text[:300]}
+    wrapped = text.rpartition("\n\nException encountered: ")[2]
+    if wrapped != text:
         refusal["cause"] = wrapped[:300]
     return refusal
 
@@ -388,7 +362,7 @@ def answer(keras, version: str, build, mutate=None) -> tuple[dict, object]:
             record |= _refusal(exc)
             model = None
     if caught:
-        record["warnings"] = [_message(w.message) for w in caught]
+        record["warnings"] = [message(w.message) for w in caught]
     return record, model
 
 
@@ -434,10 +408,7 @@ def save_small(version: str, model, record: dict) -> None:
 
 def main() -> None:
     version = sys.argv[1]
-    if os.environ.get("PYTHONHASHSEED") != "0":  # Keras 3 prints sets in some messages
-        os.execve(sys.executable, [sys.executable, *sys.argv], os.environ | {"PYTHONHASHSEED": "0"})
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    keras = __import__("tf_keras" if version == "2" else "keras")
+    keras = start_keras(version)
     library = f"tf-keras {keras.__version__}" if version == "2" else f"keras {keras.__version__}"
     cases = [(name, "sequential", build, None) for name, build in SEQUENTIAL.items()]
     cases += [(name, "functional", build, None) for name, build in FUNCTIONAL.items()]

@@ -13,11 +13,11 @@ Each run replaces that version's cases in tests/data/wrapper_expressions.jsonl.
 """
 
 import json
-import os
-import re
 import sys
 import warnings
 from pathlib import Path
+
+from fixture_tools import flatten, message, shape_list, size, start_keras, weights
 
 OUT = Path(__file__).with_name("wrapper_expressions.jsonl")
 
@@ -236,35 +236,6 @@ def layer_namespace(keras, version: str) -> dict:
     return namespace
 
 
-def _flatten(outputs) -> list:
-    if isinstance(outputs, (list, tuple)):
-        return [t for o in outputs for t in _flatten(o)]
-    return [outputs]
-
-
-def _shape(shape) -> list:
-    return [None if d is None else int(d) for d in shape]
-
-
-def _count(weights) -> int:
-    total = 0
-    for w in weights:
-        n = 1
-        for d in w.shape:
-            n *= int(d)
-        total += n
-    return total
-
-
-def _message(exc: Exception) -> str:
-    """The exception text without terminal colours or object addresses, which vary by run."""
-    return re.sub(r"\x1b\[[0-9;]*m| at 0x[0-9a-f]+", "", str(exc))
-
-
-def _weights(layer, version: str) -> list:
-    return [[w.name if version == "2" else w.path, _shape(w.shape)] for w in layer.weights]
-
-
 def keras_answer(keras, version: str, expression: str, shape: tuple) -> dict:
     keras.backend.clear_session()
     namespace = layer_namespace(keras, version)
@@ -275,14 +246,14 @@ def keras_answer(keras, version: str, expression: str, shape: tuple) -> dict:
             layer = eval(expression, namespace)  # the fixture generator only: trusted literals
             stage = "call"
             inputs = keras.Input(batch_shape=shape)
-            outputs = _flatten(layer(inputs))
+            outputs = flatten(layer(inputs))
             model = keras.Model(inputs, outputs)
             answer = {
                 "accepted": True,
-                "output_shapes": [_shape(o.shape) for o in outputs],
+                "output_shapes": [shape_list(o.shape) for o in outputs],
                 "params": int(layer.count_params()),
-                "trainable_params": _count(layer.trainable_weights),
-                "weights": _weights(layer, version),
+                "trainable_params": size(layer.trainable_weights),
+                "weights": weights(layer, version),
             }
             if "CuDNN" in expression:
                 answer["note"] = cudnn_forward(model, shape)
@@ -290,7 +261,7 @@ def keras_answer(keras, version: str, expression: str, shape: tuple) -> dict:
             answer = {
                 "accepted": False,
                 "error": type(exc).__name__,
-                "message": _message(exc)[:300],
+                "message": message(exc)[:300],
                 "stage": stage,
             }
             if stage == "call" and "CuDNN" in expression:
@@ -319,7 +290,7 @@ def cudnn_build_only(keras, version: str, expression: str, shape: tuple) -> dict
         return {
             "note": "calling failed; layer.build(batch_input_shape) made these weights",
             "params": int(layer.count_params()),
-            "weights": _weights(layer, version),
+            "weights": weights(layer, version),
         }
     except Exception as exc:
         return {"note": f"calling failed; layer.build failed too: {type(exc).__name__}: {exc}"}
@@ -327,10 +298,7 @@ def cudnn_build_only(keras, version: str, expression: str, shape: tuple) -> dict
 
 def main() -> None:
     version = sys.argv[1]
-    if os.environ.get("PYTHONHASHSEED") != "0":  # Keras 3 prints sets in some messages
-        os.execve(sys.executable, [sys.executable, *sys.argv], os.environ | {"PYTHONHASHSEED": "0"})
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    keras = __import__("tf_keras" if version == "2" else "keras")
+    keras = start_keras(version)
     kept = [
         line
         for line in (OUT.read_text().splitlines() if OUT.exists() else [])

@@ -13,7 +13,7 @@ from rnncalc import api, render
 from rnncalc.enums import DType, Framework, KerasVersion, Optimizer
 from rnncalc.errors import RnncalcError
 from rnncalc.expressions import parse_shape
-from rnncalc.inputs import Shape, shape_text
+from rnncalc.inputs import Shape
 from rnncalc.report import MemoryPlanReport
 
 app = typer.Typer(
@@ -415,11 +415,7 @@ def run(
             io.save_arrays(output, results)
         return results
 
-    def show(results: list[Any]) -> str:
-        lines = [f"arr_{i}: {tuple(r.shape)} {r.dtype}" for i, r in enumerate(results)]
-        return "\n".join([*lines, *([f"written to {output}"] if output else [])])
-
-    _run(compute, show)
+    _run(compute, lambda results: render.run_text(results, output))
 
 
 @app.command()
@@ -451,21 +447,11 @@ def check(
         return run_check(config, resolved.shape, keras, every)
 
     def show(checked: list[Any]) -> str:
-        lines = []
-        for row in checked:
-            settings = ", ".join(f"{k}={v}" for k, v in row.settings.items()) or "as given"
-            mark = "ok" if row.agrees else "MISMATCH"
-            pairs = "  ".join(
-                f"{shape_text(c)} ran as {e}"
-                for c, e in zip(row.computed, row.executed, strict=False)
-            )
-            lines.append(f"{mark:8} {settings}: {pairs}")
-        failed = sum(not row.agrees for row in checked)
-        lines.append(f"{len(checked) - failed} of {len(checked)} agree")
-        if failed:
-            typer.echo("\n".join(lines))
-            raise typer.Exit(1)
-        return "\n".join(lines)
+        text = render.check_text(checked)
+        if not all(row.agrees for row in checked):
+            typer.echo(text)
+            raise typer.Exit(1)  # a mismatch is a failure of rnncalc, not of the input
+        return text
 
     _run(compute, show)
 
@@ -507,18 +493,7 @@ def convert(
         io.save_arrays(output, converted.weights)
         return converted
 
-    def show(converted: Any) -> str:
-        target = converted.target
-        name = (
-            f"nn.{target.class_name()}" if hasattr(target, "hidden_size") else target.class_name()
-        )
-        gap = converted.max_difference
-        return (
-            f"wrote {output}: the weights of {name}\n"
-            f"both layouts agree on a random input: largest difference {gap:.2e}"
-        )
-
-    _run(compute, show)
+    _run(compute, lambda converted: render.convert_text(converted, output))
 
 
 @app.command("args")

@@ -403,6 +403,37 @@ def grid_csv(report: GridReport) -> str:
     return out.getvalue().rstrip("\n")
 
 
+def run_text(results: list[Any], output: str | None) -> str:
+    """`rnncalc run`: each output array's shape and dtype, in Keras's order."""
+    lines = [f"arr_{i}: {tuple(r.shape)} {r.dtype}" for i, r in enumerate(results)]
+    return "\n".join([*lines, *([f"written to {output}"] if output else [])])
+
+
+def check_text(checked: list[Any]) -> str:
+    """`rnncalc check`: each combination, computed shapes against the shapes running gave."""
+    lines = []
+    for row in checked:
+        settings = ", ".join(f"{k}={v}" for k, v in row.settings.items()) or "as given"
+        mark = "ok" if row.agrees else "MISMATCH"
+        pairs = "  ".join(
+            f"{shape_text(c)} ran as {e}" for c, e in zip(row.computed, row.executed, strict=False)
+        )
+        lines.append(f"{mark:8} {settings}: {pairs}")
+    agreeing = sum(row.agrees for row in checked)
+    return "\n".join([*lines, f"{agreeing} of {len(checked)} agree"])
+
+
+def convert_text(converted: Any, output: str) -> str:
+    """`rnncalc convert`: what was written, and how closely both layouts agree."""
+    target = converted.target
+    name = target.class_name()
+    name = f"nn.{name}" if hasattr(target, "hidden_size") else name
+    return (
+        f"wrote {output}: the weights of {name}\n"
+        f"both layouts agree on a random input: largest difference {converted.max_difference:.2e}"
+    )
+
+
 def arguments_text(cls: type[BaseModel], fmt: str = "simple") -> str:
     """`rnncalc args LAYER`: every argument with its default, Keras versions and meaning."""
     fields = [(name, cls.model_fields[name]) for name in field_order(cls)]

@@ -200,7 +200,7 @@ def compare(
         )
     keras_report = analyze(k_config, k_input, version, warnings)
     torch_report = analyze(t_config, t_input, version)
-    exact, why = differences(k_config)
+    blocking, why = differences(k_config)
     inner = recurrent(k_config)
     return CompareReport(
         keras_expression=counterparts.expression(k_config),
@@ -208,7 +208,7 @@ def compare(
         keras=keras_report,
         torch=torch_report,
         params_difference=torch_report.params - keras_report.params,
-        exact=exact,
+        exact=not blocking,
         differences=why,
         outputs=[
             OutputMapping(keras=k, torch=t)

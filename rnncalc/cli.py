@@ -458,17 +458,34 @@ def check(
 
 @app.command()
 def convert(
-    expression: Expression,
-    weights: Annotated[
+    source: Annotated[
         str,
-        typer.Option(
-            "--weights",
-            help="An .npz of the layer's weights: Keras's get_weights() as arr_0, arr_1, ...; "
-            "or PyTorch's state_dict by name.",
+        typer.Argument(
+            help='A layer as written in code, e.g. "LSTM(32)"; or a saved model (.keras, .h5, '
+            "model JSON), whose layer --layer names.",
             show_default=False,
         ),
     ],
     output: Annotated[str, typer.Option("--output", help="The .npz to write the other layout to.")],
+    weights: Annotated[
+        str | None,
+        typer.Option(
+            "--weights",
+            help="The layer's weights: an .npz of Keras's get_weights() as arr_0, arr_1, ... or "
+            "of PyTorch's state_dict by name; or a Keras file (.keras, .h5, .weights.h5). "
+            "A saved model's own weights by default.",
+            show_default=False,
+        ),
+    ] = None,
+    layer: Annotated[
+        str | None,
+        typer.Option(
+            "--layer",
+            help="Which layer of a Keras file: its name (or the path an archive keeps it under, "
+            "such as lstm_1). Needed where the file holds several.",
+            show_default=False,
+        ),
+    ] = None,
     input_shape: InputShape = None,
     batch_input_shape: BatchInputShape = None,
     keras: Keras = KerasVersion.V2,
@@ -478,18 +495,23 @@ def convert(
     running both layouts on one random input."""
 
     def compute() -> Any:
-        from rnncalc.execute import io
-        from rnncalc.execute.tools import convert as run_convert
+        from rnncalc.execute import io, tools
 
-        config, resolved, _ = api.prepare(
-            expression,
-            _shape(input_shape, "--input-shape"),
-            None,
-            _shape(batch_input_shape, "--batch-input-shape"),
-            keras,
-            framework,
-        )
-        converted = run_convert(config, io.load_weights(weights), resolved.shape, keras)
+        if tools.is_model_file(source):
+            converted = tools.convert_saved(source, weights, layer)
+        elif weights is None:
+            raise RnncalcError(f"no weights for {source}", "give them with --weights FILE")
+        else:
+            config, resolved, _ = api.prepare(
+                source,
+                _shape(input_shape, "--input-shape"),
+                None,
+                _shape(batch_input_shape, "--batch-input-shape"),
+                keras,
+                framework,
+            )
+            params = io.load_weights(weights, layer)
+            converted = tools.convert(config, params, resolved.shape, keras)
         io.save_arrays(output, converted.weights)
         return converted
 

@@ -120,12 +120,13 @@ def _given(cls: type[Config], kwargs: dict[str, object]) -> Config:
     return cls.model_validate({k: v for k, v in kwargs.items() if v != fields[k].default})
 
 
-def differences(keras: KerasLayer) -> tuple[bool, list[str]]:
-    """Whether PyTorch can compute exactly what a Keras layer does, and why the two differ."""
+def differences(keras: KerasLayer) -> tuple[list[str], list[str]]:
+    """Why no PyTorch layer computes exactly what a Keras layer does (empty where one does),
+    and every way the two differ, those reasons included."""
     inner = recurrent(keras)
     family = FAMILIES[inner.family_name]
-    exact = True
-    found = []
+    found: list[str] = []
+    blocking: list[str] = []
     if inner.use_bias:
         both = (
             "PyTorch keeps two bias vectors per gate, bias_ih and bias_hh "
@@ -147,23 +148,21 @@ def differences(keras: KerasLayer) -> tuple[bool, list[str]]:
             f"({family.torch_order} in Keras's words): {same}."
         )
     if not getattr(inner, "reset_after", True):
-        exact = False
-        found.append(
+        blocking.append(
             "reset_after=False applies the reset gate before the recurrent product; "
             "PyTorch's GRU always applies it after (reset_after=True): no PyTorch GRU "
             "computes the same function."
         )
     if family.gates == 1 and inner.activation not in ("tanh", "relu"):
-        exact = False
-        found.append(f"PyTorch's RNN offers tanh and relu only, not {inner.activation}.")
+        blocking.append(f"PyTorch's RNN offers tanh and relu only, not {inner.activation}.")
     gated_defaults = {"activation": "tanh", "recurrent_activation": "sigmoid"}
     if family.gates > 1:
         for name, default in gated_defaults.items():
             if getattr(inner, name) != default:
-                exact = False
-                found.append(
+                blocking.append(
                     f"PyTorch fixes {name}={default!r}; this layer uses {getattr(inner, name)!r}."
                 )
+    found += blocking
     if isinstance(keras, BidirectionalConfig) and keras.merge_mode is not MergeMode.CONCAT:
         mode = "None" if keras.merge_mode is None else repr(keras.merge_mode.value)
         found.append(
@@ -174,7 +173,7 @@ def differences(keras: KerasLayer) -> tuple[bool, list[str]]:
         "PyTorch always returns the whole sequence and the final states (h_n, c_n); Keras "
         "returns them only with return_sequences / return_state."
     )
-    return exact, found
+    return blocking, found
 
 
 def weight_map(names: list[str], family: Family, bias_copies: int) -> list[tuple[str, str, str]]:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from rnncalc import KerasVersion, RnncalcError, parse_layer
 from rnncalc.execute import LayerRunner, random_weights, run_layer, run_model
+from rnncalc.execute.models import model_layer
 from rnncalc.execute.tools import check, convert
 
 from conftest import DATA, run_cli
@@ -32,6 +33,89 @@ def test_saved_models_run_like_keras(path, tmp_path):
     for name in expected.files:
         assert found[name].shape == expected[name].shape
         np.testing.assert_allclose(found[name], expected[name], rtol=0, atol=1e-5)
+
+
+# Models whose layers were named by hand, saved every way Keras offers
+# (tests/data/generate_weight_files.py): a .keras archive keeps them under lstm, lstm_1, ...
+WEIGHTS = DATA / "weights"
+NAMED_MODELS = ["k2_named.keras", "k2_named.h5", "k3_named.keras"]
+WEIGHT_FILES = [  # (the model, where its weights are)
+    *((m, None) for m in NAMED_MODELS),
+    ("k2_named.keras", "k2_named.weights.h5"),
+    ("k2_named.keras", "k2_named.legacy.h5"),
+    ("k3_named.keras", "k3_named.weights.h5"),
+]
+
+
+@pytest.mark.parametrize("name", NAMED_MODELS)
+def test_models_with_named_layers_run_like_keras(name, tmp_path):
+    stem, out = WEIGHTS / name.split(".")[0], tmp_path / "out.npz"
+    result = run_cli(
+        "run", str(WEIGHTS / name), "--input", f"{stem}.input.npy", "--output", str(out)
+    )
+    assert result.exit_code == 0, result.stderr
+    expected = np.load(f"{stem}.expected.npz")["arr_0"]
+    np.testing.assert_allclose(np.load(out)["arr_0"], expected, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize(("model", "weights"), WEIGHT_FILES)
+def test_every_keras_weights_file_gives_each_layers_weights(model, weights):
+    expected = np.load(WEIGHTS / f"{model.split('.')[0]}.layers.npz")
+    for layer in ("encoder", "decoder", "bi", "summary_rnn"):
+        where = None if weights is None else str(WEIGHTS / weights)
+        _, arrays, _ = model_layer(str(WEIGHTS / model), where, layer)
+        names = sorted(
+            (n for n in expected.files if n.startswith(f"{layer}/")),
+            key=lambda n: int(n.split("/")[1]),
+        )
+        assert len(arrays) == len(names)
+        for array, n in zip(arrays, names, strict=True):
+            np.testing.assert_array_equal(array, expected[n])
+
+
+def test_convert_takes_a_saved_model_or_a_keras_weights_file(tmp_path):
+    out = tmp_path / "torch.npz"
+    by_model = run_cli(
+        "convert", str(WEIGHTS / "k3_named.keras"), "--layer", "bi", "--output", str(out)
+    )
+    assert by_model.exit_code == 0, by_model.stderr
+    assert "nn.GRU" in by_model.stdout and "bias_hh_l0_reverse" in np.load(out).files
+    by_file = run_cli(
+        "convert",
+        "LSTM(3)",
+        "--input-shape",
+        "6,4",
+        "--weights",
+        str(WEIGHTS / "k2_named.legacy.h5"),
+        "--layer",
+        "decoder",
+        "--output",
+        str(out),
+    )
+    assert by_file.exit_code == 0, by_file.stderr
+    torch_weights = dict(np.load(out))
+    expected = np.load(WEIGHTS / "k2_named.layers.npz")
+    assert torch_weights["weight_hh_l0"].shape == (12, 3)
+    np.testing.assert_array_equal(torch_weights["weight_ih_l0"][:3], expected["decoder/0"][:, :3].T)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["k3_named.keras"], "has 4 recurrent layers"),
+        (["k3_named.keras", "--layer", "head"], "no recurrent layer 'head'"),
+        (
+            ["LSTM(4)", "--input-shape", "6,3", "--weights", "k3_named.weights.h5"],
+            "decoder (lstm_1)",
+        ),
+        (["LSTM(4)", "--input-shape", "6,3"], "give them with --weights"),
+    ],
+)
+def test_convert_names_what_is_missing(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(WEIGHTS)
+    result = run_cli("convert", *args, "--output", str(tmp_path / "out.npz"))
+    assert result.exit_code == 2 and message in result.stderr
+    assert not (tmp_path / "out.npz").exists()
 
 
 def test_model_json_has_no_weights_to_run():
@@ -114,7 +198,7 @@ def test_convert_round_trip_and_refusal():
     back = convert(to_torch.target, to_torch.weights, (5, 4, 2), KerasVersion.V2)
     assert back.max_difference < 1e-6
     gru, _ = parse_layer("GRU(3, reset_after=False)")
-    with pytest.raises(RnncalcError, match="reset_after=False has no PyTorch equivalent"):
+    with pytest.raises(RnncalcError, match="reset_after=False applies the reset gate before"):
         convert(
             gru, random_weights(gru, (None, 5, 2), KerasVersion.V2), (None, 5, 2), KerasVersion.V2
         )

@@ -1,16 +1,21 @@
-"""Arrays in and out of files for the executor's commands: .npy inputs, .npz weights."""
+"""Arrays in and out of files for the executor: .npy inputs, .npz weights, Keras's weights."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array
+from rnncalc.keras_files import HDF5, ZIP
 
 MAX_BYTES = 4 * 1024**3  # an input or weights file larger than this is refused, not read
+MAX_WEIGHTS = 2 * 1024**3  # bytes of an archive's model.weights.h5 read into memory
 
 
 def _readable(path: str, suffix: str) -> Path:
@@ -20,6 +25,20 @@ def _readable(path: str, suffix: str) -> Path:
     if file.stat().st_size > MAX_BYTES:
         raise RnncalcError(f"{path}: larger than {MAX_BYTES:,} bytes", "give a smaller file")
     return file
+
+
+def _is_keras(path: str) -> bool:
+    """Whether a weights file is Keras's (HDF5, or a .keras archive) rather than an .npz, which
+    is a zip too."""
+    with _readable(path, "weights").open("rb") as stream:
+        head = stream.read(8)
+    if head.startswith(ZIP):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return not {"config.json", "model.weights.h5"}.isdisjoint(archive.namelist())
+        except zipfile.BadZipFile:
+            return False  # numpy says what is wrong with it
+    return head.startswith(HDF5)
 
 
 def load_array(path: str) -> Array:
@@ -36,8 +55,30 @@ def load_array(path: str) -> Array:
     return array
 
 
-def load_weights(path: str) -> list[Array] | dict[str, Array]:
-    """Weights from an .npz: `arr_0, arr_1, ...` (Keras's order) as a list, else by name."""
+class SavedLayer(NamedTuple):
+    """One layer's weights in a Keras file."""
+
+    path: str | None  # where an archive's layout keeps them (`lstm_1`); None in legacy HDF5
+    name: str | None  # the layer's name, where the file records it (not in tf-keras's archive)
+    arrays: list[Array]  # in `layer.get_weights()` order
+
+    def label(self) -> str:
+        """How a message names it: `encoder (lstm)`, `lstm_1` or `encoder`."""
+        if self.name and self.path and self.name != self.path:
+            return f"{self.name} ({self.path})"
+        return str(self.name or self.path)
+
+
+def load_weights(path: str, layer: str | None = None) -> list[Array] | dict[str, Array]:
+    """A layer's weights from an .npz (`arr_0, arr_1, ...` in Keras's order as a list, else
+    PyTorch's by name) or from a Keras weights file (`layer`: its name or path there)."""
+    if _is_keras(path):
+        return pick_layer(read_keras_weights(path), layer, path)
+    if layer is not None:
+        raise RnncalcError(
+            f"--layer {layer}: {path} is an .npz, which holds one layer's weights",
+            "leave out --layer, or give a Keras weights file",
+        )
     file = _readable(path, ".npz")
     try:
         with np.load(file, allow_pickle=False) as found:
@@ -50,6 +91,23 @@ def load_weights(path: str) -> list[Array] | dict[str, Array]:
     if named and all(re.fullmatch(r"arr_\d+", n) for n in named):
         return [named[n] for n in numbered]
     return named
+
+
+def pick_layer(saved: list[SavedLayer], layer: str | None, where: str) -> list[Array]:
+    """One layer's arrays: the one named (by name or path), or the only one holding any."""
+    holding = [s for s in saved if s.arrays]
+    listed = ", ".join(s.label() for s in holding) or "none"
+    if layer is None and len(holding) == 1:
+        return holding[0].arrays
+    if layer is None:
+        raise RnncalcError(
+            f"{where} holds the weights of {len(holding)} layers: {listed}",
+            "choose one with --layer NAME",
+        )
+    for s in saved:
+        if layer in (s.name, s.path):
+            return s.arrays
+    raise RnncalcError(f"{where} has no layer {layer!r}", f"give one of: {listed}")
 
 
 def save_arrays(path: str, arrays: list[Array] | dict[str, Array]) -> None:
@@ -69,3 +127,87 @@ def save_arrays(path: str, arrays: list[Array] | dict[str, Array]) -> None:
         raise RnncalcError(
             f"{path}: cannot write ({exc.strerror})", "give a writable path"
         ) from None
+
+
+def read_keras_weights(path: str) -> list[SavedLayer]:
+    """Each layer's weights in a Keras file, read in memory, nothing extracted to disk.
+
+    Reads a `.keras` archive, a legacy `.h5` model, and what `save_weights` writes: the
+    archive's layout (`.weights.h5`) or the legacy HDF5 one (tf-keras, `.h5`). An archive keeps
+    a layer under its path, not its name: its class in snake case, numbered in `model.layers`
+    order (`lstm`, `lstm_1`, ...); Keras 3 records the name beside it, tf-keras does not.
+    """
+    if not _is_keras(path):
+        raise RnncalcError(
+            f"{path}: not a Keras weights file (HDF5, or a .keras archive)",
+            "give what model.save() or model.save_weights() wrote",
+        )
+    try:
+        import h5py
+    except ImportError:
+        raise RnncalcError(
+            f"{path}: reading Keras's weights needs h5py", 'pip install "rnncalc[exec]"'
+        ) from None
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                found = "model.weights.h5" in archive.namelist()
+                info = archive.getinfo("model.weights.h5") if found else None
+                if info is None or info.file_size > MAX_WEIGHTS:
+                    raise RnncalcError(
+                        f"{path}: the archive has no model.weights.h5 (or one over "
+                        f"{MAX_WEIGHTS:,} bytes)",
+                        "save the model with model.save('model.keras')",
+                    )
+                data = archive.read(info)
+            with h5py.File(io.BytesIO(data), "r") as h5:
+                return _saved_layers(h5)
+        with h5py.File(path, "r") as h5:
+            return _saved_layers(h5)
+    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise RnncalcError(
+            f"{path}: not a readable Keras weights file ({exc})",
+            "give what model.save() or model.save_weights() wrote",
+        ) from None
+
+
+def _saved_layers(h5: Any) -> list[SavedLayer]:
+    if "layers" in h5:  # the archive's layout: layers/<path>/..., Keras 3 names it in vars
+        return [
+            SavedLayer(
+                path, _text(group["vars"].attrs["name"]) if _named(group) else None, _arrays(group)
+            )
+            for path, group in h5["layers"].items()
+        ]
+    group = h5.get("model_weights", h5)  # legacy HDF5: each layer lists its weights
+    return [
+        SavedLayer(None, name, [np.asarray(group[name][_text(w)]) for w in weight_names])
+        for name in group
+        if (weight_names := group[name].attrs.get("weight_names")) is not None
+    ]
+
+
+def _named(group: Any) -> bool:
+    return "vars" in group and "name" in group["vars"].attrs
+
+
+def _arrays(group: Any) -> list[Array]:
+    """An archive's layer group's arrays in Keras's order: a Bidirectional's forward layer
+    first, numbered variables in number order."""
+    found: list[tuple[list[Any], Array]] = []
+
+    def visit(name: str, item: Any) -> None:
+        if hasattr(item, "shape"):
+            key = [
+                {"forward_layer": 0, "backward_layer": 1}.get(p, int(p) if p.isdigit() else p)
+                for p in name.split("/")
+            ]
+            found.append((key, np.asarray(item)))
+
+    group.visititems(visit)
+    found.sort(key=lambda pair: [(isinstance(k, str), k) for k in pair[0]])
+    return [array for _, array in found]
+
+
+def _text(name: Any) -> str:
+    return name.decode() if isinstance(name, bytes) else str(name)

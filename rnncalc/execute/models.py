@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
+import re
+from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,9 +13,9 @@ from rnncalc.construct import KERAS, config_from_serialized
 from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array, activation
-from rnncalc.execute.io import load_array
+from rnncalc.execute.io import SavedLayer, load_array, read_keras_weights
 from rnncalc.execute.layers import run_layer
-from rnncalc.keras_files import HDF5, ZIP, load
+from rnncalc.keras_files import load
 from rnncalc.model import (
     Entry,
     Graph,
@@ -28,9 +27,9 @@ from rnncalc.model import (
     lookup,
     schedule,
 )
+from rnncalc.shapes import AnyLayer
 
 Tensor = tuple[Array, Array | None]  # an array and its Keras mask (batch, timesteps), if any
-MAX_WEIGHTS = 2 * 1024**3  # bytes of model.weights.h5 read into memory
 
 
 def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
@@ -48,9 +47,9 @@ def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
             f"{path} holds no weights: model JSON is the architecture only",
             "run the .keras or .h5 file that model.save() wrote",
         )
-    weights = _weights(Path(path))
     top = _parse(Entry, loaded.config, f"{path}: the model")
     graph = _parse(Graph, top.config, f"{path}: the model")
+    weights = _by_name(read_keras_weights(path), graph.layers)
     keras = loaded.keras
     arrays = [load_array(i) if isinstance(i, str) else i for i in inputs]
     if top.class_name == "Sequential":
@@ -219,55 +218,42 @@ SIMPLE: dict[str, Callable[..., Tensor]] = {
 }
 
 
-def _weights(path: Path) -> dict[str, list[Array]]:
-    """Each layer's weights, in `layer.get_weights()` order, read without touching the disk."""
-    with path.open("rb") as stream:
-        head = stream.read(8)
-    import h5py
-
-    if head.startswith(HDF5):  # legacy .h5: each layer lists its weights' names in order
-        with h5py.File(path, "r") as h5:
-            group = h5["model_weights"]
-            return {
-                name: [np.asarray(group[name][_text(w)]) for w in group[name].attrs["weight_names"]]
-                for name in group
-                if "weight_names" in group[name].attrs
-            }
-    assert head.startswith(ZIP)
-    with zipfile.ZipFile(path) as archive:
-        info = (
-            archive.getinfo("model.weights.h5")
-            if "model.weights.h5" in archive.namelist()
-            else None
+def model_layer(
+    path: str, weights: str | None, name: str | None
+) -> tuple[AnyLayer, list[Array], KerasVersion]:
+    """A recurrent layer of a saved model (`name`, or its only one), with its weights: from
+    the model file, or from `weights` (what `save_weights` wrote, say, beside model JSON)."""
+    loaded = load(path)
+    graph = _parse(Graph, _parse(Entry, loaded.config, path).config, path)
+    layers = {_name(e, i): e for i, e in enumerate(graph.layers) if e.class_name in KERAS}
+    if name is None and len(layers) == 1:
+        name = next(iter(layers))
+    if name not in layers:
+        listed = ", ".join(layers) or "none"
+        found = f"no recurrent layer {name!r}" if name else f"{len(layers)} recurrent layers"
+        raise RnncalcError(f"{path} has {found}", f"choose one with --layer NAME: {listed}")
+    if weights is None and loaded.kind == "json":
+        raise RnncalcError(
+            f"{path} holds no weights: model JSON is the architecture only",
+            "give the weights file with --weights",
         )
-        if info is None or info.file_size > MAX_WEIGHTS:
-            raise RnncalcError(
-                f"{path}: the archive has no model.weights.h5 (or one over {MAX_WEIGHTS:,} bytes)",
-                "save the model with model.save('model.keras')",
-            )
-        data = archive.read(info)
-    with h5py.File(io.BytesIO(data), "r") as h5:
-        layers = h5.get("layers", {})
-        return {name: _arrays(layers[name]) for name in layers}
+    arrays = _by_name(read_keras_weights(weights or path), graph.layers)[name]
+    return config_from_serialized(layers[name].model_dump(), loaded.keras), arrays, loaded.keras
 
 
-def _arrays(group: Any) -> list[Array]:
-    """A .keras layer group's arrays in Keras's order: a Bidirectional's forward layer first,
-    numbered variables in number order."""
-    found: list[tuple[list[Any], Array]] = []
-
-    def visit(name: str, item: Any) -> None:
-        if hasattr(item, "shape"):
-            key = [
-                {"forward_layer": 0, "backward_layer": 1}.get(p, int(p) if p.isdigit() else p)
-                for p in name.split("/")
-            ]
-            found.append((key, np.asarray(item)))
-
-    group.visititems(visit)
-    found.sort(key=lambda pair: [(isinstance(k, str), k) for k in pair[0]])
-    return [array for _, array in found]
-
-
-def _text(name: Any) -> str:
-    return name.decode() if isinstance(name, bytes) else str(name)
+def _by_name(saved: list[SavedLayer], layers: list[Entry]) -> dict[str, list[Array]]:
+    """Each layer's weights by its name in the model. An archive's layout keeps them under a
+    path, as Keras's saving_lib names it: the class in snake case, numbered in `model.layers`
+    order (`lstm`, `lstm_1`, ...), never the layer's name; legacy HDF5 under the name."""
+    by_path = {s.path: s.arrays for s in saved if s.path is not None}
+    by_name = {s.name: s.arrays for s in saved if s.path is None}
+    used: Counter[str] = Counter()
+    found = {}
+    for index, entry in enumerate(layers):
+        words = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", re.sub(r"\W+", "", entry.class_name))
+        base = re.sub("([a-z])([A-Z])", r"\1_\2", words).lower()
+        path = f"{base}_{used[base]}" if used[base] else base
+        used[base] += 1
+        name = _name(entry, index)
+        found[name] = by_path.get(path, by_name.get(name, []))
+    return found

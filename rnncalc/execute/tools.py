@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from rnncalc import api
 from rnncalc.checks import axes
-from rnncalc.counterparts import KerasLayer, keras_of, recurrent, torch_of
+from rnncalc.counterparts import KerasLayer, differences, keras_of, recurrent, torch_of
 from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras
 from rnncalc.execute.layers import random_weights, run_layer
+from rnncalc.execute.models import model_layer
 from rnncalc.inputs import ResolvedInput, Shape
 from rnncalc.layers import RecurrentConfig
 from rnncalc.pytorch import TorchConfig
@@ -91,12 +93,12 @@ def convert(
             f"convert maps SimpleRNN, GRU and LSTM layers, not {layer.class_name()}",
             "convert a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
         )
-    inner = recurrent(layer)
-    if inner.family_name == "GRU" and not getattr(inner, "reset_after", True):
+    blocking, _ = differences(layer)
+    if blocking:
         raise RnncalcError(
-            "a GRU with reset_after=False has no PyTorch equivalent: PyTorch applies the reset "
-            "gate after the recurrent product",
-            "retrain with reset_after=True (tf.keras's default) to port it",
+            f"no PyTorch layer computes what this {layer.class_name()} does: " + " ".join(blocking),
+            "only layers PyTorch can express port: activation tanh (or relu, for SimpleRNN), "
+            "recurrent_activation sigmoid, and for a GRU reset_after=True (tf.keras's default)",
         )
     if isinstance(params, dict):
         raise RnncalcError("Keras weights go in order", "give layer.get_weights() as arr_0, ...")
@@ -105,9 +107,21 @@ def convert(
     converted: dict[str, Array] = {}
     for index, suffix in enumerate(("", "_reverse")[: torch_layer.directions]):
         part = list(params[index * half : (index + 1) * half])
-        converted |= keras_to_torch(inner.family_name, part, f"l0{suffix}")
+        converted |= keras_to_torch(recurrent(layer).family_name, part, f"l0{suffix}")
     gap = _difference(layer, list(params), torch_layer, converted, shape, torch_input.shape, keras)
     return Converted(torch_layer, converted, gap)
+
+
+def is_model_file(source: str) -> bool:
+    """Whether `convert`'s source names a saved model rather than a layer expression."""
+    return Path(source).is_file() or source.endswith((".keras", ".h5", ".json"))
+
+
+def convert_saved(path: str, weights: str | None, layer: str | None) -> Converted:
+    """`convert` of a recurrent layer in a saved model; its input size comes from its kernel."""
+    config, arrays, keras = model_layer(path, weights, layer)
+    features = int(arrays[0].shape[0]) if arrays else 1
+    return convert(config, arrays, (None, None, features), keras)
 
 
 def _named(params: list[Array] | dict[str, Array]) -> dict[str, Array]:

@@ -1,0 +1,63 @@
+"""Save Keras weight files the way people write them, for `rnncalc run` and `rnncalc convert`.
+
+One Functional model per Keras version, its recurrent layers named by hand (an archive keeps
+them under other names: `lstm`, `lstm_1`, `bidirectional`, ...), with seeded weights, saved
+every way each version offers: `model.save("k?_named.keras")`,
+`model.save_weights("k?_named.weights.h5")` (the archive's layout), and in Keras 2 also the
+legacy HDF5 of `model.save("k2_named.h5")` and `model.save_weights("k2_named.legacy.h5")`.
+Beside them: `k?_named.input.npy`, the model's outputs on it as `k?_named.expected.npz`
+(`arr_0`), and each named layer's `get_weights()` as `k?_named.layers.npz` (`<layer>/<index>`).
+Needs tf-keras (Keras 2) or Keras 3 installed; the tests only read the files it writes.
+
+    python tests/data/generate_weight_files.py 2   # in a Python with tensorflow-cpu and tf-keras
+    python tests/data/generate_weight_files.py 3   # with keras
+"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from fixture_tools import start_keras
+
+OUT = Path(__file__).parent / "weights"
+NAMED = ["encoder", "decoder", "bi", "summary_rnn"]  # the layers whose weights are compared
+
+
+def build(keras):
+    layers = keras.layers
+    x = keras.Input((6, 3), name="steps")
+    seq = layers.LSTM(4, return_sequences=True, name="encoder")(x)
+    seq = layers.LSTM(3, return_sequences=True, name="decoder")(seq)  # a second LSTM: lstm_1
+    both = layers.Bidirectional(layers.GRU(2, return_sequences=True), name="bi")(seq)
+    last = layers.SimpleRNN(2, name="summary_rnn")(both)
+    out = layers.Dense(1, name="head")(last)
+    return keras.Model(x, out)
+
+
+def main(version: str) -> None:
+    keras = start_keras(version)
+    keras.utils.set_random_seed(7)
+    model = build(keras)
+    rng = np.random.default_rng(7)
+    seeded = [rng.uniform(-0.8, 0.8, w.shape).astype("float32") for w in model.get_weights()]
+    model.set_weights(seeded)
+    stem = OUT / f"k{version}_named"
+    OUT.mkdir(exist_ok=True)
+    model.save(f"{stem}.keras")
+    if version == "2":
+        model.save(f"{stem}.h5")
+        model.save_weights(f"{stem}.legacy.h5")
+    model.save_weights(f"{stem}.weights.h5")
+    x = rng.standard_normal((2, 6, 3)).astype("float32")
+    np.save(f"{stem}.input.npy", x)
+    np.savez(f"{stem}.expected.npz", model.predict(x, verbose=0))
+    layers = {name: model.get_layer(name).get_weights() for name in NAMED}
+    np.savez(
+        f"{stem}.layers.npz",
+        **{f"{n}/{i}": w for n, ws in layers.items() for i, w in enumerate(ws)},
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

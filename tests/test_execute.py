@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from rnncalc import KerasVersion, RnncalcError, parse_layer
 from rnncalc.execute import LayerRunner, random_weights, run_layer, run_model
+from rnncalc.execute.io import pick_layer, read_keras_weights
 from rnncalc.execute.models import model_layer
-from rnncalc.execute.tools import check, convert
+from rnncalc.execute.tools import check, convert, convert_saved
 
 from conftest import DATA, run_cli
 
@@ -280,6 +281,29 @@ def test_converted_keras_weights_reproduce_keras_in_pytorch():
     with torch.no_grad():
         torch_out = module(torch.from_numpy(x))[0].numpy()
     np.testing.assert_allclose(keras_out, torch_out, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("model", ["k2_named.keras", "k3_named.keras"])
+def test_a_saved_model_converted_layer_by_layer_runs_like_keras_in_pytorch(model):
+    torch = pytest.importorskip("torch")
+    path, stem = str(WEIGHTS / model), WEIGHTS / model.split(".")[0]
+    modules = {
+        "encoder": torch.nn.LSTM(3, 4, batch_first=True),
+        "decoder": torch.nn.LSTM(4, 3, batch_first=True),
+        "bi": torch.nn.GRU(3, 2, batch_first=True, bidirectional=True),
+        "summary_rnn": torch.nn.RNN(4, 2, batch_first=True),
+    }
+    x = torch.from_numpy(np.load(f"{stem}.input.npy"))
+    with torch.no_grad():
+        for name, module in modules.items():
+            found = convert_saved(path, None, name).weights
+            module.load_state_dict(
+                {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in found.items()}
+            )
+            x = module(x)[0]
+    kernel, bias = pick_layer(read_keras_weights(path), "dense", path)  # the head, by its path
+    expected = np.load(f"{stem}.expected.npz")["arr_0"]
+    np.testing.assert_allclose(x[:, -1].numpy() @ kernel + bias, expected, rtol=0, atol=1e-5)
 
 
 def test_summary_and_run_agree_on_the_model_files():

@@ -119,6 +119,28 @@ def test_convert_names_what_is_missing(args, message, tmp_path, monkeypatch):
     assert not (tmp_path / "out.npz").exists()
 
 
+def _activation_cases(version: str) -> list[tuple[str, str, int]]:
+    with np.load(DATA / f"activations_k{version}.npz") as found:
+        return [(version, str(e), n) for n, e in enumerate(found["expressions"])]
+
+
+@pytest.mark.parametrize(
+    ("version", "expression", "n"),
+    _activation_cases("2") + _activation_cases("3"),
+    ids=lambda v: str(v)[:60],
+)
+def test_every_activation_computes_what_keras_does(version, expression, n):
+    # Each gate's activation works on that gate alone: softmax sums over one gate's units.
+    found = np.load(DATA / f"activations_k{version}.npz")
+    count = sum(k.startswith(f"{n}/weights/") for k in found.files)
+    weights = [found[f"{n}/weights/{i}"] for i in range(count)]
+    config, _ = parse_layer(expression, keras=version)
+    outputs = run_layer(config, weights, found[f"{n}/input"], version)
+    for i, output in enumerate(outputs):
+        expected = found[f"{n}/outputs/{i}"]
+        np.testing.assert_allclose(output, expected, rtol=1e-5, atol=1e-5, equal_nan=True)
+
+
 def test_model_json_has_no_weights_to_run():
     result = run_cli("run", "docs/examples/encoder_decoder.json", "--input", "x.npy")
     assert result.exit_code == 2 and "architecture only" in result.stderr

@@ -59,6 +59,8 @@ COMMON: dict[str, Activation] = {
     "softmax": _softmax,
     "log_softmax": lambda x: np.log(_softmax(x)),
 }
+# The activations that are not element by element: they work along the last axis.
+ALONG_LAST_AXIS = {COMMON["softmax"], COMMON["log_softmax"]}
 # hard_sigmoid changed between versions: tf-keras clips 0.2·x + 0.5, Keras 3 clips x/6 + 0.5.
 HARD_SIGMOID: dict[KerasVersion, Activation] = {
     KerasVersion.V2: lambda x: np.clip(0.2 * x + 0.5, 0, 1),

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnncalc.execute.activations import Activation, Array
+from rnncalc.execute.activations import ALONG_LAST_AXIS, Activation, Array
 
 # (projected input of one step, states) -> (output, new states)
 Step = Callable[[Array, list[Array]], tuple[Array, list[Array]]]
@@ -88,8 +88,10 @@ def run(
 
 
 def _units_first(act: Activation) -> Activation:
-    # Keras's activations work along the last axis (softmax does); here units come first.
-    return lambda z: act(z.T).T
+    """`act` where units come second-last: softmax works along Keras's last axis, units."""
+    if act not in ALONG_LAST_AXIS:
+        return act
+    return lambda z: np.swapaxes(act(np.swapaxes(z, -1, -2)), -1, -2)
 
 
 def _simple(cell: Cell) -> Prepared:
@@ -141,10 +143,10 @@ def _lstm(cell: Cell) -> Prepared:
         h, c = states
         z = recurrent @ h
         z += x
-        gates = gate(z[: 3 * u])  # i, f, o
-        c = gates[u : 2 * u] * c
-        c += gates[:u] * act(z[3 * u :])
-        h = gates[2 * u :] * act(c)
+        i, f, o = gate(z[: 3 * u].reshape(3, u, -1))  # each gate on its own (softmax)
+        c = f * c
+        c += i * act(z[3 * u :])
+        h = o * act(c)
         if projection is not None:
             h = projection @ h
         return h, [h, c]

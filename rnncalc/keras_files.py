@@ -155,14 +155,15 @@ def _from_h5(file: Path) -> Loaded:
         with h5py.File(file, "r") as h5:
             config = h5.attrs.get("model_config")
             version = h5.attrs.get("keras_version")
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # h5py's words for a damaged file
         raise RnncalcError(f"{where}: cannot read the HDF5 file ({exc})", "save it again") from None
     if config is None:
         raise RnncalcError(
             f"{where}: this HDF5 file has no model_config: it holds weights only",
             "save the whole model (model.save('model.h5')), or give its JSON",
         )
-    data = config if isinstance(config, bytes) else str(config).encode()
+    # h5py hands undecodable bytes back as surrogates: encode them back, for JSON to refuse.
+    data = config if isinstance(config, bytes) else str(config).encode("utf-8", "surrogateescape")
     if isinstance(version, bytes):
         version = version.decode()
     keras = None

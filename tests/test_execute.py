@@ -110,6 +110,26 @@ def test_convert_takes_a_saved_model_or_a_keras_weights_file(tmp_path):
             "decoder (lstm_1)",
         ),
         (["LSTM(4)", "--input-shape", "6,3"], "give them with --weights"),
+        (
+            [
+                "GRU(4)",
+                "--input-shape",
+                "6,3",
+                "--weights",
+                "k3_named.weights.h5",
+                "--layer",
+                "encoder",
+            ],
+            "GRU expects weights of shapes [(3, 12), (4, 12), (2, 12)], got [(3, 16)",
+        ),
+        (
+            ["nn.GRU(3, 4)", "--batch-input-shape", "6,2,3", "--weights", "k3_named.layers.npz"],
+            "GRU expects weights of shapes {'weight_ih_l0': (12, 3)",
+        ),
+        (
+            ["LSTM(4)", "--input-shape", "6,3", "--weights", "k3_named.layers.npz", "--layer", "x"],
+            "is an .npz, which holds one layer's weights",
+        ),
     ],
 )
 def test_convert_names_what_is_missing(args, message, tmp_path, monkeypatch):

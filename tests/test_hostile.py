@@ -148,3 +148,35 @@ def test_an_unreadable_file(tmp_path):
     locked.write_text("{}")
     locked.chmod(0)
     clean(run_cli("model", str(locked)))
+
+
+SAVED = DATA / "weights"
+MODELS = [SAVED / n for n in ("k3_named.keras", "k2_named.h5")]
+WEIGHTS_ONLY = [SAVED / n for n in ("k3_named.weights.h5", "k2_named.legacy.h5")]
+
+
+@settings(deadline=None)
+@given(
+    source=st.sampled_from(MODELS + WEIGHTS_ONLY),
+    cuts=st.lists(st.tuples(st.integers(0, 48_000), st.binary(min_size=1, max_size=8)), max_size=6),
+    end=st.integers(0, 60_000),
+    command=st.sampled_from(["convert", "run", "model"]),
+)
+def test_damaged_saved_files_are_refused_in_one_line(source, cuts, end, command, tmp_path_factory):
+    # Bytes overwritten and the file cut short: each command answers or refuses, never crashes.
+    data = bytearray(source.read_bytes())
+    for at, chunk in cuts:
+        data[at : at + len(chunk)] = chunk
+    damaged = tmp_path_factory.mktemp("damaged") / source.name
+    damaged.write_bytes(bytes(data[: max(end, 8)]))
+    out = str(damaged.with_name("out.npz"))
+    if source in WEIGHTS_ONLY:
+        weights = ["--weights", str(damaged), "--layer", "encoder"]
+        args = ["convert", "LSTM(4)", "--input-shape", "6,3", *weights, "--output", out]
+    else:
+        args = {
+            "convert": ["convert", str(damaged), "--layer", "encoder", "--output", out],
+            "run": ["run", str(damaged), "--input", str(SAVED / "k3_named.input.npy")],
+            "model": ["model", str(damaged)],
+        }[command]
+    clean(run_cli(*args))

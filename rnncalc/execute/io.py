@@ -99,6 +99,10 @@ def pick_layer(saved: list[SavedLayer], layer: str | None, where: str) -> list[A
     listed = ", ".join(s.label() for s in holding) or "none"
     if layer is None and len(holding) == 1:
         return holding[0].arrays
+    if not holding:
+        raise RnncalcError(
+            f"{where} holds no layer's weights", "give what model.save_weights() wrote"
+        )
     if layer is None:
         raise RnncalcError(
             f"{where} holds the weights of {len(holding)} layers: {listed}",
@@ -164,7 +168,7 @@ def read_keras_weights(path: str) -> list[SavedLayer]:
                 return _saved_layers(h5)
         with h5py.File(path, "r") as h5:
             return _saved_layers(h5)
-    except (OSError, KeyError, zipfile.BadZipFile) as exc:
+    except (OSError, KeyError, RuntimeError, UnicodeError, zipfile.BadZipFile) as exc:  # damaged
         raise RnncalcError(
             f"{path}: not a readable Keras weights file ({exc})",
             "give what model.save() or model.save_weights() wrote",

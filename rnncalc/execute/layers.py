@@ -41,19 +41,38 @@ def run_layer(
         Keras: the output(s) then the states; PyTorch: `output, h_n` (and `c_n`).
     """
     if isinstance(layer, TorchConfig):
-        return _torch(layer, _named(params), inputs, initial_state)
+        named = _named(params)
+        check_weights(layer, named, inputs.shape, keras)
+        return _torch(layer, named, inputs, initial_state)
     arrays = _listed(params)
-    expected = [w.shape for w in weight_specs(layer, (None, *inputs.shape[1:]), keras)]
-    if [a.shape for a in arrays] != expected:
-        raise RnncalcError(
-            f"{layer.class_name()} expects weights of shapes {expected}, got "
-            f"{[a.shape for a in arrays]}",
-            "give layer.get_weights() of the same layer and input",
-        )
+    check_weights(layer, arrays, inputs.shape, keras)
     if isinstance(layer, BidirectionalConfig):
         return _bidirectional(layer, arrays, inputs, keras, initial_state, mask)
     output, states = _sequence(layer, arrays, inputs, keras, initial_state, mask)
     return [output, *states] if layer.return_state else [output]
+
+
+def check_weights(
+    layer: AnyLayer,
+    params: list[Array] | dict[str, Array],
+    shape: tuple[int | None, ...],
+    keras: KerasVersion,
+) -> None:
+    """Refuse weights that are not the layer's on inputs of `shape`: Keras's list in order, or
+    PyTorch's state_dict by name."""
+    batch_free = shape if isinstance(layer, TorchConfig) else (None, *shape[1:])
+    specs = weight_specs(layer, batch_free, keras)
+    if isinstance(params, dict):
+        expected: object = {w.name: w.shape for w in specs}
+        found: object = {k: np.shape(v) for k, v in params.items()}
+        hint = "give module.state_dict() of the same layer"
+    else:
+        expected, found = [w.shape for w in specs], [np.shape(a) for a in params]
+        hint = "give layer.get_weights() of the same layer and input"
+    if found != expected:
+        raise RnncalcError(
+            f"{layer.class_name()} expects weights of shapes {expected}, got {found}", hint
+        )
 
 
 class LayerRunner:

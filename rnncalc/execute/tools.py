@@ -14,7 +14,7 @@ from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras
-from rnncalc.execute.layers import random_weights, run_layer
+from rnncalc.execute.layers import check_weights, random_weights, run_layer
 from rnncalc.execute.models import model_layer
 from rnncalc.inputs import ResolvedInput, Shape
 from rnncalc.layers import RecurrentConfig
@@ -80,6 +80,7 @@ def convert(
     resolved = ResolvedInput(shape=shape, source="convert")
     if isinstance(layer, TorchConfig):
         named = _named(params)
+        check_weights(layer, named, shape, keras)
         target, keras_input = keras_of(layer, resolved)
         arrays: list[Array] = []
         for suffix in ("", "_reverse")[: layer.directions]:
@@ -102,6 +103,7 @@ def convert(
         )
     if isinstance(params, dict):
         raise RnncalcError("Keras weights go in order", "give layer.get_weights() as arr_0, ...")
+    check_weights(layer, params, shape, keras)
     torch_layer, torch_input = torch_of(layer, resolved)
     half = len(params) // torch_layer.directions
     converted: dict[str, Array] = {}

@@ -503,16 +503,11 @@ def convert(
         elif weights is None:
             raise RnncalcError(f"no weights for {source}", "give them with --weights FILE")
         else:
-            config, resolved, _ = api.prepare(
-                source,
+            shapes = (
                 _shape(input_shape, "--input-shape"),
-                None,
                 _shape(batch_input_shape, "--batch-input-shape"),
-                keras,
-                framework,
             )
-            params = io.load_weights(weights, layer)
-            converted = tools.convert(config, params, resolved.shape, keras)
+            converted = tools.convert_expression(source, weights, layer, *shapes, keras, framework)
         io.save_arrays(output, converted.weights)
         return converted
 

@@ -81,11 +81,9 @@ def test_convert_takes_a_saved_model_or_a_keras_weights_file(tmp_path):
     )
     assert by_model.exit_code == 0, by_model.stderr
     assert "nn.GRU" in by_model.stdout and "bias_hh_l0_reverse" in np.load(out).files
-    by_file = run_cli(
+    by_file = run_cli(  # the input size comes from the weights
         "convert",
         "LSTM(3)",
-        "--input-shape",
-        "6,4",
         "--weights",
         str(WEIGHTS / "k2_named.legacy.h5"),
         "--layer",
@@ -98,6 +96,10 @@ def test_convert_takes_a_saved_model_or_a_keras_weights_file(tmp_path):
     expected = np.load(WEIGHTS / "k2_named.layers.npz")
     assert torch_weights["weight_hh_l0"].shape == (12, 3)
     np.testing.assert_array_equal(torch_weights["weight_ih_l0"][:3], expected["decoder/0"][:, :3].T)
+    back = run_cli("convert", "nn.LSTM(4, 3)", "--weights", str(out), "--output", str(out))
+    assert back.exit_code == 0, back.stderr
+    for i, array in enumerate(np.load(out)[f"arr_{i}"] for i in range(3)):
+        np.testing.assert_allclose(array, expected[f"decoder/{i}"], rtol=0, atol=1e-7)
 
 
 @pytest.mark.parametrize(

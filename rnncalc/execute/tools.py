@@ -10,10 +10,11 @@ import numpy as np
 from rnncalc import api
 from rnncalc.checks import axes
 from rnncalc.counterparts import KerasLayer, differences, keras_of, recurrent, torch_of
-from rnncalc.enums import KerasVersion
+from rnncalc.enums import Framework, KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras
+from rnncalc.execute.io import load_weights
 from rnncalc.execute.layers import check_weights, random_weights, run_layer
 from rnncalc.execute.models import model_layer
 from rnncalc.inputs import ResolvedInput, Shape
@@ -117,6 +118,37 @@ def convert(
 def is_model_file(source: str) -> bool:
     """Whether `convert`'s source names a saved model rather than a layer expression."""
     return Path(source).is_file() or source.endswith((".keras", ".h5", ".json"))
+
+
+def convert_expression(
+    expression: str,
+    weights: str,
+    layer: str | None,
+    input_shape: Shape | None,
+    batch_input_shape: Shape | None,
+    keras: KerasVersion,
+    framework: Framework | None,
+) -> Converted:
+    """`convert` of a layer written as an expression, its weights in a file (`layer` picks one
+    of a Keras file's). Where no shape is given, the input size comes from the weights."""
+    params = load_weights(weights, layer)
+    _, in_expression = api.parse_layer(expression, keras, framework)
+    given = input_shape or batch_input_shape or in_expression.model_fields_set
+    if not given and (features := _input_size(params)):
+        batch_input_shape = (None, None, features)
+    config, resolved, _ = api.prepare(
+        expression, input_shape, None, batch_input_shape, keras, framework
+    )
+    return convert(config, params, resolved.shape, keras)
+
+
+def _input_size(params: list[Array] | dict[str, Array]) -> int | None:
+    """The input size a recurrent layer's weights show: PyTorch's weight_ih_l0's columns, or
+    the rows of Keras's kernel (None for a convolution's kernel)."""
+    if isinstance(params, dict):
+        kernel = params.get("weight_ih_l0")
+        return int(kernel.shape[1]) if kernel is not None and kernel.ndim == 2 else None
+    return int(params[0].shape[0]) if params and params[0].ndim == 2 else None
 
 
 def convert_saved(path: str, weights: str | None, layer: str | None) -> Converted:

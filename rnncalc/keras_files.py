@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -14,6 +15,9 @@ from rnncalc.errors import RnncalcError
 MAX_CONFIG = 64 * 1024 * 1024  # bytes of JSON: real model configs are kilobytes to a few MiB
 MAX_MEMBERS = 10_000  # entries of a .keras archive (Keras writes three)
 ZIP, HDF5 = b"PK\x03\x04", b"\x89HDF\r\n\x1a\n"
+# What reading a damaged zip raises, besides BadZipFile: a member cut short, bad compressed data,
+# or a compression method that is not there.
+DAMAGED_ZIP = (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError)
 
 
 class Loaded(NamedTuple):
@@ -121,9 +125,10 @@ def _from_archive(file: Path) -> Loaded:
             with archive.open(info) as stream:  # read at most the bound, whatever the header says
                 data = stream.read(MAX_CONFIG + 1)
             metadata = _metadata(archive, names.get("metadata.json"))
-    except zipfile.BadZipFile as exc:
+    except DAMAGED_ZIP as exc:
+        damage = str(exc) or type(exc).__name__
         raise RnncalcError(
-            f"{where}: the zip archive is damaged ({exc})", "save it again"
+            f"{where}: the zip archive is damaged ({damage})", "save it again"
         ) from None
     version = metadata.get("keras_version")
     keras = None

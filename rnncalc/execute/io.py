@@ -12,7 +12,7 @@ import numpy as np
 
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array
-from rnncalc.keras_files import HDF5, ZIP
+from rnncalc.keras_files import DAMAGED_ZIP, HDF5, ZIP
 
 MAX_BYTES = 4 * 1024**3  # an input or weights file larger than this is refused, not read
 MAX_WEIGHTS = 2 * 1024**3  # bytes of an archive's model.weights.h5 read into memory
@@ -36,7 +36,7 @@ def _is_keras(path: str) -> bool:
         try:
             with zipfile.ZipFile(path) as archive:
                 return not {"config.json", "model.weights.h5"}.isdisjoint(archive.namelist())
-        except zipfile.BadZipFile:
+        except DAMAGED_ZIP:
             return False  # numpy says what is wrong with it
     return head.startswith(HDF5)
 
@@ -168,7 +168,7 @@ def read_keras_weights(path: str) -> list[SavedLayer]:
                 return _saved_layers(h5)
         with h5py.File(path, "r") as h5:
             return _saved_layers(h5)
-    except (OSError, KeyError, RuntimeError, UnicodeError, zipfile.BadZipFile) as exc:  # damaged
+    except (OSError, KeyError, RuntimeError, UnicodeError, *DAMAGED_ZIP) as exc:  # damaged
         raise RnncalcError(
             f"{path}: not a readable Keras weights file ({exc})",
             "give what model.save() or model.save_weights() wrote",

@@ -151,6 +151,7 @@ def _activation_cases(version: str) -> list[tuple[str, str, int]]:
     _activation_cases("2") + _activation_cases("3"),
     ids=lambda v: str(v)[:60],
 )
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # inf, as in Keras
 def test_every_activation_computes_what_keras_does(version, expression, n):
     # Each gate's activation works on that gate alone: softmax sums over one gate's units.
     found = np.load(DATA / f"activations_k{version}.npz")

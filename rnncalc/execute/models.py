@@ -228,9 +228,11 @@ def model_layer(
     layers = {_name(e, i): e for i, e in enumerate(graph.layers) if e.class_name in KERAS}
     if name is None and len(layers) == 1:
         name = next(iter(layers))
+    if not layers:
+        raise RnncalcError(f"{path} has no recurrent layer", "give a model that holds one")
     if name not in layers:
-        listed = ", ".join(layers) or "none"
         found = f"no recurrent layer {name!r}" if name else f"{len(layers)} recurrent layers"
+        listed = ", ".join(layers)
         raise RnncalcError(f"{path} has {found}", f"choose one with --layer NAME: {listed}")
     if weights is None and loaded.kind == "json":
         raise RnncalcError(

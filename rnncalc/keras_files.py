@@ -170,7 +170,7 @@ def _from_h5(file: Path) -> Loaded:
     # h5py hands undecodable bytes back as surrogates: encode them back, for JSON to refuse.
     data = config if isinstance(config, bytes) else str(config).encode("utf-8", "surrogateescape")
     if isinstance(version, bytes):
-        version = version.decode()
+        version = version.decode(errors="replace")
     keras = None
     if isinstance(version, str):
         keras = KerasVersion.V2 if version.startswith("2") else KerasVersion.V3

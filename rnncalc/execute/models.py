@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +26,7 @@ from rnncalc.model import (
     lookup,
     schedule,
 )
-from rnncalc.shapes import AnyLayer
+from rnncalc.shapes import AnyLayer, snake_case
 
 Tensor = tuple[Array, Array | None]  # an array and its Keras mask (batch, timesteps), if any
 
@@ -252,8 +251,7 @@ def _by_name(saved: list[SavedLayer], layers: list[Entry]) -> dict[str, list[Arr
     used: Counter[str] = Counter()
     found = {}
     for index, entry in enumerate(layers):
-        words = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", re.sub(r"\W+", "", entry.class_name))
-        base = re.sub("([a-z])([A-Z])", r"\1_\2", words).lower()
+        base = snake_case(entry.class_name)
         path = f"{base}_{used[base]}" if used[base] else base
         used[base] += 1
         name = _name(entry, index)

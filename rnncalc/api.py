@@ -15,7 +15,7 @@ from rnncalc.conv import ConvLSTMConfig
 from rnncalc.cost import layer_cost, memory
 from rnncalc.counterparts import differences, keras_of, output_map, recurrent, torch_of, weight_map
 from rnncalc.enums import DType, Framework, KerasVersion, MergeMode, Optimizer
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, guarded
 from rnncalc.expressions import LayerCall, parse
 from rnncalc.inputs import (
     InputArgs,
@@ -45,6 +45,7 @@ KerasLike = KerasVersion | str | int
 FrameworkLike = Framework | str | None
 
 
+@guarded
 def parse_layer(
     expression: str, keras: KerasLike = "2", framework: FrameworkLike = None
 ) -> tuple[AnyLayer, InputArgs]:
@@ -60,6 +61,7 @@ def parse_layer(
     return layer_from_call(parse(expression), _keras(keras), _framework(framework))
 
 
+@guarded
 def summary(
     layer: str | AnyLayer,
     *,
@@ -107,6 +109,7 @@ def summary(
     return analyze(config, resolved, version, warnings, DType(dtype), Optimizer(optimizer))
 
 
+@guarded
 def table(
     layer: str | AnyLayer,
     *,
@@ -164,6 +167,7 @@ def table(
     )
 
 
+@guarded
 def compare(
     layer: str | AnyLayer,
     *,
@@ -410,6 +414,7 @@ def _with_batch(resolved: ResolvedInput, batch_size: int | None) -> ResolvedInpu
     return ResolvedInput(shape=(batch_size, *shape[1:]), source=f"{resolved.source}+--batch-size")
 
 
+@guarded
 def config_class(name: str, framework: FrameworkLike = None) -> type[BaseModel]:
     """The config class of a layer named as in code: `LSTM`, `keras.layers.GRU`, `nn.LSTM`.
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
 
 from rnncalc import api, render
 from rnncalc.enums import DType, Framework, KerasVersion, Optimizer
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, as_error
 from rnncalc.expressions import parse_shape
 from rnncalc.inputs import Shape
 from rnncalc.report import MemoryPlanReport
@@ -91,18 +94,56 @@ Format = Annotated[
 
 
 def _run(compute: Callable[[], R], show: Callable[[R], str]) -> None:
-    """Print what `compute` gives, or the error and its fix on stderr with exit code 2."""
+    """Print what `compute` gives, or the error and its fix on stderr with exit code 2.
+
+    The one boundary: whatever fails inside becomes that one line (`RNNCALC_DEBUG=1` shows
+    the traceback instead, for rnncalc's developers).
+    """
     try:
         text = show(compute())
-    except RnncalcError as exc:
-        typer.echo(f"error: {exc}", err=True)
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if os.environ.get("RNNCALC_DEBUG"):
+            raise
+        _fail(str(as_error(exc)))
+    _echo(text)
+
+
+def _echo(text: str, err: bool = False) -> None:
+    """Print, with names that are not valid Unicode escaped; a closed or full output ends the
+    command with exit code 2 and no traceback."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        if stream is None:  # started with the descriptor closed
+            raise OSError(errno.EBADF, "the output is closed")
+        typer.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), err=err)
+        stream.flush()
+    except OSError as exc:
+        _drop(stream)
+        if not err:
+            _fail(f"cannot write the output ({exc.strerror or exc})")
         raise typer.Exit(2) from None
-    typer.echo(text)
+
+
+def _drop(stream: Any) -> None:
+    """Point a stream that cannot be written at /dev/null, so that Python's exit does not
+    fail on it again."""
+    # A test's capture is no real file: nothing is flushed at exit, nothing to point.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        if stream is None:
+            return
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+
+
+def _fail(message: str) -> NoReturn:
+    _echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
 
 
 def _progress_bar(values: list[int]) -> Iterable[int]:
     """A progress bar on stderr for sweeps long enough to need one, when it is a terminal."""
-    if len(values) < 20_000 or not sys.stderr.isatty():
+    if len(values) < 5_000 or not sys.stderr.isatty():
         return values
     return _bar(values)
 
@@ -450,7 +491,7 @@ def check(
     def show(checked: list[Any]) -> str:
         text = render.check_text(checked)
         if not all(row.agrees for row in checked):
-            typer.echo(text)
+            _echo(text)
             raise typer.Exit(1)  # a mismatch is a failure of rnncalc, not of the input
         return text
 

@@ -233,6 +233,9 @@ def _invalid(exc: ValidationError, cls: type[BaseModel], torch: bool = False) ->
     layer = ("nn." if torch else "") + cls.class_name()  # type: ignore[attr-defined]
     name = ".".join(str(p) for p in err["loc"][:1])
     msg = str(err["msg"]).removeprefix("Value error, ")
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, RnncalcError):  # one of rnncalc's limits: its own fix
+        return RnncalcError(f"invalid value for `{name}` of {layer}: {cause.message}", cause.hint)
     if not name:  # the one check across arguments
         return RnncalcError(f"{layer}: {msg}", "use 0 < proj_size < hidden_size, or 0 for none")
     return RnncalcError(f"invalid value for `{name}` of {layer}: {msg}", _fix_for(cls, name))

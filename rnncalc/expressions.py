@@ -6,9 +6,7 @@ import ast
 from typing import Any, NamedTuple
 
 from rnncalc.errors import RnncalcError
-
-MAX_LENGTH = 10_000  # characters; a layer call is never longer, and bounded input cannot hang us
-MAX_DEPTH = 32  # nesting of brackets and calls
+from rnncalc.limits import EXPRESSION_DEPTH, EXPRESSION_LENGTH, check_size
 
 
 class LayerCall(NamedTuple):
@@ -41,16 +39,13 @@ def parse(text: str) -> LayerCall:
     text = text.strip()
     if not text:
         raise RnncalcError("the layer expression is empty", 'write a layer call, e.g. "LSTM(32)"')
-    if len(text) > MAX_LENGTH:
+    EXPRESSION_LENGTH.check(len(text), "the layer expression", "write one layer call")
+    if not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text):
         raise RnncalcError(
-            f"the layer expression is {len(text):,} characters long (at most {MAX_LENGTH:,})",
-            "write one layer call",
+            "the layer expression is not valid UTF-8 text", "type it again, or save it as UTF-8"
         )
-    if _depth(text) > MAX_DEPTH:
-        raise RnncalcError(
-            f"the layer expression nests brackets more than {MAX_DEPTH} deep",
-            "write one layer call with literal arguments",
-        )
+    nesting = "write one layer call with literal arguments"
+    EXPRESSION_DEPTH.check(_depth(text), "the layer expression", nesting)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -59,6 +54,9 @@ def parse(text: str) -> LayerCall:
             f"cannot read the layer expression{where}: {exc.msg}",
             'write it as Python, e.g. "LSTM(32, input_shape=(10, 64))"',
         ) from None
+    except (MemoryError, RecursionError):  # Python's parser gives up on deep unary chains
+        raise RnncalcError("the layer expression nests too deeply to read", nesting) from None
+    _check_tree(tree)
     node = tree.body
     if not isinstance(node, ast.Call):
         raise RnncalcError(
@@ -123,6 +121,7 @@ def _value(node: ast.expr) -> Any:
 
 
 def _depth(text: str) -> int:
+    """How deep brackets nest: checked before parsing, which recurses on them."""
     depth = deepest = 0
     for ch in text:
         if ch in "([{":
@@ -131,6 +130,21 @@ def _depth(text: str) -> int:
         elif ch in ")]}":
             depth -= 1
     return deepest
+
+
+def _check_tree(tree: ast.AST) -> None:
+    """Refuse what brackets do not show: syntax nested deeper than a layer call needs (`not`,
+    unary `-`, `lambda:`, attribute chains), and integers no tensor size can be."""
+    levels = [(tree, 0)]
+    while levels:
+        node, level = levels.pop()
+        # ast.Expression -> ast.Call -> keyword -> value: four levels per call or bracket
+        EXPRESSION_DEPTH.check(
+            level // 4, "the layer expression", "write one layer call with literal arguments"
+        )
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            check_size(node.value, "a number in the layer expression")
+        levels += [(child, level + 1) for child in ast.iter_child_nodes(node)]
 
 
 def parse_shape(text: str, option: str = "shape") -> tuple[int | None, ...]:
@@ -145,7 +159,7 @@ def parse_shape(text: str, option: str = "shape") -> tuple[int | None, ...]:
     for part in filter(None, body.split(",")):
         if part.lower() in ("none", "?"):
             dims.append(None)
-        elif part.isdigit() and len(part) <= 19:
+        elif part.isascii() and part.isdigit() and len(part) <= 19:  # not "²", nor 10^4000
             dims.append(int(part))
         else:
             raise RnncalcError(

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.layers import KERAS2, arg
+from rnncalc.limits import check_size
 
 Dim = int | None
 Shape = tuple[Dim, ...]
@@ -81,7 +82,11 @@ def parse_args(kwargs: dict[str, Any]) -> InputArgs:
 
 
 def check_shape(shape: Shape | None, name: str) -> None:
-    """Refuse negative axes, the way TensorFlow does (`Dimension -3 must be >= 0`)."""
+    """Refuse negative axes, the way TensorFlow does (`Dimension -3 must be >= 0`), and axes
+    larger than any tensor's."""
+    for d in shape or ():
+        if isinstance(d, int):
+            check_size(d, f"`{name}`" if len(shape or ()) == 1 else f"an axis of `{name}`")
     if shape and any(d is not None and d < 0 for d in shape):
         raise RnncalcError(
             f"`{name}` has a negative axis: {shape_text(shape)}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import zipfile
@@ -11,9 +12,15 @@ from typing import Any, NamedTuple
 
 from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
+from rnncalc.limits import (
+    ARCHIVE_MEMBERS,
+    CELLS,
+    CONFIG_BYTES,
+    JSON_DEPTH,
+    MODEL_LAYERS,
+    check_size,
+)
 
-MAX_CONFIG = 64 * 1024 * 1024  # bytes of JSON: real model configs are kilobytes to a few MiB
-MAX_MEMBERS = 10_000  # entries of a .keras archive (Keras writes three)
 ZIP, HDF5 = b"PK\x03\x04", b"\x89HDF\r\n\x1a\n"
 # What reading a damaged zip raises, besides BadZipFile: a member cut short, bad compressed data,
 # or a compression method that is not there.
@@ -38,30 +45,36 @@ def load(path: str) -> Loaded:
         RnncalcError: naming the file and what is wrong with it.
     """
     if path == "-":
-        return _from_json(sys.stdin.buffer.read(MAX_CONFIG + 1), "-")
+        return _from_json(sys.stdin.buffer.read(CONFIG_BYTES.value + 1), "-")
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise RnncalcError(f"{path}: no such file", "give the path of a model file")
+    if not file.is_file():  # a folder, a FIFO or a device: never opened
+        raise RnncalcError(f"{path}: not a regular file", "give the path of a model file")
     with file.open("rb") as stream:
         head = stream.read(8)
     if head.startswith(ZIP):
         return _from_archive(file)
     if head.startswith(HDF5):
         return _from_h5(file)
-    if file.stat().st_size > MAX_CONFIG:
+    if file.stat().st_size > CONFIG_BYTES.value:
         raise RnncalcError(
             f"{path}: {file.stat().st_size:,} bytes is too large for a model's JSON "
-            f"(at most {MAX_CONFIG:,})",
+            f"(at most {CONFIG_BYTES.value:,})",
             "give the JSON of model.to_json(), a .keras or an .h5 file",
         )
     return _from_json(file.read_bytes(), path)
 
 
 def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Loaded:
-    if len(data) > MAX_CONFIG:
-        raise RnncalcError(f"{where}: more than {MAX_CONFIG:,} bytes of JSON", "give one model")
+    if len(data) > CONFIG_BYTES.value:
+        raise RnncalcError(
+            f"{where}: more than {CONFIG_BYTES.value:,} bytes of JSON", "give one model"
+        )
     try:
         config = json.loads(data)
+    except RecursionError:
+        JSON_DEPTH.check(JSON_DEPTH.value + 1, f"{where}: the JSON", "give what Keras wrote")
     except UnicodeDecodeError:
         raise RnncalcError(
             f"{where}: the file is not text, so not a model's JSON",
@@ -76,12 +89,39 @@ def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Lo
             if cut
             else "give what model.to_json() wrote, a .keras archive or an .h5 file",
         ) from None
+    except ValueError:  # what json leaves to int(): more digits than Python reads
+        raise RnncalcError(
+            f"{where}: a number in the JSON has more than 4,300 digits", "give what Keras wrote"
+        ) from None
+    check_json(config, where)
     if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
         raise RnncalcError(
             f"{where}: this JSON is not a Keras model (no class_name and config at the top)",
             "give what model.to_json() wrote",
         )
     return Loaded(config, keras or _version(config, data), "json")
+
+
+def check_json(value: Any, where: str) -> None:
+    """Refuse, in one pass without recursion, what would make reading a config recurse or
+    loop without end: nesting, layers and sizes beyond rnncalc's limits."""
+    fix = "give what Keras wrote"
+    pending, layers = [(value, 1)], 0
+    while pending:
+        item, depth = pending.pop()
+        JSON_DEPTH.check(depth, f"{where}: the JSON", fix)
+        if isinstance(item, dict):
+            if isinstance(item.get("layers"), list):
+                layers += len(item["layers"])
+                MODEL_LAYERS.check(layers, f"{where}: the model", "give a smaller model")
+            for key in ("cell", "cells"):
+                if isinstance(item.get(key), list):
+                    CELLS.check(len(item[key]), f"{where}: an RNN", "stack fewer cells")
+            pending += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            pending += [(v, depth + 1) for v in item]
+        elif type(item) is int:
+            check_size(item, f"{where}: a number in the JSON")
 
 
 def _version(config: dict[str, Any], data: bytes) -> KerasVersion:
@@ -98,7 +138,7 @@ def _from_archive(file: Path) -> Loaded:
     try:
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
-            if len(members) > MAX_MEMBERS:
+            if len(members) > ARCHIVE_MEMBERS.value:
                 raise RnncalcError(
                     f"{where}: the archive holds {len(members):,} files; a .keras archive holds 3",
                     "give a .keras file as Keras saved it",
@@ -116,14 +156,14 @@ def _from_archive(file: Path) -> Loaded:
                     "give the .keras file itself, as model.save() wrote it",
                 )
             info = names["config.json"]
-            if info.file_size > MAX_CONFIG:
+            if info.file_size > CONFIG_BYTES.value:
                 raise RnncalcError(
                     f"{where}: config.json unpacks to {info.file_size:,} bytes (at most "
-                    f"{MAX_CONFIG:,})",
+                    f"{CONFIG_BYTES.value:,})",
                     "give a .keras file as Keras saved it",
                 )
             with archive.open(info) as stream:  # read at most the bound, whatever the header says
-                data = stream.read(MAX_CONFIG + 1)
+                data = stream.read(CONFIG_BYTES.value + 1)
             metadata = _metadata(archive, names.get("metadata.json"))
     except DAMAGED_ZIP as exc:
         damage = str(exc) or type(exc).__name__
@@ -142,7 +182,7 @@ def _metadata(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> dict[st
         return {}
     try:
         found = json.loads(archive.read(info))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not JSON, or JSON too deep: no version to read
         return {}
     return found if isinstance(found, dict) else {}
 
@@ -158,6 +198,13 @@ def _from_h5(file: Path) -> Loaded:
         ) from None
     try:
         with h5py.File(file, "r") as h5:
+            if "model_config" in h5.attrs:  # its size before it is read
+                with contextlib.suppress(RuntimeError):  # h5py's word for an empty attribute
+                    CONFIG_BYTES.check(
+                        h5.attrs.get_id("model_config").get_storage_size(),
+                        f"{where}: model_config",
+                        "give what Keras saved",
+                    )
             config = h5.attrs.get("model_config")
             version = h5.attrs.get("keras_version")
     except (OSError, RuntimeError) as exc:  # h5py's words for a damaged file

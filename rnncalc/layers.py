@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from rnncalc.enums import ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS, KerasVersion
+from rnncalc.limits import check_size
 
 BOTH = ("2", "3")
 KERAS2 = ("2",)
@@ -122,6 +123,7 @@ class KerasConfig(BaseModel):
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             kind = "a positive integer" if least else "an integer of 0 or more"
             raise ValueError(f"expected {kind}, got {value!r}")
+        check_size(value, info.field_name or "the size")
         return value
 
 

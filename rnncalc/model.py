@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter, deque
 from math import prod
 from typing import Annotated, Any, NamedTuple
 
@@ -11,7 +12,7 @@ from rnncalc import api
 from rnncalc.construct import KERAS, config_from_serialized
 from rnncalc.cost import NOTHING, Cost, layer_cost, memory, total
 from rnncalc.enums import DType, KerasVersion, Optimizer
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, guarded
 from rnncalc.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.keras_files import load
 from rnncalc.plain_layers import PLAIN, MergeConfig
@@ -85,6 +86,7 @@ class Sizes(NamedTuple):
         return tuple(given[i] if d is None and i < 2 else d for i, d in enumerate(shape))
 
 
+@guarded
 def model_summary(
     path: str, keras: KerasVersion | str | None = None, sizes: Sizes | None = None
 ) -> ModelReport:
@@ -247,25 +249,39 @@ def schedule(graph: Graph, where: str) -> list[Call]:
     """Every call of a Functional graph, in an order where each call's inputs come first.
 
     Keras 2 counts a nested model's own construction as its node 0: the outer model's calls
-    of it start at node 1.
+    of it start at node 1. Linear in the graph's size, in whatever order its layers are
+    listed: each call waits on a count of the tensors it lacks.
     """
     pending = [(_name(e, i), e, _nodes(e, where)) for i, e in enumerate(graph.layers)]
-    made = {name: int(_own_node(entry)) for name, entry, _ in pending}  # nodes made so far
-    order = [Call(name, e, 0, []) for name, e, _ in pending if e.class_name == "InputLayer"]
-    made |= {call.name: 1 for call in order}
-    calls = dict.fromkeys(made, 0)
-    progressed = True
-    while progressed:
-        progressed = False
-        for name, entry, nodes in pending:
-            done = calls[name]
-            if entry.class_name == "InputLayer" or done >= len(nodes):
-                continue
-            if all(0 <= node < made.get(layer, 0) for layer, node, _ in nodes[done]):
-                order.append(Call(name, entry, done, nodes[done]))
-                calls[name], made[name], progressed = done + 1, made[name] + 1, True
-    for name, entry, nodes in pending:
-        if entry.class_name != "InputLayer" and calls[name] < max(1, len(nodes)):
+    own = {name: int(_own_node(entry)) for name, entry, _ in pending}
+    inputs = {name for name, entry, _ in pending if entry.class_name == "InputLayer"}
+    calls = {name: (entry, nodes) for name, entry, nodes in pending if name not in inputs}
+    # Call k of a layer makes its node own + k; it needs its call k - 1 and every node it takes.
+    waiting: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    lacking: dict[tuple[str, int], int] = {}
+    for name, (_, nodes) in calls.items():
+        for k, refs in enumerate(nodes):
+            needs = {(layer, node) for layer, node, _ in refs}
+            if k:
+                needs.add((name, own[name] + k - 1))
+            needs -= {(layer, node) for layer, node in needs if 0 <= node < own.get(layer, 0)}
+            needs -= {(layer, 0) for layer in inputs}
+            lacking[name, k] = len(needs)
+            for need in needs:
+                waiting.setdefault(need, []).append((name, k))
+    order = [Call(name, e, 0, []) for name, e, _ in pending if name in inputs]
+    ready = deque(key for key, count in lacking.items() if count == 0)
+    while ready:
+        name, k = ready.popleft()
+        entry, nodes = calls[name]
+        order.append(Call(name, entry, k, nodes[k]))
+        for then in waiting.pop((name, own[name] + k), []):
+            lacking[then] -= 1
+            if not lacking[then]:
+                ready.append(then)
+    done = Counter(call.name for call in order)
+    for name, _, nodes in pending:
+        if name not in inputs and done[name] < max(1, len(nodes)):
             raise RnncalcError(
                 f"{where}: layer {name!r} takes inputs that no layer of the model produces",
                 "give what model.to_json() wrote, unchanged",

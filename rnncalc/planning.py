@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterable
+from fractions import Fraction
 from itertools import product
 from math import prod
 from typing import Any, NamedTuple
@@ -16,9 +17,18 @@ from rnncalc.checks import axes
 from rnncalc.construct import check_available
 from rnncalc.cost import layer_cost, memory
 from rnncalc.enums import DType, KerasVersion, Optimizer
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, guarded
 from rnncalc.expressions import LayerCall
 from rnncalc.inputs import Shape, shape_text
+from rnncalc.limits import (
+    ANALYSED_LAYERS,
+    BUDGET,
+    GRID_POINTS,
+    SWEEP_POINTS,
+    TORCH_LAYERS,
+    Limit,
+    check_size,
+)
 from rnncalc.pytorch import TorchConfig
 from rnncalc.report import FitReport, GridReport, GridRow, MemoryPlanReport, SweepPoint
 from rnncalc.shapes import AnyLayer
@@ -26,7 +36,6 @@ from rnncalc.weights import weights
 from rnncalc.wrappers import BidirectionalConfig
 
 VARIABLES = ("batch", "timesteps", "units")
-MAX_POINTS = 1_000_000
 UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
 UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
 
@@ -50,21 +59,13 @@ def parse_sweep(text: str) -> Sweep:
     if name not in VARIABLES or not spec:
         raise RnncalcError(f"--sweep {text!r}: sweep one of {', '.join(VARIABLES)}", fix)
     try:
-        if ":" in spec:
-            start, stop, *step = (int(p) for p in spec.split(":"))
-            if len(step) > 1 or (step and step[0] <= 0):
-                raise ValueError
-            values = list(range(start, stop + 1, step[0] if step else 1))
-        else:
-            values = [int(p) for p in spec.split(",")]
+        values = _values(spec, f"--sweep {text!r}", SWEEP_POINTS)
+    except RnncalcError:
+        raise
     except ValueError:
         raise RnncalcError(f"--sweep {text!r} is not a range or a list of integers", fix) from None
-    if not values or min(values) < 1 or len(values) > MAX_POINTS:
-        raise RnncalcError(
-            f"--sweep {text!r} gives {len(values):,} values; give 1 to {MAX_POINTS:,} values of 1 "
-            "or more",
-            fix,
-        )
+    if not all(isinstance(v, int) and v >= 1 for v in values):
+        raise RnncalcError(f"--sweep {text!r}: give values of 1 or more", fix)
     return Sweep(name, values)
 
 
@@ -80,16 +81,44 @@ def parse_values(text: str) -> tuple[str, list[Any]]:
     if not name.isidentifier() or not spec:
         raise RnncalcError(f"--vary {text!r} is not ARGUMENT=VALUES", "e.g. --vary units=64,128")
     if re.fullmatch(r"-?\d+:-?\d+(:\d+)?", spec):
-        start, stop, *step = (int(p) for p in spec.split(":"))
-        values: list[Any] = list(range(start, stop + 1, step[0] if step else 1))
+        values = _values(spec, f"--vary {text!r}", GRID_POINTS)
     else:
-        values = [_literal(part.strip()) for part in spec.split(",")]
-    if not values or len(values) > MAX_POINTS:
-        raise RnncalcError(f"--vary {text!r} gives {len(values):,} values", "give 1 to 1,000,000")
+        values = [_literal(part.strip(), text) for part in spec.split(",")]
+    GRID_POINTS.check(len(values), f"--vary {text!r}", "vary fewer values")
+    for value in values:
+        if type(value) is int:
+            check_size(value, f"a value of --vary {text!r}")
+    if not values:
+        raise RnncalcError(f"--vary {text!r} gives no values", "e.g. --vary units=64,128")
     return name, values
 
 
-def _literal(text: str) -> Any:
+def _values(spec: str, option: str, limit: Limit) -> list[int]:
+    """`START:STOP[:STEP]` (STOP included) or `A,B,C` as integers, counted before any list is
+    made of them.
+
+    Example:
+        >>> _values("2:10:4", "--vary", GRID_POINTS), _values("1,8", "--vary", GRID_POINTS)
+        ([2, 6, 10], [1, 8])
+    """
+    if ":" not in spec:
+        limit.check(spec.count(",") + 1, option, "give fewer values")
+        values = [int(p) for p in spec.split(",")]
+    else:
+        start, stop, *step = (int(p) for p in spec.split(":"))
+        if len(step) > 1 or (step and step[0] <= 0):
+            raise RnncalcError(f"{option}: the step must be 1 or more", "e.g. 100:2000:100")
+        span = range(start, stop + 1, step[0] if step else 1)
+        limit.check(len(span), option, "give a larger step or a shorter range")
+        values = list(span)
+    for value in values:
+        check_size(value, f"a value of {option}")
+    return values
+
+
+def _literal(text: str, option: str) -> Any:
+    if re.fullmatch(r"[-+]?\d{20,}", text):  # too long for a size, or for Python to read
+        check_size(10 ** (len(text) - 1), f"a value of --vary {option[:40]!r}")
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -110,7 +139,12 @@ def parse_size(text: str) -> int:
             f"--fit {text!r} is not a memory size",
             "write a number with a unit: 16GiB, 512MiB (binary) or 16GB (decimal)",
         )
-    return int(float(match.group(1)) * UNITS[unit])
+    number = match.group(1)
+    whole = number.partition(".")[0]
+    # Exact, with no float to overflow; past 20 digits, a lower bound is enough to refuse it.
+    size = int(Fraction(number) * UNITS[unit]) if len(whole) <= 20 else 10 ** len(whole)
+    BUDGET.check(size, f"--fit {text!r}", "give a budget of at most 8 EiB")
+    return size
 
 
 Measure = Callable[[int], SweepPoint]
@@ -250,6 +284,7 @@ def largest_fitting(at: Measure, budget: int, variable: str, training: bool = Tr
     )
 
 
+@guarded
 def memory_plan(
     layer: str | AnyLayer,
     *,
@@ -303,6 +338,11 @@ def memory_plan(
     points = []
     if steps is not None:
         at = measurer(config, resolved.shape, version, dtype, optimizer, steps.variable)
+        ANALYSED_LAYERS.check(
+            len(steps.values) * getattr(config, "num_layers", 1),
+            f"--sweep {sweep!r} over {config.class_name()}",
+            "sweep fewer values, or stack fewer layers",
+        )
         points = sweep_points(at, steps.values, progress)
     fitted = None
     if fit is not None:
@@ -318,6 +358,7 @@ def memory_plan(
     )
 
 
+@guarded
 def grid(
     layer: str | AnyLayer,
     vary: list[str],
@@ -354,6 +395,16 @@ def grid(
     )
     axes = [parse_values(text) for text in vary]
     rows = []
+    fix = "vary fewer arguments or values"
+    GRID_POINTS.check(prod(len(v) for _, v in axes), "the grid of --vary", fix)
+    # The work is in the layers analysed: a stack of num_layers counts as that many.
+    stacks = dict(axes).get("num_layers", [getattr(config, "num_layers", 1)])
+    ANALYSED_LAYERS.check(
+        prod(len(v) for n, v in axes if n != "num_layers")
+        * sum(n for n in stacks if type(n) is int and 0 < n <= TORCH_LAYERS.value),
+        "the grid of --vary",
+        fix,
+    )
     for values in product(*(v for _, v in axes)):
         chosen = dict(zip([n for n, _ in axes], values, strict=True))
         try:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from rnncalc.layers import FAMILIES, Family
+from rnncalc.limits import TORCH_LAYERS, check_size
 
 
 def _arg(default: Any, description: str, **kw: Any) -> Any:
@@ -83,6 +84,9 @@ class TorchConfig(BaseModel):
             raise ValueError(
                 f"{info.field_name} should be of type int, got: {type(value).__name__}"
             )
+        check_size(value, info.field_name or "the size")
+        if info.field_name == "num_layers":
+            TORCH_LAYERS.check(value, "num_layers", "stack fewer layers")
         return int(value)
 
     @field_validator("input_size", "hidden_size", "num_layers")

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator
 from difflib import get_close_matches
 from typing import Any
 
@@ -23,6 +28,7 @@ from rnncalc.report import (
     TableReport,
 )
 from rnncalc.wrappers import BidirectionalConfig
+from rnncalc.writing import open_output
 
 
 def check_format(fmt: str) -> str:
@@ -326,34 +332,48 @@ def plot_sweep(report: MemoryPlanReport, path: str) -> str:
         raise RnncalcError(
             f"--plot {path!r}: rnncalc draws .png or .svg files", "name a .png or .svg file"
         )
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matplotlib import pyplot
-    except ImportError:
-        raise RnncalcError("--plot needs matplotlib", 'pip install "rnncalc[plot]"') from None
-    values = [p.value for p in report.sweep]
-    figure, axis = pyplot.subplots(figsize=(7, 4))
-    for label, key in (
-        ("training", "total_training_bytes"),
-        ("inference", "total_inference_bytes"),
-    ):
-        axis.plot(values, [getattr(p, key) / 2**20 for p in report.sweep], label=label)
-    axis.set_xlabel(str(report.sweep_variable))
-    axis.set_ylabel("memory (MiB, 1 MiB = 2^20 bytes)")
-    axis.set_title(f"{_whose(report.layer)}, input {shape_text(report.layer.input_shape)}")
-    axis.legend()
-    axis.grid(alpha=0.3)
-    try:
-        figure.savefig(path, bbox_inches="tight")
-    except OSError as exc:
-        raise RnncalcError(
-            f"--plot cannot write {path!r}: {exc.strerror}", "give a writable path"
-        ) from None
-    finally:
-        pyplot.close(figure)
+    with _matplotlib() as pyplot:
+        values = [p.value for p in report.sweep]
+        figure, axis = pyplot.subplots(figsize=(7, 4))
+        for label, key in (
+            ("training", "total_training_bytes"),
+            ("inference", "total_inference_bytes"),
+        ):
+            axis.plot(values, [getattr(p, key) / 2**20 for p in report.sweep], label=label)
+        axis.set_xlabel(str(report.sweep_variable))
+        axis.set_ylabel("memory (MiB, 1 MiB = 2^20 bytes)")
+        axis.set_title(f"{_whose(report.layer)}, input {shape_text(report.layer.input_shape)}")
+        axis.legend()
+        axis.grid(alpha=0.3)
+        drawn = io.BytesIO()
+        try:
+            figure.savefig(drawn, format=path.lower().rsplit(".", 1)[-1], bbox_inches="tight")
+        finally:
+            pyplot.close(figure)
+    with open_output(path, "--plot") as stream:
+        stream.write(drawn.getvalue())
     return path
+
+
+@contextlib.contextmanager
+def _matplotlib() -> Iterator[Any]:
+    """pyplot, drawing off-screen, with its cache in a folder of its own for this call: never
+    in the user's home folder (unless MPLCONFIGDIR already says where)."""
+    with tempfile.TemporaryDirectory(prefix="rnncalc-mpl-") as cache:
+        before = os.environ.get("MPLCONFIGDIR")
+        os.environ["MPLCONFIGDIR"] = before or cache
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            from matplotlib import pyplot
+        except ImportError:
+            raise RnncalcError("--plot needs matplotlib", 'pip install "rnncalc[plot]"') from None
+        try:
+            yield pyplot
+        finally:
+            if before is None:
+                del os.environ["MPLCONFIGDIR"]
 
 
 def _grid_rows(report: GridReport, raw: bool = False) -> tuple[list[str], list[list[Any]]]:

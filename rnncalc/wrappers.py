@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import ValidationInfo, field_validator
 
 from rnncalc.conv import ConvLSTMConfig
 from rnncalc.enums import KerasVersion, MergeMode
 from rnncalc.layers import Cell, DenseLayer, KerasConfig, SequenceArgs, _context_keras, arg
+from rnncalc.limits import CELLS
 
 
 def _not_empty(cells: tuple[Cell, ...], info: ValidationInfo) -> tuple[Cell, ...]:
     # tf-keras runs an empty stack as a pass-through; Keras 3 fails with an IndexError.
     if not cells and _context_keras(info) is KerasVersion.V3:
         raise ValueError("Keras 3 fails on an empty list of cells (IndexError when called)")
+    return cells
+
+
+def _few(cells: Any) -> Any:
+    """Count a list of cells before each one is validated."""
+    if isinstance(cells, list | tuple):
+        CELLS.check(len(cells), "the list of cells", "stack fewer cells")
     return cells
 
 
@@ -26,6 +34,8 @@ class StackedRNNCellsConfig(KerasConfig):
     cells: tuple[Cell, ...] = arg(
         ..., "The cells, first to last; each cell's output is the next cell's input."
     )
+
+    _counted = field_validator("cells", mode="before")(_few)
 
     @field_validator("cells")
     @classmethod
@@ -50,6 +60,8 @@ class RNNConfig(SequenceArgs):
         ...,
         "A cell such as `LSTMCell(8)`, or a list of cells (stacked, as `StackedRNNCells`).",
     )
+
+    _counted = field_validator("cell", mode="before")(_few)
 
     @field_validator("cell")
     @classmethod

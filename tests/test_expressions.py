@@ -5,7 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnncalc import RnncalcError
-from rnncalc.expressions import MAX_LENGTH, parse, parse_shape
+from rnncalc.expressions import parse, parse_shape
+from rnncalc.limits import EXPRESSION_LENGTH
 
 from conftest import run_cli
 
@@ -28,7 +29,7 @@ def test_module_path_and_nested_calls():
         "LSTM(x)",
         "LSTM(4)()",
         "(" * 100 + ")" * 100,
-        "LSTM(" + "1," * MAX_LENGTH + ")",
+        "LSTM(" + "1," * EXPRESSION_LENGTH.value + ")",
     ],
 )
 def test_refused(text):

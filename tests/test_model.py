@@ -161,7 +161,7 @@ def test_missing_file():
 def test_a_huge_config_is_refused_without_reading_it(tmp_path, monkeypatch):
     from rnncalc import keras_files
 
-    monkeypatch.setattr(keras_files, "MAX_CONFIG", 100)
+    monkeypatch.setattr(keras_files, "CONFIG_BYTES", keras_files.CONFIG_BYTES._replace(value=100))
     config = (DATA / "models" / "k3_small.json").read_bytes()
     path = _zip(tmp_path / "big.keras", {"config.json": config})
     with pytest.raises(RnncalcError, match="unpacks to"):

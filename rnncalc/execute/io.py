@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import math
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 import numpy as np
 
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
 from rnncalc.keras_files import DAMAGED_ZIP, HDF5, ZIP
-
-MAX_BYTES = 4 * 1024**3  # an input or weights file larger than this is refused, not read
-MAX_WEIGHTS = 2 * 1024**3  # bytes of an archive's model.weights.h5 read into memory
+from rnncalc.limits import ARCHIVE_MEMBERS, ARRAY_BYTES, CONFIG_BYTES, FILE_BYTES, HDF5_OBJECTS
+from rnncalc.writing import open_output
 
 
 def _readable(path: str, suffix: str) -> Path:
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise RnncalcError(f"{path}: no such file", f"give a {suffix} file")
-    if file.stat().st_size > MAX_BYTES:
-        raise RnncalcError(f"{path}: larger than {MAX_BYTES:,} bytes", "give a smaller file")
+    if not file.is_file():  # a folder, a FIFO or a device: never opened
+        raise RnncalcError(f"{path}: not a regular file", f"give a {suffix} file")
+    FILE_BYTES.check(file.stat().st_size, path, "give a smaller file")
     return file
 
 
@@ -41,9 +44,54 @@ def _is_keras(path: str) -> bool:
     return head.startswith(HDF5)
 
 
+class Budget:
+    """The bytes of arrays one file may hand over, counted from their headers before each is
+    read: a header that declares terabytes is refused, not allocated."""
+
+    def __init__(self, where: str) -> None:
+        self.where, self.bytes, self.objects = where, 0, 0
+
+    def take(self, shape: tuple[int, ...], dtype: np.dtype[Any], what: str) -> None:
+        """Count one array of `shape` and `dtype`, named `what` in messages."""
+        if dtype.hasobject or dtype.kind not in "biufc":
+            raise RnncalcError(
+                f"{self.where}: {what} holds {dtype}, not numbers",
+                "give arrays of numbers, as Keras and numpy.save write them",
+            )
+        self.bytes += math.prod(shape) * dtype.itemsize
+        ARRAY_BYTES.check(self.bytes, f"{self.where} (up to {what})", "give a smaller file")
+
+    def visit(self) -> None:
+        """Count one HDF5 group or dataset."""
+        self.objects += 1
+        HDF5_OBJECTS.check(self.objects, self.where, "give what Keras saved")
+
+
+def _npy_header(stream: IO[bytes], budget: Budget, what: str, stored: int) -> None:
+    """Check an .npy header before numpy allocates what it declares (`stored`: the bytes the
+    file really holds after it)."""
+    try:
+        version = np.lib.format.read_magic(stream)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else None
+        shape, _, dtype = (read or np.lib.format.read_array_header_2_0)(stream)
+    except Exception as exc:  # numpy's parser raises ValueError, SyntaxError, TokenError...
+        raise RnncalcError(
+            f"{budget.where}: {what} is not an .npy array ({exc})", "save it with numpy.save"
+        ) from None
+    budget.take(shape, dtype, what)
+    if math.prod(shape) * dtype.itemsize > stored:
+        raise RnncalcError(
+            f"{budget.where}: {what} declares {shape} of {dtype}, more than the file holds",
+            "save it again with numpy.save",
+        )
+
+
+@guarded
 def load_array(path: str) -> Array:
-    """One array from an .npy file (no pickled objects)."""
+    """One array from an .npy file (no pickled objects), its header checked first."""
     file = _readable(path, ".npy")
+    with file.open("rb") as stream:
+        _npy_header(stream, Budget(path), "the array", file.stat().st_size)
     try:
         array = np.load(file, allow_pickle=False)
     except (ValueError, OSError) as exc:
@@ -69,6 +117,7 @@ class SavedLayer(NamedTuple):
         return str(self.name or self.path)
 
 
+@guarded
 def load_weights(path: str, layer: str | None = None) -> list[Array] | dict[str, Array]:
     """A layer's weights from an .npz (`arr_0, arr_1, ...` in Keras's order as a list, else
     PyTorch's by name) or from a Keras weights file (`layer`: its name or path there)."""
@@ -80,6 +129,7 @@ def load_weights(path: str, layer: str | None = None) -> list[Array] | dict[str,
             "leave out --layer, or give a Keras weights file",
         )
     file = _readable(path, ".npz")
+    _npz_headers(path)
     try:
         with np.load(file, allow_pickle=False) as found:
             named = {name: found[name] for name in found.files}
@@ -91,6 +141,22 @@ def load_weights(path: str, layer: str | None = None) -> list[Array] | dict[str,
     if named and all(re.fullmatch(r"arr_\d+", n) for n in named):
         return [named[n] for n in numbered]
     return named
+
+
+def _npz_headers(path: str) -> None:
+    """Check every array header of an .npz before numpy reads any of them."""
+    budget = Budget(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            ARCHIVE_MEMBERS.check(len(members), path, "give one layer's weights")
+            for info in members:
+                with archive.open(info) as stream:
+                    _npy_header(stream, budget, info.filename, info.file_size)
+    except DAMAGED_ZIP as exc:
+        raise RnncalcError(
+            f"{path}: not an .npz file ({exc})", "save it with numpy.savez"
+        ) from None
 
 
 def pick_layer(saved: list[SavedLayer], layer: str | None, where: str) -> list[Array]:
@@ -118,21 +184,14 @@ def save_arrays(path: str, arrays: list[Array] | dict[str, Array]) -> None:
     """Write arrays with numpy.savez to exactly `path` (a list as arr_0, arr_1, ...)."""
     if not path.endswith(".npz"):
         raise RnncalcError(f"{path}: the output must be an .npz file", "name it something.npz")
-    target = Path(path)
-    if target.is_dir() or not target.parent.is_dir():
-        raise RnncalcError(f"{path}: cannot write there", "give a file in an existing folder")
-    try:
-        with target.open("wb") as stream:  # a file object: savez adds no suffix of its own
-            if isinstance(arrays, dict):
-                np.savez(stream, **arrays)  # type: ignore[arg-type]
-            else:
-                np.savez(stream, *arrays)
-    except OSError as exc:
-        raise RnncalcError(
-            f"{path}: cannot write ({exc.strerror})", "give a writable path"
-        ) from None
+    with open_output(path, "--output") as stream:  # a file object: savez adds no suffix
+        if isinstance(arrays, dict):
+            np.savez(stream, **arrays)  # type: ignore[arg-type]
+        else:
+            np.savez(stream, *arrays)
 
 
+@guarded
 def read_keras_weights(path: str) -> list[SavedLayer]:
     """Each layer's weights in a Keras file, read in memory, nothing extracted to disk.
 
@@ -152,22 +211,17 @@ def read_keras_weights(path: str) -> list[SavedLayer]:
         raise RnncalcError(
             f"{path}: reading Keras's weights needs h5py", 'pip install "rnncalc[exec]"'
         ) from None
+    budget = Budget(path)
     try:
         if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                found = "model.weights.h5" in archive.namelist()
-                info = archive.getinfo("model.weights.h5") if found else None
-                if info is None or info.file_size > MAX_WEIGHTS:
-                    raise RnncalcError(
-                        f"{path}: the archive has no model.weights.h5 (or one over "
-                        f"{MAX_WEIGHTS:,} bytes)",
-                        "save the model with model.save('model.keras')",
-                    )
-                data = archive.read(info)
-            with h5py.File(io.BytesIO(data), "r") as h5:
-                return _saved_layers(h5)
+            with (
+                zipfile.ZipFile(path) as archive,
+                _member(archive, path) as data,
+                h5py.File(data, "r") as h5,
+            ):
+                return _saved_layers(h5, budget)
         with h5py.File(path, "r") as h5:
-            return _saved_layers(h5)
+            return _saved_layers(h5, budget)
     except (OSError, KeyError, RuntimeError, UnicodeError, *DAMAGED_ZIP) as exc:  # damaged
         raise RnncalcError(
             f"{path}: not a readable Keras weights file ({exc})",
@@ -175,40 +229,189 @@ def read_keras_weights(path: str) -> list[SavedLayer]:
         ) from None
 
 
-def _saved_layers(h5: Any) -> list[SavedLayer]:
+@contextlib.contextmanager
+def _member(archive: zipfile.ZipFile, path: str) -> Iterator[IO[bytes]]:
+    """The archive's model.weights.h5 as a file: read in place where Keras stored it
+    uncompressed, else unpacked into memory up to the array bound."""
+    names = archive.namelist()
+    ARCHIVE_MEMBERS.check(len(names), path, "give a .keras file as Keras saved it")
+    if "model.weights.h5" not in names:
+        raise RnncalcError(
+            f"{path}: the archive has no model.weights.h5",
+            "save the model with model.save('model.keras')",
+        )
+    info = archive.getinfo("model.weights.h5")
+    if info.compress_type == zipfile.ZIP_STORED:
+        with open(path, "rb") as stream:
+            stream.seek(info.header_offset)
+            local = stream.read(30)  # the local header: its name and extra field come next
+            if len(local) < 30 or not local.startswith(ZIP):
+                raise zipfile.BadZipFile("the member's local header is damaged")
+            start = info.header_offset + 30 + int.from_bytes(local[26:28], "little")
+            start += int.from_bytes(local[28:30], "little")
+            yield io.BufferedReader(_Window(stream, start, info.file_size))
+        return
+    ARRAY_BYTES.check(info.file_size, f"{path} (model.weights.h5, unpacked)", "save it again")
+    with archive.open(info) as packed:
+        yield io.BytesIO(packed.read(ARRAY_BYTES.value + 1))
+
+
+class _Window(io.RawIOBase):
+    """Bytes `start` to `start + size` of an open file, as a file of their own."""
+
+    def __init__(self, stream: IO[bytes], start: int, size: int) -> None:
+        self.stream, self.start, self.size, self.at = stream, start, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self.at, io.SEEK_END: self.size}[whence]
+        self.at = max(0, base + offset)
+        return self.at
+
+    def tell(self) -> int:
+        return self.at
+
+    def readinto(self, buffer: Any) -> int:
+        wanted = max(0, min(len(buffer), self.size - self.at))
+        self.stream.seek(self.start + self.at)
+        data = self.stream.read(wanted)
+        buffer[: len(data)] = data
+        self.at += len(data)
+        return len(data)
+
+
+def _saved_layers(h5: Any, budget: Budget) -> list[SavedLayer]:
     if "layers" in h5:  # the archive's layout: layers/<path>/..., Keras 3 names it in vars
-        return [
-            SavedLayer(
-                path, _text(group["vars"].attrs["name"]) if _named(group) else None, _arrays(group)
+        found = []
+        for path, group in _children(_child(h5, "layers", budget), budget):
+            vars_ = dict(_children(group, budget)).get("vars") if _is_group(group) else None
+            name = _attribute(vars_, "name", budget) if vars_ is not None else None
+            found.append(
+                SavedLayer(path, None if name is None else _text(name), _arrays(group, budget))
             )
-            for path, group in h5["layers"].items()
-        ]
-    group = h5.get("model_weights", h5)  # legacy HDF5: each layer lists its weights
-    return [
-        SavedLayer(None, name, [np.asarray(group[name][_text(w)]) for w in weight_names])
-        for name in group
-        if (weight_names := group[name].attrs.get("weight_names")) is not None
-    ]
+        return found
+    group = _child(h5, "model_weights", budget) if "model_weights" in h5 else h5
+    found = []
+    for name, layer in _children(group, budget):  # legacy HDF5: each layer lists its weights
+        weight_names = _attribute(layer, "weight_names", budget)
+        if weight_names is not None:
+            if not isinstance(weight_names, np.ndarray) or weight_names.ndim != 1:
+                raise RnncalcError(
+                    f"{budget.where}: the weight_names of {name} are not a list of names",
+                    "give what Keras saved",
+                )
+            arrays = [_read(_resolve(layer, _text(w), budget), budget) for w in weight_names]
+            found.append(SavedLayer(None, name, arrays))
+    return found
 
 
-def _named(group: Any) -> bool:
-    return "vars" in group and "name" in group["vars"].attrs
+def _is_group(item: Any) -> bool:
+    return hasattr(item, "keys")
 
 
-def _arrays(group: Any) -> list[Array]:
+def _child(group: Any, name: str, budget: Budget) -> Any:
+    """One member of a group, reached only through a hard link: a soft link may point
+    anywhere in the file, an external one into another file."""
+    import h5py
+
+    link = group.get(name, getlink=True)
+    if link is None:
+        raise KeyError(f"{group.name}/{name} is missing")
+    if not isinstance(link, h5py.HardLink):
+        kind = "another file" if isinstance(link, h5py.ExternalLink) else "another place"
+        raise RnncalcError(
+            f"{budget.where}: {group.name.rstrip('/')}/{name} is a link to {kind}, which "
+            "rnncalc does not follow",
+            "give weights stored in the file itself, as Keras saves them",
+        )
+    budget.visit()
+    return group[name]
+
+
+def _children(group: Any, budget: Budget) -> list[tuple[str, Any]]:
+    return [(name, _child(group, name, budget)) for name in group] if _is_group(group) else []
+
+
+def _resolve(group: Any, path: str, budget: Budget) -> Any:
+    """A dataset named by a path such as `lstm/lstm_cell/kernel:0`, link by link."""
+    item = group
+    for part in filter(None, path.split("/")):
+        if not _is_group(item):
+            raise KeyError(f"{path} is not in {group.name}")
+        item = _child(item, part, budget)
+    return item
+
+
+def _read(item: Any, budget: Budget) -> Array:
+    """A dataset's values, read only when they are stored in this file and fit the bound."""
+    import h5py
+
+    where = f"dataset {item.name}"
+    if not isinstance(item, h5py.Dataset) or item.shape is None:
+        raise RnncalcError(f"{budget.where}: {item.name} is no array", "give what Keras saved")
+    plist = item.id.get_create_plist()
+    if plist.get_layout() == h5py.h5d.VIRTUAL:
+        raise RnncalcError(
+            f"{budget.where}: {where} is a virtual dataset over other files, which rnncalc "
+            "does not read",
+            "give weights stored in the file itself, as Keras saves them",
+        )
+    if plist.get_external_count():
+        raise RnncalcError(
+            f"{budget.where}: {where} keeps its data in an external file, which rnncalc does "
+            "not read",
+            "give weights stored in the file itself, as Keras saves them",
+        )
+    budget.take(item.shape, item.dtype, where)
+    return np.asarray(item[()])
+
+
+def _attribute(item: Any, name: str, budget: Budget) -> Any:
+    """An attribute, its size checked before it is read."""
+    if item is None or name not in item.attrs:
+        return None
+    try:
+        stored = item.attrs.get_id(name).get_storage_size()
+    except RuntimeError:  # h5py's word for an attribute that stores nothing
+        stored = 0
+    if stored > CONFIG_BYTES.value:
+        raise RnncalcError(
+            f"{budget.where}: the attribute {name} of {item.name} is larger than "
+            f"{CONFIG_BYTES.value:,} bytes",
+            "give what Keras saved",
+        )
+    return item.attrs[name]
+
+
+def _arrays(group: Any, budget: Budget) -> list[Array]:
     """An archive's layer group's arrays in Keras's order: a Bidirectional's forward layer
     first, numbered variables in number order."""
+    import h5py
+
     found: list[tuple[list[Any], Array]] = []
-
-    def visit(name: str, item: Any) -> None:
-        if hasattr(item, "shape"):
-            key = [
-                {"forward_layer": 0, "backward_layer": 1}.get(p, int(p) if p.isdigit() else p)
-                for p in name.split("/")
-            ]
-            found.append((key, np.asarray(item)))
-
-    group.visititems(visit)
+    pending, seen = [("", group)], set()
+    while pending:
+        name, item = pending.pop()
+        address = h5py.h5o.get_info(item.id).addr
+        if address in seen:  # Keras links each object once; a loop would never end
+            raise RnncalcError(
+                f"{budget.where}: {item.name} is reached twice (a group linked into itself?)",
+                "give what Keras saved",
+            )
+        seen.add(address)
+        if _is_group(item):
+            pending += [(f"{name}/{n}".lstrip("/"), child) for n, child in _children(item, budget)]
+            continue
+        key = [
+            {"forward_layer": 0, "backward_layer": 1}.get(p, int(p) if p.isdigit() else p)
+            for p in name.split("/")
+        ]
+        found.append((key, _read(item, budget)))
     found.sort(key=lambda pair: [(isinstance(k, str), k) for k in pair[0]])
     return [array for _, array in found]
 

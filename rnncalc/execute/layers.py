@@ -6,18 +6,22 @@ import math
 
 import numpy as np
 
+from rnncalc.checks import axes
+from rnncalc.cost import Cost, layer_cost
 from rnncalc.enums import KerasVersion, MergeMode
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array, activation
 from rnncalc.execute.convert import torch_to_keras
 from rnncalc.execute.steps import Cell, CellWeights, run
 from rnncalc.layers import CellArgs
+from rnncalc.limits import RUN_MACS, RUN_STEPS, RUN_VALUES
 from rnncalc.pytorch import TorchConfig
-from rnncalc.shapes import AnyLayer, cells, directions
+from rnncalc.shapes import AnyLayer, cells, directions, output_shapes
 from rnncalc.weights import weights as weight_specs
 from rnncalc.wrappers import BidirectionalConfig, SequenceLayer
 
 
+@guarded
 def run_layer(
     layer: AnyLayer,
     params: list[Array] | dict[str, Array],
@@ -43,9 +47,11 @@ def run_layer(
     if isinstance(layer, TorchConfig):
         named = _named(params)
         check_weights(layer, named, inputs.shape, keras)
+        check_run(layer, inputs.shape, keras)
         return _torch(layer, named, inputs, initial_state)
     arrays = _listed(params)
     check_weights(layer, arrays, inputs.shape, keras)
+    check_run(layer, inputs.shape, keras)
     if isinstance(layer, BidirectionalConfig):
         return _bidirectional(layer, arrays, inputs, keras, initial_state, mask)
     output, states = _sequence(layer, arrays, inputs, keras, initial_state, mask)
@@ -60,8 +66,7 @@ def check_weights(
 ) -> None:
     """Refuse weights that are not the layer's on inputs of `shape`: Keras's list in order, or
     PyTorch's state_dict by name."""
-    batch_free = shape if isinstance(layer, TorchConfig) else (None, *shape[1:])
-    specs = weight_specs(layer, batch_free, keras)
+    specs = weight_specs(layer, _batch_free(layer, shape), keras)
     if isinstance(params, dict):
         expected: object = {w.name: w.shape for w in specs}
         found: object = {k: np.shape(v) for k, v in params.items()}
@@ -115,16 +120,31 @@ class LayerRunner:
         self.states = None
 
 
-MAX_VALUES = 2**28  # values one run may allocate for weights and input (1 GiB of float32)
-
-
-def within_bounds(values: int, what: str) -> None:
-    """Refuse to allocate what would exhaust memory, instead of trying."""
-    if values > MAX_VALUES:
+def check_run(layer: AnyLayer, shape: tuple[int, ...], keras: KerasVersion) -> None:
+    """Refuse a run that would take too long or too much memory, before it starts: the
+    values it holds (weights, input, outputs), its timesteps and its multiply-accumulates."""
+    what, fix = f"running {layer.class_name()} on {shape}", "run a smaller layer or input"
+    if 0 in shape:
         raise RnncalcError(
-            f"{what} needs {values:,} values to run, more than the executor's {MAX_VALUES:,}",
-            "run a smaller layer or input; rnncalc summary computes its shapes without running it",
+            f"{what}: an axis of size 0 leaves nothing to run",
+            "give every axis a size of 1 or more; rnncalc summary computes the shapes",
         )
+    names = axes(layer, len(shape))
+    if "timesteps" in names:
+        RUN_STEPS.check(shape[names.index("timesteps")], what, fix)
+    cost = layer_cost(layer, shape, keras) or Cost(0, 0, 0, 0)
+    RUN_MACS.check(cost.macs, what, fix)
+    returned = [s for _, s in output_shapes(layer, shape, keras)]
+    held = sum(math.prod(d or 1 for d in s) for s in [shape, *returned]) + sum(
+        math.prod(w.shape) for w in weight_specs(layer, _batch_free(layer, shape), keras)
+    )
+    # What training would keep of every step bounds what one forward pass holds at once.
+    RUN_VALUES.check(held + cost.training, what, fix)
+
+
+def _batch_free(layer: AnyLayer, shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
+    """The input shape weights are computed on: Keras's without its batch axis."""
+    return shape if isinstance(layer, TorchConfig) else (None, *shape[1:])
 
 
 def _named(params: list[Array] | dict[str, Array]) -> dict[str, Array]:
@@ -273,16 +293,17 @@ def _torch(
     return found if batched else [found[0][:, 0], *(s[:, 0] for s in found[1:])]
 
 
+@guarded
 def random_weights(
     layer: AnyLayer, shape: tuple[int, ...], keras: KerasVersion, seed: int = 0
 ) -> list[Array] | dict[str, Array]:
     """Weights of the right shapes, uniform in [-0.5, 0.5]: PyTorch's by name, Keras's in order."""
     generator = np.random.default_rng(seed)
-    specs = weight_specs(
-        layer, (None, *shape[1:]) if not isinstance(layer, TorchConfig) else shape, keras
-    )
-    within_bounds(
-        sum(math.prod(w.shape) for w in specs) + math.prod(d or 1 for d in shape), "the layer"
+    specs = weight_specs(layer, _batch_free(layer, shape), keras)
+    RUN_VALUES.check(
+        sum(math.prod(w.shape) for w in specs),
+        f"a random {layer.class_name()}",
+        "run a smaller layer; rnncalc summary computes its shapes without running it",
     )
     arrays = [generator.uniform(-0.5, 0.5, w.shape).astype(np.float32) for w in specs]
     if isinstance(layer, TorchConfig):

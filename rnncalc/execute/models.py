@@ -10,7 +10,7 @@ import numpy as np
 
 from rnncalc.construct import KERAS, config_from_serialized
 from rnncalc.enums import KerasVersion
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array, activation
 from rnncalc.execute.io import SavedLayer, load_array, read_keras_weights
 from rnncalc.execute.layers import run_layer
@@ -31,6 +31,7 @@ from rnncalc.shapes import AnyLayer, snake_case
 Tensor = tuple[Array, Array | None]  # an array and its Keras mask (batch, timesteps), if any
 
 
+@guarded
 def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
     """Run a saved model on its inputs (inference), returning its outputs in Keras's order.
 

@@ -11,7 +11,7 @@ from rnncalc import api
 from rnncalc.checks import axes
 from rnncalc.counterparts import KerasLayer, differences, keras_of, recurrent, torch_of
 from rnncalc.enums import Framework, KerasVersion
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras
 from rnncalc.execute.io import load_weights
@@ -39,18 +39,21 @@ class Checked(NamedTuple):
         )
 
 
+@guarded
 def check(layer: AnyLayer, shape: Shape, keras: KerasVersion, every: bool = False) -> list[Checked]:
     """Run the layer with random weights and compare each returned array's shape with the
     calculator's; `every` checks each combination `rnncalc table` shows."""
+    given = ResolvedInput(shape=shape, source="check")
+    api.analyze(layer, given, keras)  # what summary refuses, check refuses
     settings = api.table_settings(layer, keras) if every else [{}]
     found = []
     for flags in settings:
         config = api.with_settings(layer, flags) if flags else layer
         try:
             computed = [s for _, s in output_shapes(config, shape, keras)]
-            api.analyze(config, ResolvedInput(shape=shape, source="check"), keras)
+            api.analyze(config, given, keras)
         except RnncalcError:
-            continue  # the framework refuses this combination: nothing to run
+            continue  # the framework refuses this combination of the table: nothing to run
         sized = _sized(config, shape, keras)
         arrays = run_layer(config, random_weights(config, sized, keras), _random(sized), keras)
         found.append(Checked(flags, computed, [a.shape for a in arrays]))
@@ -74,6 +77,7 @@ class Converted(NamedTuple):
     max_difference: float  # between both layouts' outputs on a random input
 
 
+@guarded
 def convert(
     layer: AnyLayer, params: list[Array] | dict[str, Array], shape: Shape, keras: KerasVersion
 ) -> Converted:
@@ -120,6 +124,7 @@ def is_model_file(source: str) -> bool:
     return Path(source).is_file() or source.endswith((".keras", ".h5", ".json"))
 
 
+@guarded
 def convert_expression(
     expression: str,
     weights: str,
@@ -151,6 +156,7 @@ def _input_size(params: list[Array] | dict[str, Array]) -> int | None:
     return int(params[0].shape[0]) if params and params[0].ndim == 2 else None
 
 
+@guarded
 def convert_saved(path: str, weights: str | None, layer: str | None) -> Converted:
     """`convert` of a recurrent layer in a saved model; its input size comes from its kernel."""
     config, arrays, keras = model_layer(path, weights, layer)

@@ -1,0 +1,119 @@
+"""Every bound rnncalc puts on its input, checked before anything is allocated or looped.
+
+Each limit is far above what a real layer, model or file needs and low enough that a hostile
+input is refused within a second and a gigabyte. docs/speed.md lists them with their reasons
+(a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rnncalc.errors import RnncalcError
+
+
+class Limit(NamedTuple):
+    """One bound: its value, what it counts, and why it is where it is."""
+
+    value: int
+    counts: str  # what the value counts, for messages: "characters", "bytes", ...
+    why: str
+
+    def check(self, found: int, what: str, fix: str) -> None:
+        """Refuse `found` above the limit, naming `what` and the limit.
+
+        Example:
+            >>> EXPRESSION_LENGTH.check(12, "the layer expression", "write one layer call")
+            >>> EXPRESSION_LENGTH.check(20_000, "the layer expression", "write one layer call")
+            Traceback (most recent call last):
+            ...
+            rnncalc.errors.RnncalcError: the layer expression has 20,000 characters, more than \
+rnncalc's limit of 10,000. Fix: write one layer call
+        """
+        if found > self.value:
+            raise RnncalcError(
+                f"{what} has {amount(found)} {self.counts}, more than rnncalc's limit of "
+                f"{self.value:,}",
+                fix,
+            )
+
+
+def amount(number: int) -> str:
+    """A count for a message, even one too long for Python to print (over 4,300 digits).
+
+    Example:
+        >>> amount(12345), amount(10**5000)
+        ('12,345', 'about 10^5000')
+    """
+    if number.bit_length() <= 256:
+        return f"{number:,}"
+    return f"about 10^{int(number.bit_length() * 0.30103)}"
+
+
+def check_size(number: int, what: str) -> None:
+    """Refuse an integer no tensor can have as a size, before any arithmetic overflows.
+
+    Example:
+        >>> check_size(10**30, "units")
+        Traceback (most recent call last):
+        ...
+        rnncalc.errors.RnncalcError: units is 1,000,000,000,000,000,000,000,000,000,000, larger \
+than any size a tensor can have (9,223,372,036,854,775,807). Fix: give a size that fits in 64 bits
+    """
+    if abs(number) > SIZE.value:
+        raise RnncalcError(
+            f"{what} is {amount(number)}, larger than any size a tensor can have ({SIZE.value:,})",
+            "give a size that fits in 64 bits",
+        )
+
+
+# What people type
+EXPRESSION_LENGTH = Limit(10_000, "characters", "a layer call is a line or two of code")
+EXPRESSION_DEPTH = Limit(
+    32, "levels of nesting", "wrappers and cell lists nest a few levels; Python's parser less"
+)
+SIZE = Limit(
+    2**63 - 1,
+    "as a size",
+    "TensorFlow and PyTorch hold sizes in 64-bit integers; a larger one is no tensor",
+)
+
+# Saved models
+CONFIG_BYTES = Limit(
+    16 * 2**20,
+    "bytes",
+    "real model configs are kilobytes to a few MiB; reading 16 MiB takes a second",
+)
+JSON_DEPTH = Limit(100, "levels of nesting", "Keras's configs nest about 20 deep at most")
+MODEL_LAYERS = Limit(
+    10_000, "layers", "the largest Keras applications have about 1,000; each costs a check"
+)
+CELLS = Limit(1_000, "cells", "an RNN over stacked cells stacks a handful")
+ARCHIVE_MEMBERS = Limit(10_000, "files", "a .keras archive holds three")
+
+# PyTorch modules
+TORCH_LAYERS = Limit(1_000, "layers", "num_layers stacks a few; each adds four weights")
+
+# Planning
+SWEEP_POINTS = Limit(20_000, "values", "a sweep of 20,000 points takes about a second")
+GRID_POINTS = Limit(10_000, "combinations", "each combination is a whole analysis")
+ANALYSED_LAYERS = Limit(
+    50_000,
+    "layers to analyse",
+    "a sweep or grid analyses about 50,000 layers a second; num_layers=4 counts as four",
+)
+BUDGET = Limit(2**63 - 1, "bytes", "no machine has more memory than a 64-bit count")
+
+# Files the executor reads (arrays, weights) and what it runs
+FILE_BYTES = Limit(4 * 2**30, "bytes", "the largest input or weights file opened at all")
+ARRAY_BYTES = Limit(
+    512 * 2**20,
+    "bytes",
+    "arrays read from one file (.npy, .npz, HDF5 datasets), checked on their headers",
+)
+HDF5_OBJECTS = Limit(100_000, "groups and datasets", "a Keras weights file has a few per layer")
+RUN_VALUES = Limit(2**26, "values", "weights, input and outputs of one run: 256 MiB of float32")
+RUN_STEPS = Limit(100_000, "timesteps", "each step is a round of NumPy calls, about 20 µs")
+RUN_MACS = Limit(10**10, "multiply-accumulates", "a few seconds of NumPy on two cores")
+
+ALL = {name: value for name, value in globals().items() if isinstance(value, Limit)}

@@ -1,0 +1,599 @@
+"""Files from strangers: storage that points elsewhere, links and FIFOs where rnncalc writes,
+sizes declared before anything is allocated, and every failure as one line with exit 2.
+
+Each test makes its hostile files itself (h5py, numpy, zipfile) in a temporary folder, and
+checks that nothing outside what the command was given is read, created or changed.
+"""
+
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rnncalc import RnncalcError, limits, summary
+from rnncalc.docs import MANIFEST
+
+from conftest import DATA, run_cli
+
+h5py = pytest.importorskip("h5py")
+WEIGHTS = DATA / "weights"
+SECRET = b"root:x:0:0:SECRET-BYTES-OF-A-LOCAL-FILE\n" * 8
+ENCODER = "layers/lstm/cell/vars/0"  # k3_named's encoder kernel, (3, 16) float32
+
+
+def one_line(result, *words: str) -> str:
+    """Refused with exit 2 and one `error: ... Fix: ...` line naming `words`."""
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Fix: " in lines[0], lines
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def listing(folder: Path) -> dict[str, bytes | str]:
+    """Every entry below `folder`: files by content, links by target, the rest by kind."""
+    found: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        name = str(path.relative_to(folder))
+        if path.is_symlink():
+            found[name] = f"-> {os.readlink(path)}"
+        elif path.is_file():
+            found[name] = path.read_bytes()
+        else:
+            found[name] = "folder" if path.is_dir() else "other"
+    return found
+
+
+# HDF5 storage that points elsewhere
+
+
+def _weights(tmp_path: Path, replace) -> Path:
+    """k3_named's weights with the encoder kernel replaced by what `replace(h5, name)` makes."""
+    path = tmp_path / "hostile.weights.h5"
+    shutil.copy(WEIGHTS / "k3_named.weights.h5", path)
+    with h5py.File(path, "r+") as h5:
+        del h5[ENCODER]
+        replace(h5, ENCODER)
+    return path
+
+
+def _external_storage(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(SECRET)
+    return lambda h5, name: h5.create_dataset(
+        name, (3, 16), "f4", external=[(str(secret), 0, 3 * 16 * 4)]
+    )
+
+
+def _virtual(tmp_path):
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as h5:
+        h5["x"] = np.frombuffer(SECRET[: 3 * 16 * 4], "f4").reshape(3, 16)
+
+    def make(h5, name):
+        layout = h5py.VirtualLayout((3, 16), "f4")
+        layout[:] = h5py.VirtualSource(str(other), "x", shape=(3, 16))
+        h5.create_virtual_dataset(name, layout)
+
+    return make
+
+
+def _external_link(tmp_path):
+    other = tmp_path / "other.h5"
+    with h5py.File(other, "w") as h5:
+        h5["x"] = np.frombuffer(SECRET[: 3 * 16 * 4], "f4").reshape(3, 16)
+
+    def make(h5, name):
+        h5[name] = h5py.ExternalLink(str(other), "/x")
+
+    return make
+
+
+def _unwritten(tmp_path):  # 40 GB declared, nothing stored
+    return lambda h5, name: h5.create_dataset(name, (100_000, 100_000), "f4", chunks=(100, 100))
+
+
+HOSTILE = {
+    "external storage": (_external_storage, "external file"),
+    "virtual dataset": (_virtual, "virtual dataset"),
+    "external link": (_external_link, "link to another file"),
+    "unwritten 100000x100000": (_unwritten, "limit of 536,870,912"),
+}
+
+
+def _as_keras(tmp_path: Path, weights: Path) -> Path:
+    """k3_named.keras with its model.weights.h5 replaced, stored as Keras stores it."""
+    path = tmp_path / "hostile.keras"
+    with zipfile.ZipFile(WEIGHTS / "k3_named.keras") as source:
+        members = {n: source.read(n) for n in source.namelist()}
+    members["model.weights.h5"] = weights.read_bytes()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+@pytest.mark.parametrize("container", [".weights.h5", ".keras"])
+def test_storage_outside_the_file_is_refused(kind, container, tmp_path):
+    make, words = HOSTILE[kind]
+    weights = _weights(tmp_path, make(tmp_path))
+    given = weights if container == ".weights.h5" else _as_keras(tmp_path, weights)
+    out = tmp_path / "out.npz"
+    before = listing(tmp_path)
+    if container == ".keras":
+        args = ["convert", str(given), "--layer", "encoder", "--output", str(out)]
+    else:
+        args = ["convert", "LSTM(4)", "--input-shape", "6,3", "--weights", str(given)]
+        args += ["--layer", "encoder", "--output", str(out)]
+    one_line(run_cli(*args), words, "Fix: ")
+    assert listing(tmp_path) == before  # no output, nothing changed
+    if container == ".keras":  # run reads the same weights
+        np.save(tmp_path / "x.npy", np.zeros((2, 6, 3), "f4"))
+        run = run_cli("run", str(given), "--input", str(tmp_path / "x.npy"))
+        one_line(run, words)
+
+
+def test_a_legacy_h5_model_with_an_external_dataset_is_refused(tmp_path):
+    path = tmp_path / "model.h5"
+    shutil.copy(WEIGHTS / "k2_named.h5", path)
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(SECRET)
+    with h5py.File(path, "r+") as h5:
+        def first(name, item):
+            return name if isinstance(item, h5py.Dataset) else None
+
+        name = "model_weights/" + h5["model_weights"].visititems(first)
+        shape, dtype = h5[name].shape, h5[name].dtype
+        del h5[name]
+        size = int(np.prod(shape)) * dtype.itemsize
+        h5.create_dataset(name, shape, dtype, external=[(str(secret), 0, size)])
+    np.save(tmp_path / "x.npy", np.zeros((2, 6, 3), "f4"))
+    one_line(run_cli("run", str(path), "--input", str(tmp_path / "x.npy")), "external file")
+
+
+def test_soft_links_and_cycles_are_not_followed(tmp_path):
+    def soft(h5, name):
+        h5[name] = h5py.SoftLink("/layers/lstm_1/cell/vars/0")
+
+    weights = _weights(tmp_path, soft)
+    args = ["convert", "LSTM(4)", "--input-shape", "6,3", "--weights", str(weights)]
+    one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "link to another place")
+
+    def cycle(h5, name):
+        h5[name] = h5["layers"]  # a hard link back up: the walk would never end
+
+    weights = _weights(tmp_path, cycle)
+    one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "reached twice")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda h5: (h5.__delitem__("layers"), h5.create_dataset("layers", data=[1, 2])),
+        lambda h5: (h5.__delitem__(ENCODER), h5.create_dataset(ENCODER, data=b"text")),
+        lambda h5: (h5.__delitem__(ENCODER), h5.create_group(ENCODER)),
+        lambda h5: (h5.__delitem__(ENCODER), h5.create_dataset(ENCODER, data=np.zeros(()))),
+    ],
+)
+def test_valid_hdf5_laid_out_unlike_keras(damage, tmp_path):
+    path = tmp_path / "odd.weights.h5"
+    shutil.copy(WEIGHTS / "k3_named.weights.h5", path)
+    with h5py.File(path, "r+") as h5:
+        damage(h5)
+    args = ["convert", "LSTM(4)", "--input-shape", "6,3", "--weights", str(path)]
+    one_line(run_cli(*args, "--layer", "encoder", "--output", str(tmp_path / "o.npz")))
+
+
+def test_legacy_weight_names_that_are_not_a_list(tmp_path):
+    path = tmp_path / "legacy.h5"
+    shutil.copy(WEIGHTS / "k2_named.legacy.h5", path)
+    with h5py.File(path, "r+") as h5:
+        layer = next(iter(h5.values()))
+        layer.attrs["weight_names"] = 5
+    args = ["convert", "LSTM(4)", "--input-shape", "6,3", "--weights", str(path)]
+    one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "weight_names")
+
+
+# Array headers that declare more than the file holds
+
+
+def _npy_bomb(path: Path, shape=(100_000, 100_000)) -> Path:
+    with path.open("wb") as stream:
+        np.lib.format.write_array_header_1_0(
+            stream, {"descr": "<f4", "fortran_order": False, "shape": shape}
+        )
+        stream.write(b"\0" * 64)
+    return path
+
+
+def test_npy_and_npz_headers_are_checked_before_allocating(tmp_path):
+    model = WEIGHTS / "k3_named.keras"
+    bomb = _npy_bomb(tmp_path / "bomb.npy")
+    one_line(run_cli("run", str(model), "--input", str(bomb)), "limit of 536,870,912")
+    small = _npy_bomb(tmp_path / "small.npy", (2, 6, 3000))  # within the limit, not in the file
+    one_line(run_cli("run", str(model), "--input", str(small)), "more than the file holds")
+    npz = tmp_path / "bomb.npz"
+    with zipfile.ZipFile(npz, "w") as archive:
+        archive.writestr("arr_0.npy", bomb.read_bytes())
+    args = ["convert", "LSTM(4)", "--input-shape", "6,3", "--weights", str(npz)]
+    one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "arr_0.npy")
+    objects = tmp_path / "objects.npy"
+    np.save(objects, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    one_line(run_cli("run", str(model), "--input", str(objects)), "not numbers")
+
+
+def _peak(*args: str, timeout: float = 30) -> tuple[int, str, int]:
+    """Run rnncalc in a fresh process: exit code, stderr, and peak memory in bytes."""
+    code = (
+        "import resource, sys\n"
+        "from rnncalc.cli import main\n"
+        "sys.argv = ['rnncalc', *sys.argv[1:]]\n"
+        "try:\n    main()\n"
+        "except SystemExit as exc:\n    status = exc.code or 0\n"
+        "else:\n    status = 0\n"
+        "sys.stderr.write(f'\\npeak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+        "sys.exit(status)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout
+    )
+    *lines, peak = done.stderr.strip().splitlines()
+    return done.returncode, "\n".join(lines).strip(), int(peak.split()[1]) * 1024
+
+
+def test_bombs_stay_small_and_quick(tmp_path):
+    """Declared terabytes, a million stacked layers, ten million timesteps: each refused
+    within the subprocess timeout and well under 1 GiB."""
+    bomb = _npy_bomb(tmp_path / "bomb.npy", (10**6, 10**6))
+    weights = _weights(tmp_path, _unwritten(tmp_path))
+    for args in [
+        ["run", str(WEIGHTS / "k3_named.keras"), "--input", str(bomb)],
+        ["convert", "LSTM(4)", "--input-shape", "6,3", "--weights", str(weights),
+         "--layer", "encoder", "--output", str(tmp_path / "o.npz")],
+        ["summary", "nn.LSTM(3, 4, num_layers=1000000)", "--batch-input-shape", "5,2,3"],
+        ["check", "LSTM(1)", "--batch-input-shape", "1,10000000,1"],
+        ["sweep", "LSTM(4)", "--input-shape", "3,4", "--vary", "units=1:1000000000000"],
+        ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2",
+         "--sweep", "timesteps=1:1000000000000"],
+    ]:
+        status, stderr, peak = _peak(*args)
+        assert status == 2 and stderr.startswith("error: ") and "\n" not in stderr, stderr
+        assert peak < 2**30, (args, peak)
+
+
+# Writing: only where asked, never through a link, never blocking on a FIFO
+
+
+def test_docs_build_never_writes_through_what_is_inside_out(tmp_path):
+    out, victim = tmp_path / "out", tmp_path / "victim.md"
+    run_cli("docs", "build", str(out))
+    victim.write_text("mine")
+    cases = {
+        "a listed page": lambda: (out / "lstm.md").unlink() or (out / "lstm.md").symlink_to(victim),
+        "a dangling link": lambda: (out / "gru.md").unlink()
+        or (out / "gru.md").symlink_to(tmp_path / "new.md"),
+        "the manifest": lambda: (out / MANIFEST).unlink() or (out / MANIFEST).symlink_to(victim),
+        "a FIFO": lambda: (out / "index.md").unlink() or os.mkfifo(out / "index.md"),
+        "a folder": lambda: (out / "cli.md").unlink() or (out / "cli.md").mkdir(),
+    }
+    for what, make in cases.items():
+        shutil.rmtree(out)
+        run_cli("docs", "build", str(out))
+        make()
+        before = listing(tmp_path)
+        one_line(run_cli("docs", "build", str(out)))
+        assert listing(tmp_path) == before, what  # nothing half-written, nothing outside
+        assert victim.read_text() == "mine"
+
+
+def test_docs_build_refuses_odd_manifests_and_an_empty_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    one_line(run_cli("docs", "build", ""), "empty")
+    assert list(tmp_path.iterdir()) == []
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST).write_bytes(b"\xff\xfe not text")
+    one_line(run_cli("docs", "build", str(out)), MANIFEST)
+    (out / MANIFEST).unlink()
+    (out / MANIFEST).mkdir()
+    one_line(run_cli("docs", "build", str(out)), "a folder")
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST]
+
+
+def test_a_manifest_cannot_claim_files_outside(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST).write_text("../victim.md\n/etc/passwd\nlstm.md\n")
+    assert run_cli("docs", "build", str(out)).exit_code == 0
+    assert "../victim.md" not in (out / MANIFEST).read_text()
+    assert not (tmp_path / "victim.md").exists()
+
+
+def _sweep_model():
+    return ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2",
+            "--sweep", "timesteps=1:3"]
+
+
+def test_outputs_refuse_fifos_folders_and_devices_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    model, x = WEIGHTS / "k3_named.keras", WEIGHTS / "k3_named.input.npy"
+    one_line(run_cli("run", str(model), "--input", str(x), "--output", str(fifo)), "FIFO")
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "pipe.png"
+    os.mkfifo(png)
+    line = one_line(run_cli(*_sweep_model(), "--plot", str(png)), "FIFO")
+    assert "None" not in line
+    one_line(run_cli(*_sweep_model(), "--plot", str(tmp_path)), "--plot")
+    device = tmp_path / "device.npz"
+    device.symlink_to("/dev/null")
+    one_line(run_cli("run", str(model), "--input", str(x), "--output", str(device)), "regular")
+
+
+def test_a_symlink_the_user_names_is_written_through(tmp_path):
+    target, link = tmp_path / "real.npz", tmp_path / "link.npz"
+    target.write_bytes(b"old")
+    link.symlink_to(target)
+    model, x = WEIGHTS / "k3_named.keras", WEIGHTS / "k3_named.input.npy"
+    assert run_cli("run", str(model), "--input", str(x), "--output", str(link)).exit_code == 0
+    assert link.is_symlink() and np.load(target)["arr_0"].ndim == 2  # as cp does
+    dangling = tmp_path / "dangling.npz"
+    dangling.symlink_to(tmp_path / "nowhere.npz")
+    one_line(run_cli("run", str(model), "--input", str(x), "--output", str(dangling)), "link")
+
+
+def test_matplotlib_leaves_the_home_folder_alone(tmp_path):
+    pytest.importorskip("matplotlib")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CACHE_HOME")}
+    env |= {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+    plot = tmp_path / "sweep.png"
+    done = subprocess.run(
+        [sys.executable, "-m", "rnncalc", *_sweep_model(), "--plot", str(plot)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert plot.read_bytes().startswith(b"\x89PNG")
+    assert list(home.iterdir()) == []
+
+
+# Limits, at their boundary
+
+
+def test_limits_hold_at_their_boundary(monkeypatch):
+    from rnncalc import planning
+
+    ok = ["sweep", "LSTM(4)", "--input-shape", "3,4"]
+    monkeypatch.setattr(planning, "GRID_POINTS", limits.GRID_POINTS._replace(value=4))
+    assert run_cli(*ok, "--vary", "units=1:4").exit_code == 0
+    one_line(run_cli(*ok, "--vary", "units=1:5"), "5 combinations", "limit of 4")
+    one_line(run_cli(*ok, "--vary", "units=1,2", "--vary", "dropout=0,0.5,0.9"), "6 comb")
+    monkeypatch.setattr(planning, "SWEEP_POINTS", limits.SWEEP_POINTS._replace(value=3))
+    mem = ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2"]
+    assert run_cli(*mem, "--sweep", "timesteps=1:3").exit_code == 0
+    one_line(run_cli(*mem, "--sweep", "timesteps=1:4"), "4 values", "limit of 3")
+    torch = ["summary", "--batch-input-shape", "5,2,3"]
+    assert run_cli(torch[0], "nn.GRU(3, 4, num_layers=1000)", *torch[1:]).exit_code == 0
+    one_line(run_cli(torch[0], "nn.GRU(3, 4, num_layers=1001)", *torch[1:]), "limit of 1,000")
+    assert run_cli("summary", f"LSTM({2**63 - 1})", "--input-shape", "3,4").exit_code == 0
+    one_line(run_cli("summary", f"LSTM({2**63})", "--input-shape", "3,4"), "64 bits")
+    check = ["check", "SimpleRNN(1)", "--batch-input-shape"]
+    assert run_cli(*check, "1,100000,1").exit_code == 0
+    one_line(run_cli(*check, "1,100001,1"), "100,001 timesteps", "limit of 100,000")
+
+
+def test_models_are_read_in_linear_time_and_bounded(tmp_path):
+    def chain(n: int) -> dict:
+        layers = [{"class_name": "InputLayer", "name": "in",
+                   "config": {"name": "in", "batch_shape": [None, 4]}, "inbound_nodes": []}]
+        for i in range(n):
+            previous = layers[-1]["name"]
+            layers.append({"class_name": "Dense", "name": f"d{i}",
+                           "config": {"name": f"d{i}", "units": 4},
+                           "inbound_nodes": [[[previous, 0, 0, {}]]]})
+        last = layers[-1]["name"]
+        return {"class_name": "Functional", "keras_version": "2.15.0",
+                "config": {"name": "m", "layers": layers[::-1],  # listed last layer first
+                           "input_layers": [["in", 0, 0]], "output_layers": [[last, 0, 0]]}}
+
+    path = tmp_path / "reversed.json"
+    path.write_text(json.dumps(chain(limits.MODEL_LAYERS.value - 1)))
+    status, stderr, _ = _peak("model", str(path), "--json", timeout=20)  # was minutes
+    assert status == 0, stderr
+    path.write_text(json.dumps(chain(limits.MODEL_LAYERS.value)))
+    status, stderr, _ = _peak("model", str(path))
+    assert status == 2 and "limit of 10,000" in stderr
+
+
+# Every exception class, at the CLI and at the API
+
+
+def _nested_sequential(depth: int) -> bytes:
+    opening = b'{"class_name": "Sequential", "config": {"name": "s", "layers": ['
+    dense = b'{"class_name": "Dense", "config": {"name": "d", "units": 2}}'
+    return opening * depth + dense + b"]}}" * depth
+
+
+DEEP_MODELS = {
+    "deep JSON": b"[" * 200_000 + b"]" * 200_000,
+    "deep object": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+    "nested Sequential": _nested_sequential(500),
+    "a 5000-digit number": b'{"class_name": "Sequential", "config": {"layers": [], "x": '
+    + b"9" * 5000 + b"}}",
+    "a 4000-digit units": json.dumps(
+        {"class_name": "Sequential", "config": {"layers": [
+            {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 3, 4]}},
+            {"class_name": "LSTM", "config": {"units": int("9" * 4000)}}]}}
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("kind", list(DEEP_MODELS))
+def test_deep_and_huge_json_everywhere(kind, tmp_path):
+    data = DEEP_MODELS[kind]
+    path = tmp_path / "model.json"
+    path.write_bytes(data)
+    one_line(run_cli("model", str(path)))
+    one_line(CliRunnerStdin(data))
+    archive = tmp_path / "model.keras"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("config.json", data)
+        zipped.writestr("metadata.json", b"[" * 100_000)
+    one_line(run_cli("model", str(archive)))
+    h5 = tmp_path / "model.h5"
+    with h5py.File(h5, "w") as file:
+        file.attrs["model_config"] = data
+    one_line(run_cli("model", str(h5)))
+    from rnncalc import model_summary
+
+    with pytest.raises(RnncalcError):
+        model_summary(str(path))
+
+
+def CliRunnerStdin(data: bytes):
+    from typer.testing import CliRunner
+
+    from rnncalc.cli import app
+
+    return CliRunner().invoke(app, ["model", "-"], input=data)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "LSTM(" + "not " * 2400 + "1)",
+        "LSTM(" + "-" * 9000 + "1)",
+        "LSTM(" + "+" * 9000 + "1)",
+        "LSTM(units=" + "lambda:" * 1400 + "1)",
+        "LSTM(a" + ".b" * 4900 + ")",
+        "x" + ".y" * 4900 + "(1)",
+        "LSTM(" + "9" * 4000 + ")",
+        "LSTM(4, input_shape=(10, " + "9" * 400 + "))",
+        "LSTM(\udcff)",
+        "LSTM(4, name='\ud800')",
+    ],
+)
+def test_expressions_that_brackets_do_not_show(expression):
+    one_line(run_cli("summary", expression, "--input-shape", "3,4"))
+    with pytest.raises(RnncalcError):
+        summary(expression, input_shape=(3, 4))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary", "LSTM(4)", "--input-shape", "3," + "9" * 400],
+        ["summary", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "9" * 400],
+        ["summary", "LSTM(4)", "--input-shape", "3,4", "--timesteps", "9" * 400],
+        ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2", "--fit", "9" * 400],
+        ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2",
+         "--fit", "9" * 5000 + "GiB"],
+        ["sweep", "LSTM(4)", "--input-shape", "3,4", "--vary", "units=1:2:0"],
+        ["sweep", "LSTM(4)", "--input-shape", "3,4", "--vary", "units=" + "9" * 5000],
+        ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2",
+         "--sweep", "batch=1:2:0"],
+        ["summary", "LSTM(4)", "--input-shape", "²,³"],
+        ["summary", "LSTM(4)", "--batch-input-shape", "٣,4,5"],
+        ["check", "LSTM(4)", "--batch-input-shape", "0,3,8"],
+        ["check", "LSTM(4)", "--batch-input-shape", "2,0,8"],
+        ["check", "LSTM(4)", "--batch-input-shape", "2,0,8", "--all"],
+        ["check", "LSTM(4, unroll=True)", "--batch-input-shape", "2,None,8"],
+        ["check", "LSTM(4, unroll=True)", "--batch-input-shape", "2,None,8", "--all"],
+        ["model", "/proc/self/mem"],
+        ["run", str(WEIGHTS / "k3_named.keras"), "--input", "/proc/self/mem"],
+        ["convert", "LSTM(4)", "--input-shape", "6,3", "--weights", "/proc/self/mem",
+         "--output", "/tmp/never-written.npz"],
+        ["model", os.fsdecode(b"/tmp/\xff\xfe-not-utf8.json")],
+    ],
+)
+def test_every_bad_value_is_one_line(args):
+    one_line(run_cli(*args))
+    assert not Path("/tmp/never-written.npz").exists()
+
+
+def test_check_refuses_what_summary_refuses():
+    args = ["LSTM(4, unroll=True)", "--batch-input-shape", "2,None,8"]
+    summary_line = one_line(run_cli("summary", *args))
+    assert one_line(run_cli("check", *args)) == summary_line
+
+
+def test_names_that_are_not_unicode_print(tmp_path):
+    config = json.loads((DATA / "models" / "k3_small.json").read_text())
+    config["config"]["layers"][1]["config"]["name"] = "bad\udc80name"
+    config["config"]["layers"][1]["name"] = "bad\udc80name"
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(config))  # json writes the surrogate as \udc80
+    for extra in ([], ["--json"]):
+        result = run_cli("model", str(path), *extra)
+        assert result.exit_code in (0, 2), result.output
+        if result.exit_code == 0:
+            assert "bad" in result.stdout
+
+
+def test_an_encrypted_member_is_refused(tmp_path):
+    archive = tmp_path / "locked.keras"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("config.json", (DATA / "models" / "k3_small.json").read_bytes())
+    data = bytearray(archive.read_bytes())
+    for signature, flag in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # set the encrypted bit
+        at = data.find(signature)
+        data[at + flag] |= 1
+    archive.write_bytes(bytes(data))
+    one_line(run_cli("model", str(archive)))
+
+
+def test_other_failures_at_the_boundary(monkeypatch):
+    from rnncalc import api
+
+    def fail(exc):
+        def raising(*args, **kwargs):
+            raise exc
+
+        return raising
+
+    for exc in (MemoryError(), RecursionError(), OverflowError("x"), KeyError("x"),
+                UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+                OSError(5, "Input/output error", "/x")):
+        monkeypatch.setattr(api, "analyze", fail(exc))
+        one_line(run_cli("summary", "LSTM(4)", "--input-shape", "3,4"))
+        with pytest.raises(RnncalcError):
+            summary("LSTM(4)", input_shape=(3, 4))
+
+
+@pytest.mark.parametrize("target", ["/dev/full", "closed"])
+def test_an_output_that_cannot_be_written(target):
+    stdout = open("/dev/full", "w") if target == "/dev/full" else subprocess.DEVNULL  # noqa: SIM115
+    command = [sys.executable, "-m", "rnncalc", "table", "LSTM(4)", "--input-shape", "3,4"]
+    if target == "closed":
+        command = ["sh", "-c", '"$@" >&-', "sh", *command]
+    done = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert done.stderr.startswith("error: cannot write the output"), done.stderr
+
+
+@given(data=st.binary(max_size=300), depth=st.integers(0, 3000))
+def test_nested_garbage_never_escapes(data, depth):
+    """Hypothesis: bytes inside deep brackets, as model JSON and as an .npy header."""
+    payload = b"[" * depth + data + b"]" * depth
+    result = CliRunnerStdin(payload)
+    assert result.exit_code == 2 and result.stderr.startswith("error: "), result.output
+    stream = io.BytesIO(b"\x93NUMPY\x01\x00" + len(payload).to_bytes(2, "little") + payload)
+    from rnncalc.execute.io import Budget, _npy_header
+
+    with pytest.raises(RnncalcError):
+        _npy_header(stream, Budget("x.npy"), "the array", 10**6)
+

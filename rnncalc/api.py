@@ -135,6 +135,7 @@ def table(
     config, resolved, _ = prepare(
         layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
     )
+    analyze(config, resolved, version)  # what summary refuses, table refuses
     torch = isinstance(config, TorchConfig)
     rows = []
     for flags in table_settings(config, version):

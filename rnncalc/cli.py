@@ -117,13 +117,22 @@ def _echo(text: str, err: bool = False) -> None:
     try:
         if stream is None:  # started with the descriptor closed
             raise OSError(errno.EBADF, "the output is closed")
-        typer.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), err=err)
+        typer.echo(_printable(text), err=err)
         stream.flush()
     except OSError as exc:
         _drop(stream)
         if not err:
             _fail(f"cannot write the output ({exc.strerror or exc})")
         raise typer.Exit(2) from None
+
+
+def _printable(text: str) -> str:
+    """Text as the terminal should get it: names that are not valid Unicode, and control
+    characters from a file (a terminal's escape sequences), written as their escapes."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    if all(c.isprintable() or c in "\n\r\t" for c in text):
+        return text
+    return "".join(c if c.isprintable() or c in "\n\r\t" else repr(c)[1:-1] for c in text)
 
 
 def _drop(stream: Any) -> None:
@@ -137,7 +146,8 @@ def _drop(stream: Any) -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    _echo(f"error: {message}", err=True)
+    one_line = " ".join(message.splitlines())  # a name or a library's words may hold newlines
+    _echo(f"error: {one_line}", err=True)
     raise typer.Exit(2)
 
 

@@ -170,6 +170,11 @@ def _from_archive(file: Path) -> Loaded:
         raise RnncalcError(
             f"{where}: the zip archive is damaged ({damage})", "save it again"
         ) from None
+    except RuntimeError as exc:  # zipfile's word for a member that needs a password
+        raise RnncalcError(
+            f"{where}: the archive cannot be read ({exc}); Keras never encrypts one",
+            "give the .keras file as model.save() wrote it",
+        ) from None
     version = metadata.get("keras_version")
     keras = None
     if isinstance(version, str):

@@ -74,7 +74,7 @@ EXPRESSION_DEPTH = Limit(
 )
 SIZE = Limit(
     2**63 - 1,
-    "as a size",
+    "as one size",
     "TensorFlow and PyTorch hold sizes in 64-bit integers; a larger one is no tensor",
 )
 
@@ -113,7 +113,11 @@ ARRAY_BYTES = Limit(
 )
 HDF5_OBJECTS = Limit(100_000, "groups and datasets", "a Keras weights file has a few per layer")
 RUN_VALUES = Limit(2**26, "values", "weights, input and outputs of one run: 256 MiB of float32")
-RUN_STEPS = Limit(100_000, "timesteps", "each step is a round of NumPy calls, about 20 µs")
+RUN_STEPS = Limit(
+    100_000,
+    "steps (timesteps × stacked layers × directions)",
+    "each step is a round of NumPy calls, about 20 µs; counted across a model's layers",
+)
 RUN_MACS = Limit(10**10, "multiply-accumulates", "a few seconds of NumPy on two cores")
 
 ALL = {name: value for name, value in globals().items() if isinstance(value, Limit)}

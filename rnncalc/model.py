@@ -13,7 +13,7 @@ from rnncalc.construct import KERAS, config_from_serialized
 from rnncalc.cost import NOTHING, Cost, layer_cost, memory, total
 from rnncalc.enums import DType, KerasVersion, Optimizer
 from rnncalc.errors import RnncalcError, guarded
-from rnncalc.inputs import ResolvedInput, Shape, shape_text
+from rnncalc.inputs import ResolvedInput, Shape, check_shape, shape_text
 from rnncalc.keras_files import load
 from rnncalc.plain_layers import PLAIN, MergeConfig
 from rnncalc.report import ModelLayerReport, ModelReport, WeightReport
@@ -102,9 +102,12 @@ def model_summary(
         RnncalcError: naming the file, and the layer at fault, when the file or the model is
             bad.
     """
+    sizes = sizes or Sizes()
+    for option, size in (("--batch-size", sizes.batch), ("--timesteps", sizes.timesteps)):
+        check_shape((size,), option)
     loaded = load(path)
     version = loaded.keras if keras is None else KerasVersion(keras)
-    return summarize(loaded.config, version, path, loaded.kind, sizes or Sizes())
+    return summarize(loaded.config, version, path, loaded.kind, sizes)
 
 
 def summarize(

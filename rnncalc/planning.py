@@ -393,6 +393,7 @@ def grid(
         api._framework(framework),
         timesteps,
     )
+    api.analyze(config, resolved, version)  # what summary refuses, a grid refuses
     axes = [parse_values(text) for text in vary]
     rows = []
     fix = "vary fewer arguments or values"

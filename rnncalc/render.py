@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from difflib import get_close_matches
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError
 from tabulate import tabulate, tabulate_formats
 
 from rnncalc.enums import Framework
@@ -42,9 +44,15 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def as_json(report: BaseModel) -> str:
-    """The report as indented JSON: shapes are lists, unknown axes are null."""
-    return report.model_dump_json(indent=2)
+def as_json(report: BaseModel, indent: int | None = 2) -> str:
+    """The report as indented JSON: shapes are lists, unknown axes are null.
+
+    A name that is not valid Unicode (a lone surrogate, from a file's JSON) comes out as its
+    `\\udcxx` escape, which JSON readers take back."""
+    try:
+        return report.model_dump_json(indent=indent)
+    except PydanticSerializationError:
+        return json.dumps(report.model_dump(mode="json"), indent=indent)
 
 
 def _where_input(report: LayerReport | TableReport) -> str:
@@ -407,7 +415,7 @@ def grid_text(report: GridReport, fmt: str = "simple") -> str:
 
 def grid_jsonl(report: GridReport) -> str:
     """One JSON object per combination, one a line: for scripts that stream."""
-    return "\n".join(row.model_dump_json() for row in report.rows)
+    return "\n".join(as_json(row, indent=None) for row in report.rows)
 
 
 def grid_csv(report: GridReport) -> str:

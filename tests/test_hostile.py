@@ -26,7 +26,15 @@ TEXT = st.text(max_size=60) | st.sampled_from(
         "None,None",
     ]
 )
-SHAPE = st.text(alphabet="0123456789,None x-()?", max_size=20)
+# Nesting that brackets do not show, numbers beyond any size, text that is not UTF-8.
+DEEP = st.builds(
+    lambda prefix, times, suffix: f"LSTM({prefix * times}{suffix})",
+    st.sampled_from(["not ", "-", "+", "~", "lambda:", "a.", "(", "[", "{1:"]),
+    st.integers(0, 3000),
+    st.sampled_from(["1", "b", "", "9" * 5000, "\udcff"]),
+)
+TEXT = TEXT | DEEP | st.builds(lambda digits: f"LSTM({digits})", st.text("0123456789", min_size=1))
+SHAPE = st.text(alphabet="0123456789,None x-()?²٣", max_size=30)
 COMMANDS = ["summary", "table", "compare", "memory", "sweep", "check"]
 
 

@@ -104,11 +104,19 @@ def _unwritten(tmp_path):  # 40 GB declared, nothing stored
     return lambda h5, name: h5.create_dataset(name, (100_000, 100_000), "f4", chunks=(100, 100))
 
 
+def _plugin_filter(tmp_path):
+    return lambda h5, name: h5.create_dataset(
+        name, data=np.zeros((3, 16), "f4"), chunks=(3, 16), compression=32001,
+        allow_unknown_filter=True,
+    )
+
+
 HOSTILE = {
     "external storage": (_external_storage, "external file"),
     "virtual dataset": (_virtual, "virtual dataset"),
     "external link": (_external_link, "link to another file"),
     "unwritten 100000x100000": (_unwritten, "limit of 536,870,912"),
+    "a plugin filter": (_plugin_filter, "as a plugin"),
 }
 
 
@@ -235,15 +243,17 @@ def test_npy_and_npz_headers_are_checked_before_allocating(tmp_path):
 
 
 def _peak(*args: str, timeout: float = 30) -> tuple[int, str, int]:
-    """Run rnncalc in a fresh process: exit code, stderr, and peak memory in bytes."""
+    """Run rnncalc in a fresh process: exit code, stderr, and peak memory in bytes (its own
+    VmHWM: ru_maxrss would start from this process's, inherited across exec)."""
     code = (
-        "import resource, sys\n"
+        "import sys\n"
         "from rnncalc.cli import main\n"
         "sys.argv = ['rnncalc', *sys.argv[1:]]\n"
         "try:\n    main()\n"
         "except SystemExit as exc:\n    status = exc.code or 0\n"
         "else:\n    status = 0\n"
-        "sys.stderr.write(f'\\npeak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "sys.stderr.write(f'\\npeak {hwm}\\n')\n"
         "sys.exit(status)\n"
     )
     done = subprocess.run(
@@ -392,7 +402,38 @@ def test_limits_hold_at_their_boundary(monkeypatch):
     one_line(run_cli("summary", f"LSTM({2**63})", "--input-shape", "3,4"), "64 bits")
     check = ["check", "SimpleRNN(1)", "--batch-input-shape"]
     assert run_cli(*check, "1,100000,1").exit_code == 0
-    one_line(run_cli(*check, "1,100001,1"), "100,001 timesteps", "limit of 100,000")
+    one_line(run_cli(*check, "1,100001,1"), "100,001 steps", "limit of 100,000")
+
+
+def test_a_model_run_is_bounded_across_its_layers(tmp_path):
+    """Each layer within the bounds, the whole model not: steps add up across layers, and a
+    Dense layer's output counts before it is allocated."""
+    from rnncalc import KerasVersion, LSTMConfig
+    from rnncalc.execute import random_weights, run_layer
+    from rnncalc.execute.layers import Steps
+
+    layer, steps = LSTMConfig(units=1), Steps()
+    x = np.zeros((1, 60_000, 1), "f4")
+    params = random_weights(layer, x.shape, KerasVersion.V2)
+    run_layer(layer, params, x, steps=steps)
+    with pytest.raises(RnncalcError, match="120,000 steps"):
+        run_layer(layer, params, x, steps=steps)
+
+    archive = tmp_path / "wide.keras"
+    config = {"class_name": "Sequential", "config": {"name": "s", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 50000, 1]}},
+        {"class_name": "Dense", "config": {"name": "dense", "units": 100_000}}]}}
+    weights = io.BytesIO()
+    with h5py.File(weights, "w") as h5:
+        h5["layers/dense/vars/0"] = np.zeros((1, 100_000), "f4")
+        h5["layers/dense/vars/1"] = np.zeros((100_000,), "f4")
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("metadata.json", json.dumps({"keras_version": "3.15.0"}))
+        zipped.writestr("config.json", json.dumps(config))
+        zipped.writestr("model.weights.h5", weights.getvalue())
+    np.save(tmp_path / "x.npy", np.zeros((1, 50_000, 1), "f4"))
+    status, stderr, peak = _peak("run", str(archive), "--input", str(tmp_path / "x.npy"))
+    assert status == 2 and "limit of" in stderr and peak < 2**30, (stderr, peak)
 
 
 def test_models_are_read_in_linear_time_and_bounded(tmp_path):
@@ -536,11 +577,24 @@ def test_names_that_are_not_unicode_print(tmp_path):
     config["config"]["layers"][1]["name"] = "bad\udc80name"
     path = tmp_path / "model.json"
     path.write_text(json.dumps(config))  # json writes the surrogate as \udc80
-    for extra in ([], ["--json"]):
-        result = run_cli("model", str(path), *extra)
-        assert result.exit_code in (0, 2), result.output
-        if result.exit_code == 0:
-            assert "bad" in result.stdout
+    table = run_cli("model", str(path))
+    assert table.exit_code == 0 and "bad\\udc80name" in table.stdout, table.output
+    result = run_cli("model", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["layers"][0]["name"] == "bad\udc80name"
+
+
+def test_control_characters_from_a_file_never_reach_the_terminal(tmp_path):
+    config = json.loads((DATA / "models" / "k3_small.json").read_text())
+    config["config"]["layers"][1]["config"]["name"] = "x\n\x1b[31mred"
+    config["config"]["layers"][1]["name"] = "x\n\x1b[31mred"
+    config["config"]["layers"][1]["class_name"] = "Odd\n\x1b[31mLayer"
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(config))
+    line = one_line(run_cli("model", str(path)))
+    assert "\x1b" not in line and "\\x1b" in line
+    result = run_cli("summary", "LSTM(4, dropout='a\nb\x1b[2J')", "--input-shape", "3,4")
+    assert "\x1b" not in result.output
 
 
 def test_an_encrypted_member_is_refused(tmp_path):
@@ -552,7 +606,7 @@ def test_an_encrypted_member_is_refused(tmp_path):
         at = data.find(signature)
         data[at + flag] |= 1
     archive.write_bytes(bytes(data))
-    one_line(run_cli("model", str(archive)))
+    one_line(run_cli("model", str(archive)), "encrypt")
 
 
 def test_other_failures_at_the_boundary(monkeypatch):
@@ -597,3 +651,12 @@ def test_nested_garbage_never_escapes(data, depth):
     with pytest.raises(RnncalcError):
         _npy_header(stream, Budget("x.npy"), "the array", 10**6)
 
+
+
+@pytest.mark.parametrize("page", ["speed.md", "speed.zh.md"])
+def test_every_limit_is_documented(page):
+    text = (Path(__file__).parent.parent / "docs" / page).read_text()
+    table = text[text.index("| --- | --- | --- |", text.index("{#limits}" if "zh" in page else "### Limits")) :]
+    for name, limit in limits.ALL.items():
+        assert f"| {limit.value:,}" in table, (page, name)
+    assert table.count("\n| ") == len(limits.ALL), page

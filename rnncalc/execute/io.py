@@ -44,6 +44,11 @@ def _is_keras(path: str) -> bool:
     return head.startswith(HDF5)
 
 
+# HDF5's own filters (deflate, shuffle, fletcher32, szip, nbit, scaleoffset) and h5py's lzf:
+# any other is a shared library HDF5 looks for on disk.
+BUILT_IN_FILTERS = frozenset({1, 2, 3, 4, 5, 6, 32000})
+
+
 class Budget:
     """The bytes of arrays one file may hand over, counted from their headers before each is
     read: a header that declares terabytes is refused, not allocated."""
@@ -367,6 +372,14 @@ def _read(item: Any, budget: Budget) -> Array:
             "not read",
             "give weights stored in the file itself, as Keras saves them",
         )
+    for index in range(plist.get_nfilters()):
+        code = plist.get_filter(index)[0]
+        if code not in BUILT_IN_FILTERS:
+            raise RnncalcError(
+                f"{budget.where}: {where} is compressed with filter {code}, which HDF5 would "
+                "load as a plugin from outside the file",
+                "give weights saved without plugin filters, as Keras saves them",
+            )
     budget.take(item.shape, item.dtype, where)
     return np.asarray(item[()])
 

@@ -29,6 +29,7 @@ def run_layer(
     keras: KerasVersion = KerasVersion.V2,
     initial_state: list[Array] | None = None,
     mask: Array | None = None,
+    steps: Steps | None = None,
 ) -> list[Array]:
     """Run one layer forward (inference: dropout off), returning the framework's outputs.
 
@@ -40,6 +41,7 @@ def run_layer(
         initial_state: Keras's `initial_state` (for Bidirectional: forward states, then
             backward), or PyTorch's `(h_0,)` / `(h_0, c_0)`.
         mask: a Keras mask `(batch, timesteps)` of booleans: masked steps carry forward.
+        steps: the steps a model has run so far, for its bound (see `check_run`).
 
     Returns:
         Keras: the output(s) then the states; PyTorch: `output, h_n` (and `c_n`).
@@ -47,11 +49,11 @@ def run_layer(
     if isinstance(layer, TorchConfig):
         named = _named(params)
         check_weights(layer, named, inputs.shape, keras)
-        check_run(layer, inputs.shape, keras)
+        check_run(layer, inputs.shape, keras, steps)
         return _torch(layer, named, inputs, initial_state)
     arrays = _listed(params)
     check_weights(layer, arrays, inputs.shape, keras)
-    check_run(layer, inputs.shape, keras)
+    check_run(layer, inputs.shape, keras, steps)
     if isinstance(layer, BidirectionalConfig):
         return _bidirectional(layer, arrays, inputs, keras, initial_state, mask)
     output, states = _sequence(layer, arrays, inputs, keras, initial_state, mask)
@@ -120,9 +122,19 @@ class LayerRunner:
         self.states = None
 
 
-def check_run(layer: AnyLayer, shape: tuple[int, ...], keras: KerasVersion) -> None:
+class Steps:
+    """Time steps run so far, counted across the layers of one model run."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+
+def check_run(
+    layer: AnyLayer, shape: tuple[int, ...], keras: KerasVersion, steps: Steps | None = None
+) -> None:
     """Refuse a run that would take too long or too much memory, before it starts: the
-    values it holds (weights, input, outputs), its timesteps and its multiply-accumulates."""
+    values it holds (weights, input, outputs), its steps (timesteps × stacked layers ×
+    directions, added to `steps` across a model) and its multiply-accumulates."""
     what, fix = f"running {layer.class_name()} on {shape}", "run a smaller layer or input"
     if 0 in shape:
         raise RnncalcError(
@@ -131,7 +143,12 @@ def check_run(layer: AnyLayer, shape: tuple[int, ...], keras: KerasVersion) -> N
         )
     names = axes(layer, len(shape))
     if "timesteps" in names:
-        RUN_STEPS.check(shape[names.index("timesteps")], what, fix)
+        runs = 2 if isinstance(layer, BidirectionalConfig) else 1
+        if isinstance(layer, TorchConfig):
+            runs = layer.num_layers * (2 if layer.bidirectional else 1)
+        steps = steps or Steps()
+        steps.total += shape[names.index("timesteps")] * runs
+        RUN_STEPS.check(steps.total, what, fix)
     cost = layer_cost(layer, shape, keras) or Cost(0, 0, 0, 0)
     RUN_MACS.check(cost.macs, what, fix)
     returned = [s for _, s in output_shapes(layer, shape, keras)]

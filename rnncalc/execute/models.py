@@ -13,11 +13,13 @@ from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array, activation
 from rnncalc.execute.io import SavedLayer, load_array, read_keras_weights
-from rnncalc.execute.layers import run_layer
+from rnncalc.execute.layers import Steps, run_layer
 from rnncalc.keras_files import load
+from rnncalc.limits import RUN_MACS, RUN_VALUES
 from rnncalc.model import (
     Entry,
     Graph,
+    Sizes,
     _input_shape,
     _name,
     _parse,
@@ -25,6 +27,7 @@ from rnncalc.model import (
     _sequential_input,
     lookup,
     schedule,
+    summarize,
 )
 from rnncalc.shapes import AnyLayer, snake_case
 
@@ -52,9 +55,27 @@ def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
     weights = _by_name(read_keras_weights(path), graph.layers)
     keras = loaded.keras
     arrays = [load_array(i) if isinstance(i, str) else i for i in inputs]
+    _check_model_run(loaded.config, keras, path, arrays)
+    steps = Steps()
     if top.class_name == "Sequential":
-        return _sequential(graph, weights, arrays, keras, path)
-    return _functional(graph, weights, arrays, keras, path)
+        return _sequential(graph, weights, arrays, keras, path, steps)
+    return _functional(graph, weights, arrays, keras, path, steps)
+
+
+def _check_model_run(
+    config: dict[str, Any], keras: KerasVersion, path: str, arrays: list[Array]
+) -> None:
+    """Refuse a run too large for the executor's bounds before any layer runs: the
+    calculator's multiply-accumulates and inference memory of the whole model on these
+    inputs (Dense layers included)."""
+    first = arrays[0].shape if arrays else ()
+    sizes = Sizes(first[0] if first else None, first[1] if len(first) > 2 else None)
+    report = summarize(config, keras, path, sizes=sizes)
+    what, fix = f"running {path} on {first}", "run a smaller input or model"
+    if report.macs is not None:
+        RUN_MACS.check(report.macs, what, fix)
+    if report.memory is not None:
+        RUN_VALUES.check(report.memory.total_inference_bytes // 4, what, fix)
 
 
 def _sequential(
@@ -63,6 +84,7 @@ def _sequential(
     inputs: list[Array],
     keras: KerasVersion,
     where: str,
+    steps: Steps,
 ) -> list[Array]:
     if len(inputs) != 1:
         raise RnncalcError(f"{where}: a Sequential model takes one input", "give one array")
@@ -71,9 +93,8 @@ def _sequential(
     for index, entry in enumerate(graph.layers):
         if entry.class_name != "InputLayer":
             name = _name(entry, index)
-            tensor = _call(
-                entry, [tensor], weights.get(name, []), keras, f"{where}: layer {name!r}"
-            )[0]
+            here = f"{where}: layer {name!r}"
+            tensor = _call(entry, [tensor], weights.get(name, []), keras, here, steps)[0]
     return [tensor[0]]
 
 
@@ -83,6 +104,7 @@ def _functional(
     inputs: list[Array],
     keras: KerasVersion,
     where: str,
+    steps: Steps,
 ) -> list[Array]:
     names = [r[0] for r in _refs(graph.input_layers, where)]
     if len(inputs) != len(names):
@@ -102,7 +124,8 @@ def _functional(
             tensors.setdefault(name, []).append([])
             continue
         given = [lookup(tensors, ref, here) for ref in refs]
-        tensors.setdefault(name, []).append(_call(entry, given, weights.get(name, []), keras, here))
+        called = _call(entry, given, weights.get(name, []), keras, here, steps)
+        tensors.setdefault(name, []).append(called)
     return [lookup(tensors, ref, where)[0] for ref in _refs(graph.output_layers, where)]
 
 
@@ -118,10 +141,15 @@ def _check_input(array: Array, shape: tuple[int | None, ...], where: str) -> Non
 
 
 def _call(
-    entry: Entry, given: list[Tensor], weights: list[Array], keras: KerasVersion, where: str
+    entry: Entry,
+    given: list[Tensor],
+    weights: list[Array],
+    keras: KerasVersion,
+    where: str,
+    steps: Steps,
 ) -> list[Tensor]:
     try:
-        return _run(entry, given, weights, keras)
+        return _run(entry, given, weights, keras, steps)
     except RnncalcError as exc:
         raise RnncalcError(f"{where}: {exc.message}", exc.hint) from None
     except ValueError as exc:  # NumPy's own complaint about shapes that do not fit
@@ -129,7 +157,7 @@ def _call(
 
 
 def _run(
-    entry: Entry, given: list[Tensor], weights: list[Array], keras: KerasVersion
+    entry: Entry, given: list[Tensor], weights: list[Array], keras: KerasVersion, steps: Steps
 ) -> list[Tensor]:
     kind, config = entry.class_name, entry.config
     x, mask = given[0]
@@ -137,7 +165,7 @@ def _run(
         layer = config_from_serialized(entry.model_dump(), keras)
         if mask is None and getattr(layer, "stateful", False):
             raise RnncalcError("stateful layers run through the Python API", "use LayerRunner")
-        outputs = run_layer(layer, weights, x, keras, mask=mask)
+        outputs = run_layer(layer, weights, x, keras, mask=mask, steps=steps)
         sequences = getattr(layer, "return_sequences", None)
         if sequences is None:
             sequences = layer.layer.return_sequences  # type: ignore[union-attr]

@@ -15,7 +15,7 @@ from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras
 from rnncalc.execute.io import load_weights
-from rnncalc.execute.layers import check_weights, random_weights, run_layer
+from rnncalc.execute.layers import check_run, check_weights, random_weights, run_layer
 from rnncalc.execute.models import model_layer
 from rnncalc.inputs import ResolvedInput, Shape
 from rnncalc.layers import RecurrentConfig
@@ -55,6 +55,7 @@ def check(layer: AnyLayer, shape: Shape, keras: KerasVersion, every: bool = Fals
         except RnncalcError:
             continue  # the framework refuses this combination of the table: nothing to run
         sized = _sized(config, shape, keras)
+        check_run(config, sized, keras)  # before the random input is made
         arrays = run_layer(config, random_weights(config, sized, keras), _random(sized), keras)
         found.append(Checked(flags, computed, [a.shape for a in arrays]))
     return found

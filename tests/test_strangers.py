@@ -106,7 +106,10 @@ def _unwritten(tmp_path):  # 40 GB declared, nothing stored
 
 def _plugin_filter(tmp_path):
     return lambda h5, name: h5.create_dataset(
-        name, data=np.zeros((3, 16), "f4"), chunks=(3, 16), compression=32001,
+        name,
+        data=np.zeros((3, 16), "f4"),
+        chunks=(3, 16),
+        compression=32001,
         allow_unknown_filter=True,
     )
 
@@ -159,6 +162,7 @@ def test_a_legacy_h5_model_with_an_external_dataset_is_refused(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_bytes(SECRET)
     with h5py.File(path, "r+") as h5:
+
         def first(name, item):
             return name if isinstance(item, h5py.Dataset) else None
 
@@ -270,13 +274,31 @@ def test_bombs_stay_small_and_quick(tmp_path):
     weights = _weights(tmp_path, _unwritten(tmp_path))
     for args in [
         ["run", str(WEIGHTS / "k3_named.keras"), "--input", str(bomb)],
-        ["convert", "LSTM(4)", "--input-shape", "6,3", "--weights", str(weights),
-         "--layer", "encoder", "--output", str(tmp_path / "o.npz")],
+        [
+            "convert",
+            "LSTM(4)",
+            "--input-shape",
+            "6,3",
+            "--weights",
+            str(weights),
+            "--layer",
+            "encoder",
+            "--output",
+            str(tmp_path / "o.npz"),
+        ],
         ["summary", "nn.LSTM(3, 4, num_layers=1000000)", "--batch-input-shape", "5,2,3"],
         ["check", "LSTM(1)", "--batch-input-shape", "1,10000000,1"],
         ["sweep", "LSTM(4)", "--input-shape", "3,4", "--vary", "units=1:1000000000000"],
-        ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2",
-         "--sweep", "timesteps=1:1000000000000"],
+        [
+            "memory",
+            "LSTM(4)",
+            "--input-shape",
+            "3,4",
+            "--batch-size",
+            "2",
+            "--sweep",
+            "timesteps=1:1000000000000",
+        ],
     ]:
         status, stderr, peak = _peak(*args)
         assert status == 2 and stderr.startswith("error: ") and "\n" not in stderr, stderr
@@ -292,8 +314,9 @@ def test_docs_build_never_writes_through_what_is_inside_out(tmp_path):
     victim.write_text("mine")
     cases = {
         "a listed page": lambda: (out / "lstm.md").unlink() or (out / "lstm.md").symlink_to(victim),
-        "a dangling link": lambda: (out / "gru.md").unlink()
-        or (out / "gru.md").symlink_to(tmp_path / "new.md"),
+        "a dangling link": lambda: (
+            (out / "gru.md").unlink() or (out / "gru.md").symlink_to(tmp_path / "new.md")
+        ),
         "the manifest": lambda: (out / MANIFEST).unlink() or (out / MANIFEST).symlink_to(victim),
         "a FIFO": lambda: (out / "index.md").unlink() or os.mkfifo(out / "index.md"),
         "a folder": lambda: (out / "cli.md").unlink() or (out / "cli.md").mkdir(),
@@ -332,8 +355,16 @@ def test_a_manifest_cannot_claim_files_outside(tmp_path):
 
 
 def _sweep_model():
-    return ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2",
-            "--sweep", "timesteps=1:3"]
+    return [
+        "memory",
+        "LSTM(4)",
+        "--input-shape",
+        "3,4",
+        "--batch-size",
+        "2",
+        "--sweep",
+        "timesteps=1:3",
+    ]
 
 
 def test_outputs_refuse_fifos_folders_and_devices_without_blocking(tmp_path):
@@ -373,7 +404,10 @@ def test_matplotlib_leaves_the_home_folder_alone(tmp_path):
     plot = tmp_path / "sweep.png"
     done = subprocess.run(
         [sys.executable, "-m", "rnncalc", *_sweep_model(), "--plot", str(plot)],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert plot.read_bytes().startswith(b"\x89PNG")
@@ -420,9 +454,19 @@ def test_a_model_run_is_bounded_across_its_layers(tmp_path):
         run_layer(layer, params, x, steps=steps)
 
     archive = tmp_path / "wide.keras"
-    config = {"class_name": "Sequential", "config": {"name": "s", "layers": [
-        {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 50000, 1]}},
-        {"class_name": "Dense", "config": {"name": "dense", "units": 100_000}}]}}
+    config = {
+        "class_name": "Sequential",
+        "config": {
+            "name": "s",
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "config": {"name": "in", "batch_shape": [None, 50000, 1]},
+                },
+                {"class_name": "Dense", "config": {"name": "dense", "units": 100_000}},
+            ],
+        },
+    }
     weights = io.BytesIO()
     with h5py.File(weights, "w") as h5:
         h5["layers/dense/vars/0"] = np.zeros((1, 100_000), "f4")
@@ -438,17 +482,35 @@ def test_a_model_run_is_bounded_across_its_layers(tmp_path):
 
 def test_models_are_read_in_linear_time_and_bounded(tmp_path):
     def chain(n: int) -> dict:
-        layers = [{"class_name": "InputLayer", "name": "in",
-                   "config": {"name": "in", "batch_shape": [None, 4]}, "inbound_nodes": []}]
+        layers = [
+            {
+                "class_name": "InputLayer",
+                "name": "in",
+                "config": {"name": "in", "batch_shape": [None, 4]},
+                "inbound_nodes": [],
+            }
+        ]
         for i in range(n):
             previous = layers[-1]["name"]
-            layers.append({"class_name": "Dense", "name": f"d{i}",
-                           "config": {"name": f"d{i}", "units": 4},
-                           "inbound_nodes": [[[previous, 0, 0, {}]]]})
+            layers.append(
+                {
+                    "class_name": "Dense",
+                    "name": f"d{i}",
+                    "config": {"name": f"d{i}", "units": 4},
+                    "inbound_nodes": [[[previous, 0, 0, {}]]],
+                }
+            )
         last = layers[-1]["name"]
-        return {"class_name": "Functional", "keras_version": "2.15.0",
-                "config": {"name": "m", "layers": layers[::-1],  # listed last layer first
-                           "input_layers": [["in", 0, 0]], "output_layers": [[last, 0, 0]]}}
+        return {
+            "class_name": "Functional",
+            "keras_version": "2.15.0",
+            "config": {
+                "name": "m",
+                "layers": layers[::-1],  # listed last layer first
+                "input_layers": [["in", 0, 0]],
+                "output_layers": [[last, 0, 0]],
+            },
+        }
 
     path = tmp_path / "reversed.json"
     path.write_text(json.dumps(chain(limits.MODEL_LAYERS.value - 1)))
@@ -473,11 +535,18 @@ DEEP_MODELS = {
     "deep object": b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
     "nested Sequential": _nested_sequential(500),
     "a 5000-digit number": b'{"class_name": "Sequential", "config": {"layers": [], "x": '
-    + b"9" * 5000 + b"}}",
+    + b"9" * 5000
+    + b"}}",
     "a 4000-digit units": json.dumps(
-        {"class_name": "Sequential", "config": {"layers": [
-            {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 3, 4]}},
-            {"class_name": "LSTM", "config": {"units": int("9" * 4000)}}]}}
+        {
+            "class_name": "Sequential",
+            "config": {
+                "layers": [
+                    {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 3, 4]}},
+                    {"class_name": "LSTM", "config": {"units": int("9" * 4000)}},
+                ]
+            },
+        }
     ).encode(),
 }
 
@@ -540,12 +609,28 @@ def test_expressions_that_brackets_do_not_show(expression):
         ["summary", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "9" * 400],
         ["summary", "LSTM(4)", "--input-shape", "3,4", "--timesteps", "9" * 400],
         ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2", "--fit", "9" * 400],
-        ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2",
-         "--fit", "9" * 5000 + "GiB"],
+        [
+            "memory",
+            "LSTM(4)",
+            "--input-shape",
+            "3,4",
+            "--batch-size",
+            "2",
+            "--fit",
+            "9" * 5000 + "GiB",
+        ],
         ["sweep", "LSTM(4)", "--input-shape", "3,4", "--vary", "units=1:2:0"],
         ["sweep", "LSTM(4)", "--input-shape", "3,4", "--vary", "units=" + "9" * 5000],
-        ["memory", "LSTM(4)", "--input-shape", "3,4", "--batch-size", "2",
-         "--sweep", "batch=1:2:0"],
+        [
+            "memory",
+            "LSTM(4)",
+            "--input-shape",
+            "3,4",
+            "--batch-size",
+            "2",
+            "--sweep",
+            "batch=1:2:0",
+        ],
         ["summary", "LSTM(4)", "--input-shape", "²,³"],
         ["summary", "LSTM(4)", "--batch-input-shape", "٣,4,5"],
         ["check", "LSTM(4)", "--batch-input-shape", "0,3,8"],
@@ -555,8 +640,16 @@ def test_expressions_that_brackets_do_not_show(expression):
         ["check", "LSTM(4, unroll=True)", "--batch-input-shape", "2,None,8", "--all"],
         ["model", "/proc/self/mem"],
         ["run", str(WEIGHTS / "k3_named.keras"), "--input", "/proc/self/mem"],
-        ["convert", "LSTM(4)", "--input-shape", "6,3", "--weights", "/proc/self/mem",
-         "--output", "/tmp/never-written.npz"],
+        [
+            "convert",
+            "LSTM(4)",
+            "--input-shape",
+            "6,3",
+            "--weights",
+            "/proc/self/mem",
+            "--output",
+            "/tmp/never-written.npz",
+        ],
         ["model", os.fsdecode(b"/tmp/\xff\xfe-not-utf8.json")],
     ],
 )
@@ -618,9 +711,14 @@ def test_other_failures_at_the_boundary(monkeypatch):
 
         return raising
 
-    for exc in (MemoryError(), RecursionError(), OverflowError("x"), KeyError("x"),
-                UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
-                OSError(5, "Input/output error", "/x")):
+    for exc in (
+        MemoryError(),
+        RecursionError(),
+        OverflowError("x"),
+        KeyError("x"),
+        UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+        OSError(5, "Input/output error", "/x"),
+    ):
         monkeypatch.setattr(api, "analyze", fail(exc))
         one_line(run_cli("summary", "LSTM(4)", "--input-shape", "3,4"))
         with pytest.raises(RnncalcError):
@@ -652,11 +750,11 @@ def test_nested_garbage_never_escapes(data, depth):
         _npy_header(stream, Budget("x.npy"), "the array", 10**6)
 
 
-
 @pytest.mark.parametrize("page", ["speed.md", "speed.zh.md"])
 def test_every_limit_is_documented(page):
     text = (Path(__file__).parent.parent / "docs" / page).read_text()
-    table = text[text.index("| --- | --- | --- |", text.index("{#limits}" if "zh" in page else "### Limits")) :]
+    heading = text.index("{#limits}" if "zh" in page else "### Limits")
+    table = text[text.index("| --- | --- | --- |", heading) :]
     for name, limit in limits.ALL.items():
         assert f"| {limit.value:,}" in table, (page, name)
     assert table.count("\n| ") == len(limits.ALL), page

@@ -192,6 +192,16 @@ def _metadata(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> dict[st
     return found if isinstance(found, dict) else {}
 
 
+def attribute(item: Any, name: str, where: str) -> Any:
+    """An HDF5 attribute (None where there is none), its size checked before it is read."""
+    if name not in item.attrs:
+        return None
+    with contextlib.suppress(RuntimeError):  # h5py's word for an attribute storing nothing
+        stored = item.attrs.get_id(name).get_storage_size()
+        CONFIG_BYTES.check(stored, f"{where}: the attribute {name}", "give what Keras saved")
+    return item.attrs[name]
+
+
 def _from_h5(file: Path) -> Loaded:
     where = str(file)
     try:
@@ -203,15 +213,8 @@ def _from_h5(file: Path) -> Loaded:
         ) from None
     try:
         with h5py.File(file, "r") as h5:
-            if "model_config" in h5.attrs:  # its size before it is read
-                with contextlib.suppress(RuntimeError):  # h5py's word for an empty attribute
-                    CONFIG_BYTES.check(
-                        h5.attrs.get_id("model_config").get_storage_size(),
-                        f"{where}: model_config",
-                        "give what Keras saved",
-                    )
-            config = h5.attrs.get("model_config")
-            version = h5.attrs.get("keras_version")
+            config = attribute(h5, "model_config", where)
+            version = attribute(h5, "keras_version", where)
     except (OSError, RuntimeError) as exc:  # h5py's words for a damaged file
         raise RnncalcError(f"{where}: cannot read the HDF5 file ({exc})", "save it again") from None
     if config is None:

@@ -15,8 +15,8 @@ import numpy as np
 
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
-from rnncalc.keras_files import DAMAGED_ZIP, HDF5, ZIP
-from rnncalc.limits import ARCHIVE_MEMBERS, ARRAY_BYTES, CONFIG_BYTES, FILE_BYTES, HDF5_OBJECTS
+from rnncalc.keras_files import DAMAGED_ZIP, HDF5, ZIP, attribute
+from rnncalc.limits import ARCHIVE_MEMBERS, ARRAY_BYTES, FILE_BYTES, HDF5_OBJECTS
 from rnncalc.writing import open_output
 
 
@@ -294,8 +294,8 @@ def _saved_layers(h5: Any, budget: Budget) -> list[SavedLayer]:
     if "layers" in h5:  # the archive's layout: layers/<path>/..., Keras 3 names it in vars
         found = []
         for path, group in _children(_child(h5, "layers", budget), budget):
-            vars_ = dict(_children(group, budget)).get("vars") if _is_group(group) else None
-            name = _attribute(vars_, "name", budget) if vars_ is not None else None
+            named = _is_group(group) and "vars" in group
+            name = attribute(_child(group, "vars", budget), "name", path) if named else None
             found.append(
                 SavedLayer(path, None if name is None else _text(name), _arrays(group, budget))
             )
@@ -303,7 +303,7 @@ def _saved_layers(h5: Any, budget: Budget) -> list[SavedLayer]:
     group = _child(h5, "model_weights", budget) if "model_weights" in h5 else h5
     found = []
     for name, layer in _children(group, budget):  # legacy HDF5: each layer lists its weights
-        weight_names = _attribute(layer, "weight_names", budget)
+        weight_names = attribute(layer, "weight_names", budget.where)
         if weight_names is not None:
             if not isinstance(weight_names, np.ndarray) or weight_names.ndim != 1:
                 raise RnncalcError(
@@ -382,23 +382,6 @@ def _read(item: Any, budget: Budget) -> Array:
             )
     budget.take(item.shape, item.dtype, where)
     return np.asarray(item[()])
-
-
-def _attribute(item: Any, name: str, budget: Budget) -> Any:
-    """An attribute, its size checked before it is read."""
-    if item is None or name not in item.attrs:
-        return None
-    try:
-        stored = item.attrs.get_id(name).get_storage_size()
-    except RuntimeError:  # h5py's word for an attribute that stores nothing
-        stored = 0
-    if stored > CONFIG_BYTES.value:
-        raise RnncalcError(
-            f"{budget.where}: the attribute {name} of {item.name} is larger than "
-            f"{CONFIG_BYTES.value:,} bytes",
-            "give what Keras saved",
-        )
-    return item.attrs[name]
 
 
 def _arrays(group: Any, budget: Budget) -> list[Array]:

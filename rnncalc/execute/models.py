@@ -75,7 +75,7 @@ def _check_model_run(
     if report.macs is not None:
         RUN_MACS.check(report.macs, what, fix)
     if report.memory is not None:
-        RUN_VALUES.check(report.memory.total_inference_bytes // 4, what, fix)
+        RUN_VALUES.check(report.memory.total_inference_bytes // 4, what, fix)  # float32
 
 
 def _sequential(

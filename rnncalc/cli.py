@@ -6,11 +6,13 @@ import contextlib
 import errno
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
+from typer.core import TyperGroup
 
 from rnncalc import api, render
 from rnncalc.enums import DType, Framework, KerasVersion, Optimizer
@@ -19,7 +21,34 @@ from rnncalc.expressions import parse_shape
 from rnncalc.inputs import Shape
 from rnncalc.report import MemoryPlanReport
 
+
+class _Commands(TyperGroup):
+    """rnncalc's commands: a usage error (an unknown option, a value that is not a number, a
+    missing argument) is one `error: ... Fix: ...` line with exit code 2, like every other."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False  # errors come back here instead of being printed
+        try:
+            status = super().main(*args, **kwargs)
+        except Exception as exc:
+            # click's exceptions, by what they have: typer bundles its own copy of click
+            if type(exc).__name__ == "NoArgsIsHelpError":
+                exc.show()  # type: ignore[attr-defined]
+                sys.exit(2)
+            if type(exc).__name__ == "Abort":
+                sys.exit(1)
+            if not hasattr(exc, "format_message"):
+                raise
+            context = getattr(exc, "ctx", None)
+            command = context.command_path if context is not None else "rnncalc"
+            message = exc.format_message().replace("Value error, ", "")  # pydantic's prefix
+            _error(str(RnncalcError(message, f"see `{command} --help`")))
+            sys.exit(2)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="Shapes, parameter counts and errors of Keras recurrent layers, without TensorFlow.",
     no_args_is_help=True,
     add_completion=False,
@@ -100,7 +129,11 @@ def _run(compute: Callable[[], R], show: Callable[[R], str]) -> None:
     the traceback instead, for rnncalc's developers).
     """
     try:
-        text = show(compute())
+        with warnings.catch_warnings():
+            # NumPy's overflow to inf is Keras's result too, and said in the numbers; a
+            # library's notice is no line for the user.
+            warnings.simplefilter("ignore")
+            text = show(compute())
     except typer.Exit:
         raise
     except Exception as exc:
@@ -146,9 +179,13 @@ def _drop(stream: Any) -> None:
 
 
 def _fail(message: str) -> NoReturn:
+    _error(message)
+    raise typer.Exit(2)
+
+
+def _error(message: str) -> None:
     one_line = " ".join(message.splitlines())  # a name or a library's words may hold newlines
     _echo(f"error: {one_line}", err=True)
-    raise typer.Exit(2)
 
 
 def _progress_bar(values: list[int]) -> Iterable[int]:

@@ -113,10 +113,11 @@ def check_json(value: Any, where: str) -> None:
         if isinstance(item, dict):
             if isinstance(item.get("layers"), list):
                 layers += len(item["layers"])
-                MODEL_LAYERS.check(layers, f"{where}: the model", "give a smaller model")
             for key in ("cell", "cells"):
                 if isinstance(item.get(key), list):
                     CELLS.check(len(item[key]), f"{where}: an RNN", "stack fewer cells")
+                    layers += len(item[key])  # each cell costs as much as a layer
+            MODEL_LAYERS.check(layers, f"{where}: the model", "give a smaller model")
             pending += [(v, depth + 1) for v in item.values()]
         elif isinstance(item, list):
             pending += [(v, depth + 1) for v in item]
@@ -222,6 +223,9 @@ def _from_h5(file: Path) -> Loaded:
             f"{where}: this HDF5 file has no model_config: it holds weights only",
             "save the whole model (model.save('model.h5')), or give its JSON",
         )
+    # A variable-length attribute's size shows only once read: refuse it before copying it.
+    if isinstance(config, str | bytes):
+        CONFIG_BYTES.check(len(config), f"{where}: model_config", "give what Keras saved")
     # h5py hands undecodable bytes back as surrogates: encode them back, for JSON to refuse.
     data = config if isinstance(config, bytes) else str(config).encode("utf-8", "surrogateescape")
     if isinstance(version, bytes):

@@ -86,7 +86,14 @@ CONFIG_BYTES = Limit(
 )
 JSON_DEPTH = Limit(100, "levels of nesting", "Keras's configs nest about 20 deep at most")
 MODEL_LAYERS = Limit(
-    10_000, "layers", "the largest Keras applications have about 1,000; each costs a check"
+    10_000,
+    "layers and cells",
+    "the largest Keras applications have about 1,000 layers; each costs a check",
+)
+MODEL_CALLS = Limit(
+    20_000,
+    "layer calls to compute",
+    "a shared layer or nested model called with new shapes is computed again",
 )
 CELLS = Limit(1_000, "cells", "an RNN over stacked cells stacks a handful")
 ARCHIVE_MEMBERS = Limit(10_000, "files", "a .keras archive holds three")
@@ -102,7 +109,7 @@ ANALYSED_LAYERS = Limit(
     "layers to analyse",
     "a sweep or grid analyses about 50,000 layers a second; num_layers=4 counts as four",
 )
-BUDGET = Limit(2**63 - 1, "bytes", "no machine has more memory than a 64-bit count")
+BUDGET = Limit(2**63, "bytes", "8 EiB: no machine has more memory than a 64-bit count")
 
 # Files the executor reads (arrays, weights) and what it runs
 FILE_BYTES = Limit(4 * 2**30, "bytes", "the largest input or weights file opened at all")
@@ -111,11 +118,18 @@ ARRAY_BYTES = Limit(
     "bytes",
     "arrays read from one file (.npy, .npz, HDF5 datasets), checked on their headers",
 )
-HDF5_OBJECTS = Limit(100_000, "groups and datasets", "a Keras weights file has a few per layer")
+HDF5_OBJECTS = Limit(
+    20_000,
+    "groups, datasets and links",
+    "a Keras weights file has a few per layer; each costs 0.1 ms",
+)
+HDF5_CHUNKS = Limit(
+    100_000, "chunks", "Keras stores datasets whole; each chunk read costs about 10 µs"
+)
 RUN_VALUES = Limit(2**26, "values", "weights, input and outputs of one run: 256 MiB of float32")
 RUN_STEPS = Limit(
     100_000,
-    "steps (timesteps × stacked layers × directions)",
+    "steps (timesteps × stacked layers or cells × directions)",
     "each step is a round of NumPy calls, about 20 µs; counted across a model's layers",
 )
 RUN_MACS = Limit(10**10, "multiply-accumulates", "a few seconds of NumPy on two cores")

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter, deque
+from contextvars import ContextVar
 from math import prod
 from typing import Annotated, Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+)
 
 from rnncalc import api
 from rnncalc.construct import KERAS, config_from_serialized
@@ -15,10 +24,14 @@ from rnncalc.enums import DType, KerasVersion, Optimizer
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.inputs import ResolvedInput, Shape, check_shape, shape_text
 from rnncalc.keras_files import load
+from rnncalc.limits import MODEL_CALLS
 from rnncalc.plain_layers import PLAIN, MergeConfig
 from rnncalc.report import ModelLayerReport, ModelReport, WeightReport
+from rnncalc.shapes import AnyLayer
 
 MODELS = ("Sequential", "Functional", "Model")
+# Layer calls computed so far by the summary under way: bounded however the model nests.
+_COMPUTED: ContextVar[list[int]] = ContextVar("computed")
 Ref = tuple[str, int, int]  # (layer name, node index, tensor index): one tensor of the graph
 REF: TypeAdapter[Ref] = TypeAdapter(tuple[str, StrictInt, StrictInt])
 SHAPE: TypeAdapter[Shape] = TypeAdapter(
@@ -36,6 +49,15 @@ class Entry(BaseModel):
     name: str | None = None
     module: str | None = None
     inbound_nodes: list[Any] | None = None
+    _called: dict[Any, Called] = PrivateAttr(default_factory=dict)  # see `_call`
+    _configs: dict[KerasVersion, AnyLayer] = PrivateAttr(default_factory=dict)
+
+    def layer(self, keras: KerasVersion) -> AnyLayer:
+        """The recurrent layer's config, built once however often the layer is called (a
+        dump of the entry holds every call's nodes)."""
+        if keras not in self._configs:
+            self._configs[keras] = config_from_serialized(self.model_dump(), keras)
+        return self._configs[keras]
 
     @property
     def is_operation(self) -> bool:
@@ -116,6 +138,7 @@ def summarize(
     source: str,
     kind: str = "json",
     sizes: Sizes | None = None,
+    inputs: list[Shape] | None = None,
 ) -> ModelReport:
     """Every layer of a serialized model with its output shapes and weights, and the totals.
 
@@ -125,6 +148,8 @@ def summarize(
         source: where the config came from, for messages.
         kind: `json`, `keras` or `h5`: what the file was.
         sizes: what the cost estimate assumes.
+        inputs: the shapes of the tensors given to the model, in place of its own input
+            shapes (as running it on arrays does).
 
     Example:
         >>> seq = {"class_name": "Sequential", "config": {"layers": [
@@ -136,7 +161,11 @@ def summarize(
     """
     sizes = sizes or Sizes()
     top = _parse(Entry, config, f"{source}: the model")
-    called, layers = _model(top, None, keras, source, sizes)
+    token = _COMPUTED.set([0])
+    try:
+        called, layers = _model(top, inputs, keras, source, sizes)
+    finally:
+        _COMPUTED.reset(token)
     weights = [w for layer in layers for w in layer.weights]
     total = sum(w.size for w in weights)
     trainable = sum(w.size for w in weights if w.trainable)
@@ -423,9 +452,20 @@ def _name(entry: Entry, index: int) -> str:
 def _call(
     entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str, sizes: Sizes
 ) -> Called:
-    """One layer on its input shapes: what it returns and its weights."""
+    """One layer on its input shapes: what it returns and its weights.
+
+    Computed once per layer and input shapes: a layer called many times, or a nested model
+    called at every level of a deep nesting, costs one computation, not one per call.
+    """
+    key = (tuple(shapes), keras, sizes)
+    if key in entry._called:
+        return entry._called[key]
+    computed = _COMPUTED.get([0])  # set by `summarize` for the whole walk
+    computed[0] += 1
+    MODEL_CALLS.check(computed[0], f"{where}: the model", "give a smaller model")
     try:
-        return _compute(entry, shapes, keras, where, sizes)
+        entry._called[key] = called = _compute(entry, shapes, keras, where, sizes)
+        return called
     except RnncalcError as exc:
         if exc.message.startswith(where):
             raise
@@ -444,7 +484,7 @@ def _compute(
     if kind == "TimeDistributed":
         return _time_distributed(entry, shapes, keras, where, sizes)
     if kind in KERAS:
-        layer = config_from_serialized(entry.model_dump(), keras)
+        layer = entry.layer(keras)
         report = api.analyze(layer, ResolvedInput(shape=shapes[0], source="the model"), keras)
         cost = layer_cost(layer, shapes[0], keras)
         return Called(

@@ -107,9 +107,11 @@ def write_folder(out: str, files: dict[str, str], manifest: str) -> list[Path]:
     fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         ours = _manifest(fd, out, manifest)
-        current = {name: _existing(fd, out, name, name in ours) for name in files}
-        for name, text in sorted(files.items()):
-            data = text.encode("utf-8")
+        encoded = {name: text.encode("utf-8") for name, text in files.items()}
+        current = {
+            name: _existing(fd, out, name, name in ours, data) for name, data in encoded.items()
+        }
+        for name, data in sorted(encoded.items()):
             if current[name] != data:
                 _replace(fd, name, data)
         listed = "".join(f"{name}\n" for name in sorted(ours | set(files)))
@@ -162,8 +164,9 @@ def _plain(name: str) -> bool:
     return name not in (".", "..") and "/" not in name and "\0" not in name
 
 
-def _existing(fd: int, out: str, name: str, ours: bool) -> bytes | None:
-    """What a target holds now (None: nothing), refusing what rnncalc may not replace."""
+def _existing(fd: int, out: str, name: str, ours: bool, data: bytes) -> bytes | None:
+    """What a target holds now (None: nothing; read only where it may equal `data`),
+    refusing what rnncalc may not replace."""
     found = _lstat(fd, name)
     if found is None:
         return None
@@ -178,7 +181,7 @@ def _existing(fd: int, out: str, name: str, ours: bool) -> bytes | None:
             f"{where} exists and was not written by rnncalc docs build",
             "move it away, or build into another folder",
         )
-    return _read(fd, name, found.st_size)
+    return _read(fd, name, len(data)) if found.st_size == len(data) else b""
 
 
 def _replace(fd: int, name: str, data: bytes) -> None:

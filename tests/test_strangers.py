@@ -243,7 +243,7 @@ def test_npy_and_npz_headers_are_checked_before_allocating(tmp_path):
     one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "arr_0.npy")
     objects = tmp_path / "objects.npy"
     np.save(objects, np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    one_line(run_cli("run", str(model), "--input", str(objects)), "not numbers")
+    one_line(run_cli("run", str(model), "--input", str(objects)), "not real numbers")
 
 
 def _peak(*args: str, timeout: float = 30) -> tuple[int, str, int]:
@@ -758,3 +758,267 @@ def test_every_limit_is_documented(page):
     for name, limit in limits.ALL.items():
         assert f"| {limit.value:,}" in table, (page, name)
     assert table.count("\n| ") == len(limits.ALL), page
+
+
+# Found by a red-team pass: each refused, quickly and small
+
+
+def _keras_archive(path: Path, config: dict, arrays: dict[str, np.ndarray], deflate=False) -> Path:
+    """A Keras 3 `.keras` archive made by hand: its config and its weights by path."""
+    weights = io.BytesIO()
+    with h5py.File(weights, "w") as h5:
+        for name, array in arrays.items():
+            h5[name] = array
+    method = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+    with zipfile.ZipFile(path, "w", method) as zipped:
+        zipped.writestr("metadata.json", json.dumps({"keras_version": "3.15.0"}))
+        zipped.writestr("config.json", json.dumps(config))
+        zipped.writestr("model.weights.h5", weights.getvalue())
+    return path
+
+
+def _sequential(batch_shape: list, *layers: dict) -> dict:
+    first = {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": batch_shape}}
+    return {"class_name": "Sequential", "config": {"name": "s", "layers": [first, *layers]}}
+
+
+def test_run_checks_weights_against_the_config(tmp_path):
+    dense = {"class_name": "Dense", "config": {"name": "dense", "units": 2}}
+    archive = _keras_archive(
+        tmp_path / "bcast.keras",
+        _sequential([None, 3], dense),
+        {
+            "layers/dense/vars/0": np.ones((3, 2), "f4"),
+            "layers/dense/vars/1": np.ones((64, 1, 1), "f4"),
+        },
+    )
+    np.save(tmp_path / "x.npy", np.ones((1, 3), "f4"))
+    one_line(run_cli("run", str(archive), "--input", str(tmp_path / "x.npy")), "(64, 1, 1)")
+    embedding = {
+        "class_name": "Embedding",
+        "config": {"name": "e", "input_dim": 10, "output_dim": 4},
+    }
+    archive = _keras_archive(
+        tmp_path / "emb.keras",
+        _sequential([None, 5], embedding),
+        {"layers/embedding/vars/0": np.ones((10, 65536), "f4")},
+    )
+    np.save(tmp_path / "ids.npy", np.ones((1, 5), "f4"))
+    one_line(run_cli("run", str(archive), "--input", str(tmp_path / "ids.npy")), "(10, 65536)")
+
+
+def test_run_bounds_the_model_on_the_arrays_given(tmp_path):
+    dense = {"class_name": "Dense", "config": {"name": "dense", "units": 2**20}}
+    archive = _keras_archive(
+        tmp_path / "wide.keras",
+        _sequential([None, 2, None, 1], dense),
+        {
+            "layers/dense/vars/0": np.ones((1, 2**20), "f4"),
+            "layers/dense/vars/1": np.ones(2**20, "f4"),
+        },
+    )
+    np.save(tmp_path / "x.npy", np.ones((1, 2, 400, 1), "f4"))
+    status, stderr, peak = _peak("run", str(archive), "--input", str(tmp_path / "x.npy"))
+    assert status == 2 and "limit of 67,108,864" in stderr and peak < 2**29, (stderr, peak)
+    embedding = {
+        "class_name": "Embedding",
+        "config": {"name": "e", "input_dim": 3, "output_dim": 2},
+    }
+    archive = _keras_archive(
+        tmp_path / "emb.keras",
+        _sequential([None, 4], embedding),
+        {"layers/embedding/vars/0": np.ones((3, 2), "f4")},
+    )
+    for ids in ([[0, 1, 2, np.nan]], [[0, 1, 2, 3]], [[-1, 0, 0, 0]], [[0.5, 0, 0, 0]]):
+        np.save(tmp_path / "ids.npy", np.array(ids, "f4"))
+        one_line(run_cli("run", str(archive), "--input", str(tmp_path / "ids.npy")), "0 to 2")
+
+
+def test_inputs_are_counted_and_bounded_together(tmp_path, monkeypatch):
+    model = str(WEIGHTS / "k3_named.keras")
+    missing = str(tmp_path / "missing.npy")
+    one_line(
+        run_cli("run", model, "--input", missing, "--input", missing),
+        "takes 1 inputs (steps), got 2",
+    )
+    np.save(tmp_path / "c.npy", np.zeros((2, 6, 3), np.complex64))
+    one_line(run_cli("run", model, "--input", str(tmp_path / "c.npy")), "not real numbers")
+    np.save(tmp_path / "ld.npy", np.zeros((2, 6, 3), np.longdouble))
+    one_line(run_cli("run", model, "--input", str(tmp_path / "ld.npy")), "not real numbers")
+    from rnncalc.execute import io as execute_io
+
+    monkeypatch.setattr(execute_io, "ARRAY_BYTES", limits.ARRAY_BYTES._replace(value=10_000))
+    dense = {"class_name": "Dense", "config": {"name": "dense", "units": 2}}
+    arrays = {
+        "layers/dense/vars/0": np.ones((3, 2), "f4"),
+        "layers/dense/vars/1": np.ones(2, "f4"),
+        "layers/dense/vars/2": np.zeros(4096, "f4"),
+    }  # 16 KiB more, packed to nothing
+    archive = _keras_archive(tmp_path / "packed.keras", _sequential([None, 3], dense), arrays, True)
+    np.save(tmp_path / "x.npy", np.ones((1, 3), "f4"))
+    one_line(run_cli("run", str(archive), "--input", str(tmp_path / "x.npy")), "limit of 10,000")
+
+
+def test_convert_bounds_before_it_copies(tmp_path):
+    weights = tmp_path / "i8.npz"
+    np.savez_compressed(
+        weights, np.zeros((2**25, 1), np.int8), np.zeros((1, 1), np.int8), np.zeros(1, np.int8)
+    )
+    status, stderr, peak = _peak(
+        "convert", "SimpleRNN(1)", "--weights", str(weights), "--output", str(tmp_path / "o.npz")
+    )
+    assert status == 2 and "limit of 67,108,864" in stderr and peak < 2**29, (stderr, peak)
+    assert not (tmp_path / "o.npz").exists()
+    nan = tmp_path / "nan.npz"
+    np.savez(nan, np.full((3, 1), np.nan, "f4"), np.zeros((1, 1), "f4"), np.zeros(1, "f4"))
+    args = ["convert", "SimpleRNN(1)", "--input-shape", "5,3", "--weights", str(nan)]
+    one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "NaN")
+
+
+def _nested(depth: int) -> dict:
+    """Functional models nested `depth` deep, each calling the one inside twice."""
+
+    def tensor(name, node=0):
+        return {"class_name": "__keras_tensor__", "config": {"keras_history": [name, node, 0]}}
+
+    def inputs():
+        return {
+            "class_name": "InputLayer",
+            "name": "in",
+            "inbound_nodes": [],
+            "config": {"name": "in", "batch_shape": [None, 3, 4]},
+        }
+
+    model = {
+        "class_name": "Functional",
+        "config": {
+            "name": "m0",
+            "layers": [
+                inputs(),
+                {
+                    "class_name": "LSTM",
+                    "name": "l",
+                    "inbound_nodes": [{"args": [tensor("in")]}],
+                    "config": {"name": "l", "units": 4, "return_sequences": True},
+                },
+            ],
+            "input_layers": [["in", 0, 0]],
+            "output_layers": [["l", 0, 0]],
+        },
+    }
+    for level in range(1, depth + 1):
+        inner = dict(model, name=f"m{level - 1}")
+        inner["inbound_nodes"] = [{"args": [tensor("in")]}, {"args": [tensor(f"m{level - 1}")]}]
+        model = {
+            "class_name": "Functional",
+            "config": {
+                "name": f"m{level}",
+                "layers": [inputs(), inner],
+                "input_layers": [["in", 0, 0]],
+                "output_layers": [[f"m{level - 1}", 1, 0]],
+            },
+        }
+    return model
+
+
+def test_model_walks_do_not_multiply(tmp_path):
+    nested = tmp_path / "nested.json"
+    nested.write_text(json.dumps(_nested(18)))  # 2^18 calls if each were computed anew
+    status, stderr, _ = _peak("model", str(nested), timeout=20)
+    assert status == 0, stderr
+    shared = json.loads(
+        (Path(__file__).parent.parent / "docs/examples/encoder_decoder.json").read_text()
+    )
+    lstm = next(e for e in shared["config"]["layers"] if e["class_name"] == "LSTM")
+    lstm["inbound_nodes"] *= 5000  # one layer called 5,000 times
+    path = tmp_path / "shared.json"
+    path.write_text(json.dumps(shared))
+    status, stderr, _ = _peak("model", str(path), timeout=20)
+    assert status == 0, stderr
+    cells = [{"class_name": "GRUCell", "config": {"units": 3}}] * 999
+    layer = {
+        "class_name": "Bidirectional",
+        "config": {"layer": {"class_name": "RNN", "config": {"cell": cells}}},
+    }
+    path.write_text(json.dumps(_sequential([None, 5, 3], *[layer] * 12)))
+    one_line(run_cli("model", str(path)), "layers and cells", "limit of 10,000")
+
+
+def test_runs_count_stacked_cells_and_every_combination():
+    cells = ", ".join(["SimpleRNNCell(1)"] * 40)
+    one_line(
+        run_cli("check", f"RNN([{cells}])", "--batch-input-shape", "1,5000,1"), "200,000 steps"
+    )
+    one_line(
+        run_cli("check", "Bidirectional(LSTM(1))", "--input-shape", "50000,1", "--all"),
+        "limit of 100,000",
+    )
+
+
+def test_hdf5_chunks_and_links_are_counted(tmp_path):
+    path = tmp_path / "chunks.h5"
+    shutil.copy(WEIGHTS / "k2_named.legacy.h5", path)
+    with h5py.File(path, "r+") as h5:
+        layer = h5["encoder"]
+        name = layer.attrs["weight_names"][0]
+        shape = layer[name].shape
+        del layer[name]
+        layer.create_dataset(name, (2048, 2048), "f4", chunks=(1, 1), fillvalue=2.0)
+    args = ["convert", "LSTM(4)", "--weights", str(path), "--layer", "encoder"]
+    one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "chunks", "limit of 100,000")
+    assert shape == (3, 16)
+    path = tmp_path / "links.h5"
+    with h5py.File(path, "w", libver="latest") as h5:
+        h5["encoder/w"] = np.zeros(())
+        h5["encoder"].attrs["weight_names"] = [b"w"] * 30_000
+    start = __import__("time").perf_counter()
+    one_line(
+        run_cli(*args[:3], str(path), *args[4:], "--output", str(tmp_path / "o.npz")),
+        "limit of 20,000",
+    )
+    assert __import__("time").perf_counter() - start < 20
+
+
+def test_docs_build_does_not_read_a_huge_page(tmp_path):
+    out = tmp_path / "out"
+    assert run_cli("docs", "build", str(out)).exit_code == 0
+    with (out / "cli.md").open("r+b") as page:
+        page.truncate(3 * 2**30)  # sparse: 3 GiB that take no disk
+    status, stderr, peak = _peak("docs", "build", str(out))
+    assert status == 0 and peak < 2**29, (stderr, peak)
+    assert (out / "cli.md").stat().st_size < 2**20
+
+
+def test_numpy_warnings_do_not_reach_stderr(tmp_path):
+    dense = {
+        "class_name": "Dense",
+        "config": {"name": "dense", "units": 2, "activation": "exponential"},
+    }
+    archive = _keras_archive(
+        tmp_path / "exp.keras",
+        _sequential([None, 3], dense),
+        {
+            "layers/dense/vars/0": np.ones((3, 2), "f4"),
+            "layers/dense/vars/1": np.full(2, 1e30, "f4"),
+        },
+    )
+    np.save(tmp_path / "x.npy", np.ones((1, 3), "f4"))
+    result = run_cli("run", str(archive), "--input", str(tmp_path / "x.npy"))
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary", "LSTM(4)", "--batch-size", "abc"],
+        ["summary", "LSTM(4)", "--timesteps", "٣"],
+        ["summary", "LSTM(4)", "--bogus"],
+        ["summary", "LSTM(4)", "--keras", "4"],
+        ["summary"],
+        ["nonsense"],
+        ["docs", "build", "--bogus"],
+        ["run", "x.keras"],
+    ],
+)
+def test_usage_errors_are_one_line_too(args):
+    one_line(run_cli(*args), "--help")

@@ -16,7 +16,7 @@ import numpy as np
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
 from rnncalc.keras_files import DAMAGED_ZIP, HDF5, ZIP, attribute
-from rnncalc.limits import ARCHIVE_MEMBERS, ARRAY_BYTES, FILE_BYTES, HDF5_OBJECTS
+from rnncalc.limits import ARCHIVE_MEMBERS, ARRAY_BYTES, FILE_BYTES, HDF5_CHUNKS, HDF5_OBJECTS
 from rnncalc.writing import open_output
 
 
@@ -54,14 +54,15 @@ class Budget:
     read: a header that declares terabytes is refused, not allocated."""
 
     def __init__(self, where: str) -> None:
-        self.where, self.bytes, self.objects = where, 0, 0
+        self.where, self.bytes, self.objects, self.chunks = where, 0, 0, 0
 
     def take(self, shape: tuple[int, ...], dtype: np.dtype[Any], what: str) -> None:
         """Count one array of `shape` and `dtype`, named `what` in messages."""
-        if dtype.hasobject or dtype.kind not in "biufc":
+        if dtype.hasobject or dtype.kind not in "biuf" or dtype.itemsize > 8:
             raise RnncalcError(
-                f"{self.where}: {what} holds {dtype}, not numbers",
-                "give arrays of numbers, as Keras and numpy.save write them",
+                f"{self.where}: {what} holds {dtype}, not real numbers of up to 64 bits",
+                "give arrays of float32 (or other real numbers), as Keras and numpy.save "
+                "write them",
             )
         self.bytes += math.prod(shape) * dtype.itemsize
         ARRAY_BYTES.check(self.bytes, f"{self.where} (up to {what})", "give a smaller file")
@@ -92,11 +93,12 @@ def _npy_header(stream: IO[bytes], budget: Budget, what: str, stored: int) -> No
 
 
 @guarded
-def load_array(path: str) -> Array:
-    """One array from an .npy file (no pickled objects), its header checked first."""
+def load_array(path: str, budget: Budget | None = None) -> Array:
+    """One array from an .npy file (no pickled objects), its header checked first, against
+    `budget` where several files share one bound."""
     file = _readable(path, ".npy")
     with file.open("rb") as stream:
-        _npy_header(stream, Budget(path), "the array", file.stat().st_size)
+        _npy_header(stream, budget or Budget(path), path, file.stat().st_size)
     try:
         array = np.load(file, allow_pickle=False)
     except (ValueError, OSError) as exc:
@@ -221,7 +223,7 @@ def read_keras_weights(path: str) -> list[SavedLayer]:
         if zipfile.is_zipfile(path):
             with (
                 zipfile.ZipFile(path) as archive,
-                _member(archive, path) as data,
+                _member(archive, path, budget) as data,
                 h5py.File(data, "r") as h5,
             ):
                 return _saved_layers(h5, budget)
@@ -235,9 +237,9 @@ def read_keras_weights(path: str) -> list[SavedLayer]:
 
 
 @contextlib.contextmanager
-def _member(archive: zipfile.ZipFile, path: str) -> Iterator[IO[bytes]]:
+def _member(archive: zipfile.ZipFile, path: str, budget: Budget) -> Iterator[IO[bytes]]:
     """The archive's model.weights.h5 as a file: read in place where Keras stored it
-    uncompressed, else unpacked into memory up to the array bound."""
+    uncompressed, else unpacked into memory, its bytes counted with the arrays read from it."""
     names = archive.namelist()
     ARCHIVE_MEMBERS.check(len(names), path, "give a .keras file as Keras saved it")
     if "model.weights.h5" not in names:
@@ -256,7 +258,7 @@ def _member(archive: zipfile.ZipFile, path: str) -> Iterator[IO[bytes]]:
             start += int.from_bytes(local[28:30], "little")
             yield io.BufferedReader(_Window(stream, start, info.file_size))
         return
-    ARRAY_BYTES.check(info.file_size, f"{path} (model.weights.h5, unpacked)", "save it again")
+    budget.take((info.file_size,), np.dtype("u1"), "model.weights.h5, unpacked")
     with archive.open(info) as packed:
         yield io.BytesIO(packed.read(ARRAY_BYTES.value + 1))
 
@@ -381,6 +383,11 @@ def _read(item: Any, budget: Budget) -> Array:
                 "give weights saved without plugin filters, as Keras saves them",
             )
     budget.take(item.shape, item.dtype, where)
+    if item.chunks:  # each chunk is a read of its own, however small
+        budget.chunks += math.prod(
+            -(-size // chunk) for size, chunk in zip(item.shape, item.chunks, strict=True)
+        )
+        HDF5_CHUNKS.check(budget.chunks, f"{budget.where} (up to {where})", "give what Keras saved")
     return np.asarray(item[()])
 
 

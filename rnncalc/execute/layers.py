@@ -133,8 +133,8 @@ def check_run(
     layer: AnyLayer, shape: tuple[int, ...], keras: KerasVersion, steps: Steps | None = None
 ) -> None:
     """Refuse a run that would take too long or too much memory, before it starts: the
-    values it holds (weights, input, outputs), its steps (timesteps × stacked layers ×
-    directions, added to `steps` across a model) and its multiply-accumulates."""
+    values it holds (weights, input, outputs), its steps (timesteps × stacked layers or cells
+    × directions, added to `steps` across a model) and its multiply-accumulates."""
     what, fix = f"running {layer.class_name()} on {shape}", "run a smaller layer or input"
     if 0 in shape:
         raise RnncalcError(
@@ -143,9 +143,12 @@ def check_run(
         )
     names = axes(layer, len(shape))
     if "timesteps" in names:
-        runs = 2 if isinstance(layer, BidirectionalConfig) else 1
         if isinstance(layer, TorchConfig):
             runs = layer.num_layers * (2 if layer.bidirectional else 1)
+        elif isinstance(layer, BidirectionalConfig):
+            runs = sum(len(cells(d)) for d in directions(layer, keras))
+        else:
+            runs = len(cells(layer))
         steps = steps or Steps()
         steps.total += shape[names.index("timesteps")] * runs
         RUN_STEPS.check(steps.total, what, fix)

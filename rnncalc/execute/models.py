@@ -8,18 +8,17 @@ from typing import Any
 
 import numpy as np
 
-from rnncalc.construct import KERAS, config_from_serialized
+from rnncalc.construct import KERAS
 from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array, activation
-from rnncalc.execute.io import SavedLayer, load_array, read_keras_weights
+from rnncalc.execute.io import Budget, SavedLayer, load_array, read_keras_weights
 from rnncalc.execute.layers import Steps, run_layer
 from rnncalc.keras_files import load
 from rnncalc.limits import RUN_MACS, RUN_VALUES
 from rnncalc.model import (
     Entry,
     Graph,
-    Sizes,
     _input_shape,
     _name,
     _parse,
@@ -54,28 +53,68 @@ def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
     graph = _parse(Graph, top.config, f"{path}: the model")
     weights = _by_name(read_keras_weights(path), graph.layers)
     keras = loaded.keras
-    arrays = [load_array(i) if isinstance(i, str) else i for i in inputs]
-    _check_model_run(loaded.config, keras, path, arrays)
+    arrays = _inputs(
+        graph, top.class_name == "Sequential", [inputs] if isinstance(inputs, str) else inputs, path
+    )
+    _check_model_run(loaded.config, keras, path, arrays, weights)
     steps = Steps()
     if top.class_name == "Sequential":
         return _sequential(graph, weights, arrays, keras, path, steps)
     return _functional(graph, weights, arrays, keras, path, steps)
 
 
+def _inputs(
+    graph: Graph, sequential: bool, given: list[Array] | list[str], where: str
+) -> list[Array]:
+    """The model's inputs, counted before any is read and each checked against the shape the
+    model declares; files are read within one bound on their bytes together."""
+    if sequential:
+        declared = [_sequential_input(graph, where)]
+        names = ["the input"]
+    else:
+        names = [r[0] for r in _refs(graph.input_layers, where)]
+        entries = {_name(e, i): e for i, e in enumerate(graph.layers)}
+        if any(n not in entries for n in names):
+            raise RnncalcError(f"{where}: a model input is no layer", "give what Keras saved")
+        declared = [_input_shape(entries[n], where) for n in names]
+    if len(given) != len(names):
+        raise RnncalcError(
+            f"{where}: the model takes {len(names)} inputs ({', '.join(names)}), got {len(given)}",
+            "give one array per input, in order",
+        )
+    budget = Budget("--input")
+    arrays = [load_array(i, budget) if isinstance(i, str) else np.asarray(i) for i in given]
+    for array, shape, name in zip(arrays, declared, names, strict=True):
+        _check_input(array, shape, f"{where}: {name}")
+    return arrays
+
+
 def _check_model_run(
-    config: dict[str, Any], keras: KerasVersion, path: str, arrays: list[Array]
+    config: dict[str, Any],
+    keras: KerasVersion,
+    path: str,
+    arrays: list[Array],
+    weights: dict[str, list[Array]],
 ) -> None:
-    """Refuse a run too large for the executor's bounds before any layer runs: the
-    calculator's multiply-accumulates and inference memory of the whole model on these
-    inputs (Dense layers included)."""
-    first = arrays[0].shape if arrays else ()
-    sizes = Sizes(first[0] if first else None, first[1] if len(first) > 2 else None)
-    report = summarize(config, keras, path, sizes=sizes)
-    what, fix = f"running {path} on {first}", "run a smaller input or model"
-    if report.macs is not None:
-        RUN_MACS.check(report.macs, what, fix)
-    if report.memory is not None:
-        RUN_VALUES.check(report.memory.total_inference_bytes // 4, what, fix)  # float32
+    """Refuse a run too large for the executor's bounds, or weights unlike the layers', before
+    any layer runs: the calculator's multiply-accumulates and inference memory of the whole
+    model on these very inputs, Dense and Embedding layers included."""
+    shapes = [tuple(a.shape) for a in arrays]
+    report = summarize(config, keras, path, inputs=shapes)
+    what, fix = f"running {path} on {', '.join(map(str, shapes))}", "run a smaller input or model"
+    if report.macs is None or report.memory is None:
+        raise RnncalcError(f"{what}: its size cannot be told before running", fix)
+    RUN_MACS.check(report.macs, what, fix)
+    RUN_VALUES.check(report.memory.total_inference_bytes // 4, what, fix)  # float32
+    for layer in report.layers:
+        found = [a.shape for a in weights.get(layer.name, [])]
+        expected = [w.shape for w in layer.weights]
+        if layer.class_name in SIMPLE and found != expected:
+            raise RnncalcError(
+                f"{path}: layer {layer.name!r} ({layer.class_name}) holds weights of shapes "
+                f"{found}, its config says {expected}",
+                "give the weights model.save() wrote with this config",
+            )
 
 
 def _sequential(
@@ -86,9 +125,6 @@ def _sequential(
     where: str,
     steps: Steps,
 ) -> list[Array]:
-    if len(inputs) != 1:
-        raise RnncalcError(f"{where}: a Sequential model takes one input", "give one array")
-    _check_input(inputs[0], _sequential_input(graph, where), f"{where}: the input")
     tensor: Tensor = (inputs[0], None)
     for index, entry in enumerate(graph.layers):
         if entry.class_name != "InputLayer":
@@ -107,18 +143,11 @@ def _functional(
     steps: Steps,
 ) -> list[Array]:
     names = [r[0] for r in _refs(graph.input_layers, where)]
-    if len(inputs) != len(names):
-        raise RnncalcError(
-            f"{where}: the model takes {len(names)} inputs ({', '.join(names)}), got {len(inputs)}",
-            "give one array per input, in order",
-        )
     tensors: dict[str, list[list[Tensor]]] = {}
     for name, entry, _, refs in schedule(graph, where):
         here = f"{where}: layer {name!r} ({entry.class_name})"
         if entry.class_name == "InputLayer":
-            array = inputs[names.index(name)]
-            _check_input(array, _input_shape(entry, where), here)
-            tensors[name] = [[(array, None)]]
+            tensors[name] = [[(inputs[names.index(name)], None)]]
             continue
         if entry.is_operation:  # Keras 3's mask ops: masks are followed here instead
             tensors.setdefault(name, []).append([])
@@ -162,7 +191,7 @@ def _run(
     kind, config = entry.class_name, entry.config
     x, mask = given[0]
     if kind in KERAS:
-        layer = config_from_serialized(entry.model_dump(), keras)
+        layer = entry.layer(keras)
         if mask is None and getattr(layer, "stateful", False):
             raise RnncalcError("stateful layers run through the Python API", "use LayerRunner")
         outputs = run_layer(layer, weights, x, keras, mask=mask, steps=steps)
@@ -200,7 +229,16 @@ def _time_distributed(
 def _embedding(
     config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
 ) -> Tensor:
-    ids = given[0][0].astype(np.int64)
+    values = given[0][0]
+    rows = w[0].shape[0]
+    whole = np.isfinite(values).all() and (values == np.round(values)).all()
+    if not whole or values.min(initial=0) < 0 or values.max(initial=0) >= rows:
+        raise RnncalcError(
+            f"Embedding takes whole numbers from 0 to {rows - 1} (its input_dim), and the "
+            "input holds others",
+            "give token ids within the vocabulary",
+        )
+    ids = values.astype(np.int64)
     return w[0][ids], (ids != 0) if config.get("mask_zero") else None
 
 
@@ -268,7 +306,7 @@ def model_layer(
             "give the weights file with --weights",
         )
     arrays = _by_name(read_keras_weights(weights or path), graph.layers)[name]
-    return config_from_serialized(layers[name].model_dump(), loaded.keras), arrays, loaded.keras
+    return layers[name].layer(loaded.keras), arrays, loaded.keras
 
 
 def _by_name(saved: list[SavedLayer], layers: list[Entry]) -> dict[str, list[Array]]:

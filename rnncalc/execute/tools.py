@@ -15,7 +15,7 @@ from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras
 from rnncalc.execute.io import load_weights
-from rnncalc.execute.layers import check_run, check_weights, random_weights, run_layer
+from rnncalc.execute.layers import Steps, check_run, check_weights, random_weights, run_layer
 from rnncalc.execute.models import model_layer
 from rnncalc.inputs import ResolvedInput, Shape
 from rnncalc.layers import RecurrentConfig
@@ -46,7 +46,7 @@ def check(layer: AnyLayer, shape: Shape, keras: KerasVersion, every: bool = Fals
     given = ResolvedInput(shape=shape, source="check")
     api.analyze(layer, given, keras)  # what summary refuses, check refuses
     settings = api.table_settings(layer, keras) if every else [{}]
-    found = []
+    found, steps = [], Steps()  # the steps of every combination add up to one bound
     for flags in settings:
         config = api.with_settings(layer, flags) if flags else layer
         try:
@@ -55,7 +55,7 @@ def check(layer: AnyLayer, shape: Shape, keras: KerasVersion, every: bool = Fals
         except RnncalcError:
             continue  # the framework refuses this combination of the table: nothing to run
         sized = _sized(config, shape, keras)
-        check_run(config, sized, keras)  # before the random input is made
+        check_run(config, sized, keras, steps)  # before the random input is made
         arrays = run_layer(config, random_weights(config, sized, keras), _random(sized), keras)
         found.append(Checked(flags, computed, [a.shape for a in arrays]))
     return found
@@ -84,6 +84,13 @@ def convert(
 ) -> Converted:
     """Keras weights as PyTorch's state_dict, or the reverse, checked by running both."""
     resolved = ResolvedInput(shape=shape, source="convert")
+    check_run(layer, _sized(layer, shape, keras), keras)  # before any copy of the weights
+    arrays_given = params.values() if isinstance(params, dict) else params
+    if not all(np.isfinite(a).all() for a in arrays_given):
+        raise RnncalcError(
+            "the weights hold NaN or infinity: no run could show the two layouts agree",
+            "give weights of finite numbers",
+        )
     if isinstance(layer, TorchConfig):
         named = _named(params)
         check_weights(layer, named, shape, keras)
@@ -188,6 +195,7 @@ def _difference(
     else:
         every = keras_layer.model_copy(update=full)
     sized = _sized(every, keras_shape, keras)
+    check_run(every, sized, keras)  # before the random input is made
     x = _random(sized)
     keras_out = run_layer(every, keras_weights, x, keras)
     # Swap batch and time where the two layouts differ (Keras's time_major, PyTorch's default).

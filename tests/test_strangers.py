@@ -1022,3 +1022,82 @@ def test_numpy_warnings_do_not_reach_stderr(tmp_path):
 )
 def test_usage_errors_are_one_line_too(args):
     one_line(run_cli(*args), "--help")
+
+
+def test_more_limits_at_their_boundary(tmp_path, monkeypatch):
+    from rnncalc import RNNConfig, SimpleRNNCellConfig
+    from rnncalc.keras_files import check_json
+    from rnncalc.planning import parse_size
+
+    def nested(depth: int) -> list:
+        value: list = []
+        for _ in range(depth - 1):
+            value = [value]
+        return value
+
+    check_json(nested(limits.JSON_DEPTH.value), "x")
+    with pytest.raises(RnncalcError, match="limit of 100"):
+        check_json(nested(limits.JSON_DEPTH.value + 1), "x")
+    cell = SimpleRNNCellConfig(units=1)
+    RNNConfig(cell=[cell] * limits.CELLS.value)
+    with pytest.raises(ValueError, match="limit of 1,000"):
+        RNNConfig(cell=[cell] * (limits.CELLS.value + 1))
+    assert parse_size(f"{2**63}") == limits.BUDGET.value
+    with pytest.raises(RnncalcError, match="8 EiB"):
+        parse_size(f"{2**63 + 1}")
+    brackets = "LSTM(4, kernel_regularizer={})"
+    deepest = "[" * (limits.EXPRESSION_DEPTH.value - 1) + "]" * (limits.EXPRESSION_DEPTH.value - 1)
+    assert (
+        "nests" not in run_cli("summary", brackets.format(deepest), "--input-shape", "3,4").stderr
+    )
+    one_line(run_cli("summary", brackets.format(f"[{deepest}]"), "--input-shape", "3,4"), "32")
+    from rnncalc.execute import io as execute_io
+
+    monkeypatch.setattr(execute_io, "ARRAY_BYTES", limits.ARRAY_BYTES._replace(value=2 * 6 * 3 * 4))
+    np.save(tmp_path / "x.npy", np.zeros((2, 6, 3), "f4"))  # exactly at the limit
+    execute_io.load_array(str(tmp_path / "x.npy"))
+    np.save(tmp_path / "y.npy", np.zeros((2, 6, 3), "f8"))
+    with pytest.raises(RnncalcError, match="limit of 144"):
+        execute_io.load_array(str(tmp_path / "y.npy"))
+
+
+@pytest.mark.parametrize(
+    ("call", "kwargs"),
+    [
+        (summary, {"layer": "LSTM(4)", "input_shape": (3, 4), "batch_size": 10**400}),
+        (summary, {"layer": "LSTM(4)", "batch_input_shape": (2, 10**30, 4)}),
+        (summary, {"layer": "LSTM(" + "-" * 9000 + "1)", "input_shape": (3, 4)}),
+        (summary, {"layer": "LSTM(\udcff)", "input_shape": (3, 4)}),
+    ],
+)
+def test_the_api_raises_only_rnncalc_errors(call, kwargs):
+    with pytest.raises(RnncalcError):
+        call(**kwargs)
+
+
+def test_the_api_on_hostile_files(tmp_path):
+    from rnncalc import model_summary
+    from rnncalc.docs import build
+    from rnncalc.execute import run_model
+
+    locked = tmp_path / "locked.keras"
+    with zipfile.ZipFile(locked, "w") as zipped:
+        zipped.writestr("config.json", (DATA / "models" / "k3_small.json").read_bytes())
+    data = bytearray(locked.read_bytes())
+    for signature, flag in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        data[data.find(signature) + flag] |= 1
+    locked.write_bytes(bytes(data))
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    for path in (locked, deep, Path("/proc/self/mem"), tmp_path):
+        with pytest.raises(RnncalcError):
+            model_summary(str(path))
+    weights = _weights(tmp_path, _external_storage(tmp_path))
+    with pytest.raises(RnncalcError, match="external file"):
+        run_model(str(_as_keras(tmp_path, weights)), [np.zeros((2, 6, 3), "f4")])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "lstm.md").symlink_to(tmp_path / "victim.md")
+    with pytest.raises(RnncalcError, match="symbolic link"):
+        build(str(out))
+    assert not (tmp_path / "victim.md").exists()

@@ -139,7 +139,8 @@ def _run(compute: Callable[[], R], show: Callable[[R], str]) -> None:
     except Exception as exc:
         if os.environ.get("RNNCALC_DEBUG"):
             raise
-        _fail(str(as_error(exc)))
+        error = as_error(exc)
+        _fail(str(error) if error.hint else f"{error}. Fix: see `rnncalc --help`")
     _echo(text)
 
 

@@ -59,7 +59,9 @@ class ConvLSTMConfig(SequenceArgs, WeightArgs):
         1, "Dilation of the input convolution per spatial axis.", validate_default=True
     )
     activation: str | None = arg("tanh", "Activation of the candidate cell state and output.")
-    recurrent_activation: str | None = arg("sigmoid", "Activation of the gates.")
+    recurrent_activation: str | None = arg(
+        "sigmoid", "Activation of the gates.", by_version={"2": "hard_sigmoid", "3": "sigmoid"}
+    )
     use_bias: bool = arg(True, "Whether the layer has a `bias` vector.")
     unit_forget_bias: bool = arg(True, "Initialize the forget gate's bias block to ones.")
     dropout: float = _fraction("Fraction of the input channels to drop in the input convolution.")

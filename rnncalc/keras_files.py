@@ -17,6 +17,8 @@ from rnncalc.limits import (
     CELLS,
     CONFIG_BYTES,
     JSON_DEPTH,
+    JSON_VALUES,
+    MODEL_CALLS,
     MODEL_LAYERS,
     check_size,
 )
@@ -71,6 +73,11 @@ def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Lo
         raise RnncalcError(
             f"{where}: more than {CONFIG_BYTES.value:,} bytes of JSON", "give one model"
         )
+    JSON_VALUES.check(  # an upper bound, counted before the JSON is parsed
+        data.count(b",") + data.count(b"{") + data.count(b"["),
+        f"{where}: the JSON",
+        "give what Keras wrote",
+    )
     try:
         config = json.loads(data)
     except RecursionError:
@@ -106,7 +113,7 @@ def check_json(value: Any, where: str) -> None:
     """Refuse, in one pass without recursion, what would make reading a config recurse or
     loop without end: nesting, layers and sizes beyond rnncalc's limits."""
     fix = "give what Keras wrote"
-    pending, layers = [(value, 1)], 0
+    pending, layers, calls = [(value, 1)], 0, 0
     while pending:
         item, depth = pending.pop()
         JSON_DEPTH.check(depth, f"{where}: the JSON", fix)
@@ -118,6 +125,9 @@ def check_json(value: Any, where: str) -> None:
                     CELLS.check(len(item[key]), f"{where}: an RNN", "stack fewer cells")
                     layers += len(item[key])  # each cell costs as much as a layer
             MODEL_LAYERS.check(layers, f"{where}: the model", "give a smaller model")
+            if isinstance(item.get("inbound_nodes"), list):
+                calls += len(item["inbound_nodes"])
+                MODEL_CALLS.check(calls, f"{where}: the model", "give a smaller model")
             pending += [(v, depth + 1) for v in item.values()]
         elif isinstance(item, list):
             pending += [(v, depth + 1) for v in item]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, ClassVar, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from rnncalc.enums import ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS, KerasVersion
 from rnncalc.limits import check_size
@@ -41,9 +41,29 @@ FAMILIES: dict[str, Family] = {
 Identifier = str | dict[str, Any] | None  # a Keras name ("l2") or a serialized object / call
 
 
-def arg(default: Any, description: str, keras: tuple[str, ...] = BOTH, **kw: Any) -> Any:
-    """A layer argument: its default, its documentation and the Keras versions that accept it."""
-    return Field(default, description=description, json_schema_extra={"keras": list(keras)}, **kw)
+def arg(
+    default: Any,
+    description: str,
+    keras: tuple[str, ...] = BOTH,
+    by_version: dict[str, Any] | None = None,
+    **kw: Any,
+) -> Any:
+    """A layer argument: its default, its documentation and the Keras versions that accept it.
+
+    `by_version` gives the default where the two Keras versions differ (`{"2": ..., "3": ...}`;
+    `default` is then Keras 3's): a config filled without the argument takes its version's.
+    """
+    extra: dict[str, Any] = {"keras": list(keras)}
+    if by_version:
+        extra["defaults"] = by_version
+    return Field(default, description=description, json_schema_extra=extra, **kw)
+
+
+def version_default(info: Any, keras: KerasVersion) -> Any:
+    """A field's default under `keras`: the one `arg(by_version=...)` names, or its own."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    defaults = extra.get("defaults") or {}
+    return defaults.get(keras.value, info.default) if isinstance(defaults, dict) else info.default
 
 
 def _context_keras(info: ValidationInfo) -> KerasVersion:
@@ -58,6 +78,23 @@ class KerasConfig(BaseModel):
     """Arguments every Keras layer takes, and the checks of names Keras looks up."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, defer_build=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _version_defaults(cls, data: Any, info: ValidationInfo) -> Any:
+        # A default that differs between Keras versions (ConvLSTM's recurrent_activation) is
+        # its version's where the argument is not given.
+        if not isinstance(data, dict):
+            return data
+        keras = _context_keras(info)
+        missing = {
+            name: version_default(field, keras)
+            for name, field in cls.model_fields.items()
+            if name not in data
+            and isinstance(field.json_schema_extra, dict)
+            and "defaults" in field.json_schema_extra
+        }
+        return {**data, **missing} if missing else data
 
     positional: ClassVar[tuple[str, ...]] = ()  # Keras's positional order of leading arguments
     keras_versions: ClassVar[tuple[str, ...]] = BOTH  # the Keras versions that have the class

@@ -84,6 +84,11 @@ CONFIG_BYTES = Limit(
     "bytes",
     "real model configs are kilobytes to a few MiB; reading 16 MiB takes a second",
 )
+JSON_VALUES = Limit(
+    1_000_000,
+    "values (counted as commas and brackets)",
+    "a 10,000-layer Keras 3 model has about 600,000; a million parse in about a second",
+)
 JSON_DEPTH = Limit(100, "levels of nesting", "Keras's configs nest about 20 deep at most")
 MODEL_LAYERS = Limit(
     10_000,
@@ -92,8 +97,9 @@ MODEL_LAYERS = Limit(
 )
 MODEL_CALLS = Limit(
     20_000,
-    "layer calls to compute",
-    "a shared layer or nested model called with new shapes is computed again",
+    "layer calls",
+    "each call is computed (a nested model's anew for new shapes); models call each layer once "
+    "or twice",
 )
 CELLS = Limit(1_000, "cells", "an RNN over stacked cells stacks a handful")
 ARCHIVE_MEMBERS = Limit(10_000, "files", "a .keras archive holds three")

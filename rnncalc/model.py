@@ -24,7 +24,7 @@ from rnncalc.enums import DType, KerasVersion, Optimizer
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.inputs import ResolvedInput, Shape, check_shape, shape_text
 from rnncalc.keras_files import load
-from rnncalc.limits import MODEL_CALLS
+from rnncalc.limits import MODEL_CALLS, check_size
 from rnncalc.plain_layers import PLAIN, MergeConfig
 from rnncalc.report import ModelLayerReport, ModelReport, WeightReport
 from rnncalc.shapes import AnyLayer
@@ -380,9 +380,12 @@ def _operation(entry: Entry, shapes: list[Shape], where: str) -> Shape:
         return shapes[0] if len(shapes) == 1 else MergeConfig().outputs(shapes)
     shape = shapes[0]
     axis = entry.config["axis"]
-    given = axis if isinstance(axis, list) else [axis]
+    given = [] if axis is None else axis if isinstance(axis, list) else [axis]
     if not all(isinstance(a, int) and -len(shape) <= a < len(shape) for a in given):
-        raise RnncalcError(f"{where}: axis {axis!r} is not an axis of {shape_text(shape)}", "")
+        raise RnncalcError(
+            f"{where}: axis {axis!r} is not an axis of {shape_text(shape)}",
+            "give what Keras wrote, unchanged",
+        )
     axes = set(range(len(shape))) if axis is None else {a % len(shape) for a in given}
     if entry.config.get("keepdims"):
         return tuple(1 if i in axes else d for i, d in enumerate(shape))
@@ -464,7 +467,12 @@ def _call(
     computed[0] += 1
     MODEL_CALLS.check(computed[0], f"{where}: the model", "give a smaller model")
     try:
-        entry._called[key] = called = _compute(entry, shapes, keras, where, sizes)
+        called = _compute(entry, shapes, keras, where, sizes)
+        for shape in called.shapes:  # RepeatVector(n) on Flatten on ...: sizes that multiply
+            for size in shape:
+                if size is not None:
+                    check_size(size, "an axis of its output")
+        entry._called[key] = called
         return called
     except RnncalcError as exc:
         if exc.message.startswith(where):

@@ -366,19 +366,25 @@ def plot_sweep(report: MemoryPlanReport, path: str) -> str:
 @contextlib.contextmanager
 def _matplotlib() -> Iterator[Any]:
     """pyplot, drawing off-screen, with its cache in a folder of its own for this call: never
-    in the user's home folder (unless MPLCONFIGDIR already says where)."""
+    in the user's home folder (unless MPLCONFIGDIR already says where), and with matplotlib's
+    own settings, not a `matplotlibrc` of the current folder (it reads that one first)."""
     with tempfile.TemporaryDirectory(prefix="rnncalc-mpl-") as cache:
-        before = os.environ.get("MPLCONFIGDIR")
+        before, here = os.environ.get("MPLCONFIGDIR"), os.getcwd()
         os.environ["MPLCONFIGDIR"] = before or cache
         try:
+            os.chdir(cache)
             import matplotlib
 
             matplotlib.use("Agg")
             from matplotlib import pyplot
         except ImportError:
             raise RnncalcError("--plot needs matplotlib", 'pip install "rnncalc[plot]"') from None
+        finally:
+            os.chdir(here)
         try:
-            yield pyplot
+            with matplotlib.rc_context(matplotlib.rcParamsDefault):
+                matplotlib.use("Agg")
+                yield pyplot
         finally:
             if before is None:
                 del os.environ["MPLCONFIGDIR"]
@@ -472,9 +478,13 @@ def arguments_text(cls: type[BaseModel], fmt: str = "simple") -> str:
         extra = info.json_schema_extra
         keras = extra.get("keras") if isinstance(extra, dict) else None
         versions = "/".join(keras) if isinstance(keras, list) else "torch"  # type: ignore[arg-type]
-        default = (
-            "required" if info.is_required() else repr(getattr(info.default, "value", info.default))
-        )
+        defaults = extra.get("defaults") if isinstance(extra, dict) else None
+        if isinstance(defaults, dict):  # Keras 2 and 3 differ
+            default = ", ".join(f"{value!r} (Keras {v})" for v, value in sorted(defaults.items()))
+        elif info.is_required():
+            default = "required"
+        else:
+            default = repr(getattr(info.default, "value", info.default))
         rows.append((name, default, versions, info.description))
     title = f"nn.{cls.class_name()}" if issubclass(cls, TorchConfig) else cls.class_name()  # type: ignore[attr-defined]
     return f"{title}: {cls.__doc__}\n\n" + tabulate(

@@ -444,14 +444,14 @@ def test_a_model_run_is_bounded_across_its_layers(tmp_path):
     Dense layer's output counts before it is allocated."""
     from rnncalc import KerasVersion, LSTMConfig
     from rnncalc.execute import random_weights, run_layer
-    from rnncalc.execute.layers import Steps
+    from rnncalc.execute.layers import Work
 
-    layer, steps = LSTMConfig(units=1), Steps()
+    layer, work = LSTMConfig(units=1), Work()
     x = np.zeros((1, 60_000, 1), "f4")
     params = random_weights(layer, x.shape, KerasVersion.V2)
-    run_layer(layer, params, x, steps=steps)
+    run_layer(layer, params, x, work=work)
     with pytest.raises(RnncalcError, match="120,000 steps"):
-        run_layer(layer, params, x, steps=steps)
+        run_layer(layer, params, x, work=work)
 
     archive = tmp_path / "wide.keras"
     config = {
@@ -1101,3 +1101,182 @@ def test_the_api_on_hostile_files(tmp_path):
     with pytest.raises(RnncalcError, match="symbolic link"):
         build(str(out))
     assert not (tmp_path / "victim.md").exists()
+
+
+# Found by a second red-team pass
+
+
+def _functional(layers: list[dict], outputs: list) -> dict:
+    return {
+        "class_name": "Functional",
+        "config": {
+            "name": "f",
+            "layers": layers,
+            "input_layers": [["in", 0, 0]],
+            "output_layers": outputs,
+        },
+    }
+
+
+def _tensor(name: str) -> dict:
+    return {"class_name": "__keras_tensor__", "config": {"keras_history": [name, 0, 0]}}
+
+
+def test_merges_combine_two_at_a_time_on_their_axis(tmp_path):
+    inputs = {
+        "class_name": "InputLayer",
+        "name": "in",
+        "inbound_nodes": [],
+        "config": {"name": "in", "batch_shape": [None, 3, 4]},
+    }
+    add = {
+        "class_name": "Add",
+        "name": "add",
+        "config": {"name": "add"},
+        "inbound_nodes": [{"args": [[_tensor("in")] * 2000]}],
+    }
+    archive = _keras_archive(
+        tmp_path / "add.keras", _functional([inputs, add], [["add", 0, 0]]), {}
+    )
+    np.save(tmp_path / "x.npy", np.ones((1, 3, 4), "f4"))
+    out = tmp_path / "o.npz"
+    assert (
+        run_cli(
+            "run", str(archive), "--input", str(tmp_path / "x.npy"), "--output", str(out)
+        ).exit_code
+        == 0
+    )
+    np.testing.assert_array_equal(np.load(out)["arr_0"], np.full((1, 3, 4), 2000.0))
+    cat = {
+        "class_name": "Concatenate",
+        "name": "cat",
+        "config": {"name": "cat", "axis": 1},
+        "inbound_nodes": [{"args": [[_tensor("in"), _tensor("in")]]}],
+    }
+    archive = _keras_archive(
+        tmp_path / "cat.keras", _functional([inputs, cat], [["cat", 0, 0]]), {}
+    )
+    assert (
+        run_cli(
+            "run", str(archive), "--input", str(tmp_path / "x.npy"), "--output", str(out)
+        ).exit_code
+        == 0
+    )
+    assert np.load(out)["arr_0"].shape == (1, 6, 4)  # as rnncalc model says
+
+
+def test_gelu_is_whole_arrays_and_exact():
+    import math
+
+    from rnncalc import KerasVersion
+    from rnncalc.execute.activations import activation
+
+    x = np.linspace(-12, 12, 100_001).astype("f8")
+    erf = np.vectorize(math.erf)(x / math.sqrt(2))
+    np.testing.assert_allclose(
+        activation("gelu", KerasVersion.V3)(x), 0.5 * x * (1 + erf), atol=2e-6
+    )
+
+
+def test_npz_negative_shapes_and_twin_names(tmp_path):
+    bad = tmp_path / "neg.npz"
+    with zipfile.ZipFile(bad, "w") as archive:
+        stream = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            stream, {"descr": "<f4", "fortran_order": False, "shape": (-(10**12),)}
+        )
+        archive.writestr("arr_0.npy", stream.getvalue())
+    args = ["convert", "SimpleRNN(1)", "--input-shape", "6,3", "--output", str(tmp_path / "o.npz")]
+    one_line(run_cli(*args, "--weights", str(bad)), "shape")
+    twins = tmp_path / "twins.npz"
+    with zipfile.ZipFile(twins, "w") as archive:
+        for _ in range(2):
+            stream = io.BytesIO()
+            np.save(stream, np.zeros((3, 1), "f4"))
+            archive.writestr("arr_0.npy", stream.getvalue())
+    one_line(run_cli(*args, "--weights", str(twins)), "share a name")
+
+
+def test_sweeps_and_grids_count_stacked_cells():
+    cells = ", ".join(["LSTMCell(4)"] * 760)
+    layer = f"RNN([{cells}])"
+    one_line(
+        run_cli("memory", layer, "--batch-input-shape", "2,None,4", "--sweep", "timesteps=1:100"),
+        "layers to analyse",
+    )
+    one_line(
+        run_cli(
+            "sweep",
+            layer,
+            "--batch-input-shape",
+            "2,3,4",
+            "--vary",
+            "go_backwards=" + ",".join(["True"] * 100),
+        ),
+        "layers to analyse",
+    )
+    one_line(
+        run_cli(
+            "sweep", "LSTM(4)", "--input-shape", "3,4", "--vary", "units=1,2", "--vary", "units=3"
+        ),
+        "twice",
+    )
+
+
+def test_json_counted_before_it_is_parsed(tmp_path):
+    path = tmp_path / "dicts.json"
+    path.write_bytes(
+        b'{"class_name": "Sequential", "config": {"layers": [], "x": ['
+        + b"{}," * 2_000_000
+        + b"{}]}}"
+    )
+    status, stderr, peak = _peak("model", str(path))
+    assert status == 2 and "limit of 1,000,000" in stderr and peak < 2**28, (stderr, peak)
+    shared = json.loads(
+        (Path(__file__).parent.parent / "docs/examples/encoder_decoder.json").read_text()
+    )
+    lstm = next(e for e in shared["config"]["layers"] if e["class_name"] == "LSTM")
+    lstm["inbound_nodes"] *= 30_000
+    path.write_text(json.dumps(shared))
+    one_line(run_cli("model", str(path)), "layer calls", "limit of 20,000")
+    layers = [{"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 3]}}]
+    for i in range(3):
+        layers += [
+            {"class_name": "RepeatVector", "config": {"name": f"r{i}", "n": 2**63 - 1}},
+            {"class_name": "Flatten", "config": {"name": f"f{i}"}},
+        ]
+    path.write_text(
+        json.dumps({"class_name": "Sequential", "config": {"name": "s", "layers": layers}})
+    )
+    one_line(run_cli("model", str(path), "--batch-size", "1"), "64 bits")
+
+
+def test_a_matplotlibrc_in_the_folder_is_not_read(tmp_path):
+    pytest.importorskip("matplotlib")
+    (tmp_path / "matplotlibrc").write_text("savefig.dpi: 4000\n")
+    plot = tmp_path / "p.png"
+    done = subprocess.run(
+        [sys.executable, "-m", "rnncalc", *_sweep_model(), "--plot", str(plot)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert plot.stat().st_size < 2**20  # drawn at matplotlib's own dpi
+
+
+def test_bidirectional_merges_of_different_widths_and_overflowing_weights(tmp_path):
+    layer = "Bidirectional(LSTM(4), backward_layer=LSTM(7, go_backwards=True), merge_mode='sum')"
+    one_line(run_cli("check", layer, "--input-shape", "3,4", "--keras", "3"), "different widths")
+    huge = tmp_path / "huge.npz"
+    np.savez(huge, np.full((3, 1), 3e38, "f4"), np.full((1, 1), 3e38, "f4"), np.full(1, 3e38, "f4"))
+    args = [
+        "convert",
+        "SimpleRNN(1, activation='relu')",
+        "--input-shape",
+        "5,3",
+        "--weights",
+        str(huge),
+    ]
+    one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "overflow")

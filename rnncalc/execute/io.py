@@ -84,6 +84,10 @@ def _npy_header(stream: IO[bytes], budget: Budget, what: str, stored: int) -> No
         raise RnncalcError(
             f"{budget.where}: {what} is not an .npy array ({exc})", "save it with numpy.save"
         ) from None
+    if any(d < 0 for d in shape):
+        raise RnncalcError(
+            f"{budget.where}: {what} declares the shape {shape}", "save it again with numpy.save"
+        )
     budget.take(shape, dtype, what)
     if math.prod(shape) * dtype.itemsize > stored:
         raise RnncalcError(
@@ -157,6 +161,8 @@ def _npz_headers(path: str) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             ARCHIVE_MEMBERS.check(len(members), path, "give one layer's weights")
+            if len({m.filename for m in members}) < len(members):  # numpy reads the last
+                raise RnncalcError(f"{path}: two arrays share a name", "save it with numpy.savez")
             for info in members:
                 with archive.open(info) as stream:
                     _npy_header(stream, budget, info.filename, info.file_size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ def run_layer(
     keras: KerasVersion = KerasVersion.V2,
     initial_state: list[Array] | None = None,
     mask: Array | None = None,
-    steps: Steps | None = None,
+    work: Work | None = None,
 ) -> list[Array]:
     """Run one layer forward (inference: dropout off), returning the framework's outputs.
 
@@ -41,7 +42,7 @@ def run_layer(
         initial_state: Keras's `initial_state` (for Bidirectional: forward states, then
             backward), or PyTorch's `(h_0,)` / `(h_0, c_0)`.
         mask: a Keras mask `(batch, timesteps)` of booleans: masked steps carry forward.
-        steps: the steps a model has run so far, for its bound (see `check_run`).
+        work: what a model run has done so far, for its bounds (see `check_run`).
 
     Returns:
         Keras: the output(s) then the states; PyTorch: `output, h_n` (and `c_n`).
@@ -49,11 +50,11 @@ def run_layer(
     if isinstance(layer, TorchConfig):
         named = _named(params)
         check_weights(layer, named, inputs.shape, keras)
-        check_run(layer, inputs.shape, keras, steps)
+        check_run(layer, inputs.shape, keras, work, _dtypes(inputs, *named.values()))
         return _torch(layer, named, inputs, initial_state)
     arrays = _listed(params)
     check_weights(layer, arrays, inputs.shape, keras)
-    check_run(layer, inputs.shape, keras, steps)
+    check_run(layer, inputs.shape, keras, work, _dtypes(inputs, *arrays))
     if isinstance(layer, BidirectionalConfig):
         return _bidirectional(layer, arrays, inputs, keras, initial_state, mask)
     output, states = _sequence(layer, arrays, inputs, keras, initial_state, mask)
@@ -104,6 +105,7 @@ class LayerRunner:
         self.layer, self.params, self.keras = layer, params, keras
         self.states: list[Array] | None = None
 
+    @guarded
     def __call__(
         self, inputs: Array, initial_state: list[Array] | None = None, mask: Array | None = None
     ) -> list[Array]:
@@ -122,25 +124,34 @@ class LayerRunner:
         self.states = None
 
 
-class Steps:
-    """Time steps run so far, counted across the layers of one model run."""
+class Work:
+    """Steps and multiply-accumulates run so far, counted across the layers of one model run
+    or the combinations of one `check --all`."""
 
     def __init__(self) -> None:
-        self.total = 0
+        self.steps = self.macs = 0
 
 
 def check_run(
-    layer: AnyLayer, shape: tuple[int, ...], keras: KerasVersion, steps: Steps | None = None
+    layer: AnyLayer,
+    shape: tuple[int, ...],
+    keras: KerasVersion,
+    work: Work | None = None,
+    dtypes: tuple[np.dtype[Any], ...] = (),
 ) -> None:
     """Refuse a run that would take too long or too much memory, before it starts: the
     values it holds (weights, input, outputs), its steps (timesteps × stacked layers or cells
-    × directions, added to `steps` across a model) and its multiply-accumulates."""
+    × directions) and its multiply-accumulates, the last two added to `work` across a model.
+
+    `dtypes` are the arrays' own: values count as float32s of their bytes, and NumPy's
+    products of anything but float32 and float64 (which have no BLAS) count 16 times."""
     what, fix = f"running {layer.class_name()} on {shape}", "run a smaller layer or input"
     if 0 in shape:
         raise RnncalcError(
             f"{what}: an axis of size 0 leaves nothing to run",
             "give every axis a size of 1 or more; rnncalc summary computes the shapes",
         )
+    work = work or Work()
     names = axes(layer, len(shape))
     if "timesteps" in names:
         if isinstance(layer, TorchConfig):
@@ -149,17 +160,23 @@ def check_run(
             runs = sum(len(cells(d)) for d in directions(layer, keras))
         else:
             runs = len(cells(layer))
-        steps = steps or Steps()
-        steps.total += shape[names.index("timesteps")] * runs
-        RUN_STEPS.check(steps.total, what, fix)
+        work.steps += shape[names.index("timesteps")] * runs
+        RUN_STEPS.check(work.steps, what, fix)
     cost = layer_cost(layer, shape, keras) or Cost(0, 0, 0, 0)
-    RUN_MACS.check(cost.macs, what, fix)
+    slow = any(d not in (np.float32, np.float64) for d in dtypes)
+    work.macs += cost.macs * (16 if slow else 1)
+    RUN_MACS.check(work.macs, what, fix)
     returned = [s for _, s in output_shapes(layer, shape, keras)]
     held = sum(math.prod(d or 1 for d in s) for s in [shape, *returned]) + sum(
         math.prod(w.shape) for w in weight_specs(layer, _batch_free(layer, shape), keras)
     )
     # What training would keep of every step bounds what one forward pass holds at once.
-    RUN_VALUES.check(held + cost.training, what, fix)
+    width = max((d.itemsize for d in dtypes), default=4)
+    RUN_VALUES.check((held + cost.training) * max(width, 4) // 4, what, fix)
+
+
+def _dtypes(*arrays: Array) -> tuple[np.dtype[Any], ...]:
+    return tuple({np.asarray(a).dtype for a in arrays})
 
 
 def _batch_free(layer: AnyLayer, shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
@@ -260,6 +277,12 @@ def _bidirectional(
         time_axis = 0 if backward.runs_time_major else 1
         y_rev = np.flip(y_rev, axis=time_axis)  # back in input order
     mode = layer.merge_mode
+    if mode not in (None, MergeMode.CONCAT) and y.shape != y_rev.shape:
+        raise RnncalcError(
+            f"Bidirectional merge_mode={mode.value!r} adds up directions of different widths "
+            f"({y.shape[-1]} and {y_rev.shape[-1]}); Keras fails on it when run",
+            "give the backward layer the forward one's units, or use merge_mode='concat'",
+        )
     merged: list[Array]
     if mode is None:
         merged = [y, y_rev]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -13,7 +14,7 @@ from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array, activation
 from rnncalc.execute.io import Budget, SavedLayer, load_array, read_keras_weights
-from rnncalc.execute.layers import Steps, run_layer
+from rnncalc.execute.layers import Work, run_layer
 from rnncalc.keras_files import load
 from rnncalc.limits import RUN_MACS, RUN_VALUES
 from rnncalc.model import (
@@ -57,10 +58,10 @@ def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
         graph, top.class_name == "Sequential", [inputs] if isinstance(inputs, str) else inputs, path
     )
     _check_model_run(loaded.config, keras, path, arrays, weights)
-    steps = Steps()
+    work = Work()
     if top.class_name == "Sequential":
-        return _sequential(graph, weights, arrays, keras, path, steps)
-    return _functional(graph, weights, arrays, keras, path, steps)
+        return _sequential(graph, weights, arrays, keras, path, work)
+    return _functional(graph, weights, arrays, keras, path, work)
 
 
 def _inputs(
@@ -123,14 +124,14 @@ def _sequential(
     inputs: list[Array],
     keras: KerasVersion,
     where: str,
-    steps: Steps,
+    work: Work,
 ) -> list[Array]:
     tensor: Tensor = (inputs[0], None)
     for index, entry in enumerate(graph.layers):
         if entry.class_name != "InputLayer":
             name = _name(entry, index)
             here = f"{where}: layer {name!r}"
-            tensor = _call(entry, [tensor], weights.get(name, []), keras, here, steps)[0]
+            tensor = _call(entry, [tensor], weights.get(name, []), keras, here, work)[0]
     return [tensor[0]]
 
 
@@ -140,7 +141,7 @@ def _functional(
     inputs: list[Array],
     keras: KerasVersion,
     where: str,
-    steps: Steps,
+    work: Work,
 ) -> list[Array]:
     names = [r[0] for r in _refs(graph.input_layers, where)]
     tensors: dict[str, list[list[Tensor]]] = {}
@@ -153,7 +154,7 @@ def _functional(
             tensors.setdefault(name, []).append([])
             continue
         given = [lookup(tensors, ref, here) for ref in refs]
-        called = _call(entry, given, weights.get(name, []), keras, here, steps)
+        called = _call(entry, given, weights.get(name, []), keras, here, work)
         tensors.setdefault(name, []).append(called)
     return [lookup(tensors, ref, where)[0] for ref in _refs(graph.output_layers, where)]
 
@@ -175,10 +176,10 @@ def _call(
     weights: list[Array],
     keras: KerasVersion,
     where: str,
-    steps: Steps,
+    work: Work,
 ) -> list[Tensor]:
     try:
-        return _run(entry, given, weights, keras, steps)
+        return _run(entry, given, weights, keras, work)
     except RnncalcError as exc:
         raise RnncalcError(f"{where}: {exc.message}", exc.hint) from None
     except ValueError as exc:  # NumPy's own complaint about shapes that do not fit
@@ -186,7 +187,7 @@ def _call(
 
 
 def _run(
-    entry: Entry, given: list[Tensor], weights: list[Array], keras: KerasVersion, steps: Steps
+    entry: Entry, given: list[Tensor], weights: list[Array], keras: KerasVersion, work: Work
 ) -> list[Tensor]:
     kind, config = entry.class_name, entry.config
     x, mask = given[0]
@@ -194,7 +195,7 @@ def _run(
         layer = entry.layer(keras)
         if mask is None and getattr(layer, "stateful", False):
             raise RnncalcError("stateful layers run through the Python API", "use LayerRunner")
-        outputs = run_layer(layer, weights, x, keras, mask=mask, steps=steps)
+        outputs = run_layer(layer, weights, x, keras, mask=mask, work=work)
         sequences = getattr(layer, "return_sequences", None)
         if sequences is None:
             sequences = layer.layer.return_sequences  # type: ignore[union-attr]
@@ -222,7 +223,10 @@ def _time_distributed(
 ) -> Tensor:
     inner = _parse(Entry, config.get("layer"), "the wrapped layer")
     if inner.class_name != "Dense":
-        raise RnncalcError(f"the executor runs TimeDistributed(Dense), not {inner.class_name}", "")
+        raise RnncalcError(
+            f"the executor runs TimeDistributed(Dense), not TimeDistributed({inner.class_name})",
+            "rnncalc model counts its shapes and parameters without running it",
+        )
     return _dense(inner.config, given, w, keras)  # Dense acts on the last axis at every step
 
 
@@ -250,11 +254,16 @@ def _masking(
     return x * keep[..., None], keep
 
 
-def _merge(op: Callable[[list[Array]], Array]) -> Callable[..., Tensor]:
+def _merge(op: Callable[[list[Array], dict[str, Any]], Array]) -> Callable[..., Tensor]:
+    """A merge layer: its inputs combined two at a time (never stacked: a thousand inputs
+    take no more memory than two), and their masks together, as Keras ANDs them."""
+
     def merged(
         config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
     ) -> Tensor:
-        return op([x for x, _ in given]), given[0][1]
+        masks = [mask for _, mask in given if mask is not None]
+        mask = functools.reduce(np.logical_and, masks) if masks else None
+        return op([x for x, _ in given], config), mask
 
     return merged
 
@@ -277,10 +286,10 @@ SIMPLE: dict[str, Callable[..., Tensor]] = {
     "Flatten": lambda c, g, w, k: (g[0][0].reshape(g[0][0].shape[0], -1), None),
     "Reshape": _reshape,
     "RepeatVector": lambda c, g, w, k: (np.repeat(g[0][0][:, None], c["n"], axis=1), None),
-    "Concatenate": _merge(lambda xs: np.concatenate(xs, axis=-1)),
-    "Add": _merge(lambda xs: np.sum(xs, axis=0)),
-    "Multiply": _merge(lambda xs: np.prod(xs, axis=0)),
-    "Average": _merge(lambda xs: np.mean(xs, axis=0)),
+    "Concatenate": _merge(lambda xs, c: np.concatenate(xs, axis=c.get("axis", -1))),
+    "Add": _merge(lambda xs, c: functools.reduce(np.add, xs)),
+    "Multiply": _merge(lambda xs, c: functools.reduce(np.multiply, xs)),
+    "Average": _merge(lambda xs, c: functools.reduce(np.add, xs) / len(xs)),
 }
 
 

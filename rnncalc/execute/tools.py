@@ -15,7 +15,7 @@ from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras
 from rnncalc.execute.io import load_weights
-from rnncalc.execute.layers import Steps, check_run, check_weights, random_weights, run_layer
+from rnncalc.execute.layers import Work, check_run, check_weights, random_weights, run_layer
 from rnncalc.execute.models import model_layer
 from rnncalc.inputs import ResolvedInput, Shape
 from rnncalc.layers import RecurrentConfig
@@ -46,7 +46,7 @@ def check(layer: AnyLayer, shape: Shape, keras: KerasVersion, every: bool = Fals
     given = ResolvedInput(shape=shape, source="check")
     api.analyze(layer, given, keras)  # what summary refuses, check refuses
     settings = api.table_settings(layer, keras) if every else [{}]
-    found, steps = [], Steps()  # the steps of every combination add up to one bound
+    found, work = [], Work()  # every combination's steps and MACs add up to one bound
     for flags in settings:
         config = api.with_settings(layer, flags) if flags else layer
         try:
@@ -55,7 +55,7 @@ def check(layer: AnyLayer, shape: Shape, keras: KerasVersion, every: bool = Fals
         except RnncalcError:
             continue  # the framework refuses this combination of the table: nothing to run
         sized = _sized(config, shape, keras)
-        check_run(config, sized, keras, steps)  # before the random input is made
+        check_run(config, sized, keras, work)  # before the random input is made
         arrays = run_layer(config, random_weights(config, sized, keras), _random(sized), keras)
         found.append(Checked(flags, computed, [a.shape for a in arrays]))
     return found
@@ -101,6 +101,7 @@ def convert(
             arrays += [w.kernel, w.recurrent] + ([w.bias] if w.bias is not None else [])
         keras_shape = keras_input.shape if len(shape) == 3 else (1, *keras_input.shape[1:])
         gap = _difference(target, arrays, layer, named, keras_shape, shape, keras)
+        _finite(gap)
         return Converted(target, arrays, gap)
     if not isinstance(layer, RecurrentConfig | BidirectionalConfig):
         raise RnncalcError(
@@ -124,7 +125,17 @@ def convert(
         part = list(params[index * half : (index + 1) * half])
         converted |= keras_to_torch(recurrent(layer).family_name, part, f"l0{suffix}")
     gap = _difference(layer, list(params), torch_layer, converted, shape, torch_input.shape, keras)
+    _finite(gap)
     return Converted(torch_layer, converted, gap)
+
+
+def _finite(gap: float) -> None:
+    if not np.isfinite(gap):
+        raise RnncalcError(
+            "the weights overflow to NaN or infinity on a random input: no run can show the two "
+            "layouts agree",
+            "give weights of a trained layer (finite, not near float32's largest)",
+        )
 
 
 def is_model_file(source: str) -> bool:

@@ -395,22 +395,26 @@ def test_a_symlink_the_user_names_is_written_through(tmp_path):
     one_line(run_cli("run", str(model), "--input", str(x), "--output", str(dangling)), "link")
 
 
-def test_matplotlib_leaves_the_home_folder_alone(tmp_path):
+def test_matplotlib_leaves_the_home_folder_alone_and_reads_no_matplotlibrc_here(tmp_path):
+    """Its cache goes to a folder of its own, and a `matplotlibrc` in the current folder
+    (which matplotlib reads first) is not read: this one would draw at 4,000 dpi."""
     pytest.importorskip("matplotlib")
     home = tmp_path / "home"
     home.mkdir()
+    (tmp_path / "matplotlibrc").write_text("savefig.dpi: 4000\n")
     env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CACHE_HOME")}
     env |= {"HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
     plot = tmp_path / "sweep.png"
     done = subprocess.run(
         [sys.executable, "-m", "rnncalc", *_sweep_model(), "--plot", str(plot)],
         env=env,
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert plot.read_bytes().startswith(b"\x89PNG")
+    assert plot.read_bytes().startswith(b"\x89PNG") and plot.stat().st_size < 2**20
     assert list(home.iterdir()) == []
 
 
@@ -782,6 +786,14 @@ def _sequential(batch_shape: list, *layers: dict) -> dict:
     return {"class_name": "Sequential", "config": {"name": "s", "layers": [first, *layers]}}
 
 
+def _embedding(tmp_path: Path, sizes: tuple[int, int], weights: tuple[int, int], length: int):
+    """A model of one Embedding of `sizes` (input_dim, output_dim) holding `weights`."""
+    config = {"name": "e", "input_dim": sizes[0], "output_dim": sizes[1]}
+    layer = {"class_name": "Embedding", "config": config}
+    arrays = {"layers/embedding/vars/0": np.ones(weights, "f4")}
+    return _keras_archive(tmp_path / "emb.keras", _sequential([None, length], layer), arrays)
+
+
 def test_run_checks_weights_against_the_config(tmp_path):
     dense = {"class_name": "Dense", "config": {"name": "dense", "units": 2}}
     archive = _keras_archive(
@@ -794,15 +806,7 @@ def test_run_checks_weights_against_the_config(tmp_path):
     )
     np.save(tmp_path / "x.npy", np.ones((1, 3), "f4"))
     one_line(run_cli("run", str(archive), "--input", str(tmp_path / "x.npy")), "(64, 1, 1)")
-    embedding = {
-        "class_name": "Embedding",
-        "config": {"name": "e", "input_dim": 10, "output_dim": 4},
-    }
-    archive = _keras_archive(
-        tmp_path / "emb.keras",
-        _sequential([None, 5], embedding),
-        {"layers/embedding/vars/0": np.ones((10, 65536), "f4")},
-    )
+    archive = _embedding(tmp_path, (10, 4), (10, 65536), 5)
     np.save(tmp_path / "ids.npy", np.ones((1, 5), "f4"))
     one_line(run_cli("run", str(archive), "--input", str(tmp_path / "ids.npy")), "(10, 65536)")
 
@@ -820,15 +824,7 @@ def test_run_bounds_the_model_on_the_arrays_given(tmp_path):
     np.save(tmp_path / "x.npy", np.ones((1, 2, 400, 1), "f4"))
     status, stderr, peak = _peak("run", str(archive), "--input", str(tmp_path / "x.npy"))
     assert status == 2 and "limit of 67,108,864" in stderr and peak < 2**29, (stderr, peak)
-    embedding = {
-        "class_name": "Embedding",
-        "config": {"name": "e", "input_dim": 3, "output_dim": 2},
-    }
-    archive = _keras_archive(
-        tmp_path / "emb.keras",
-        _sequential([None, 4], embedding),
-        {"layers/embedding/vars/0": np.ones((3, 2), "f4")},
-    )
+    archive = _embedding(tmp_path, (3, 2), (3, 2), 4)
     for ids in ([[0, 1, 2, np.nan]], [[0, 1, 2, 3]], [[-1, 0, 0, 0]], [[0.5, 0, 0, 0]]):
         np.save(tmp_path / "ids.npy", np.array(ids, "f4"))
         one_line(run_cli("run", str(archive), "--input", str(tmp_path / "ids.npy")), "0 to 2")
@@ -875,30 +871,32 @@ def test_convert_bounds_before_it_copies(tmp_path):
     one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "NaN")
 
 
+INPUT_3x4 = {
+    "class_name": "InputLayer",
+    "name": "in",
+    "inbound_nodes": [],
+    "config": {"name": "in", "batch_shape": [None, 3, 4]},
+}
+
+
+def _tensor(name: str, node: int = 0) -> dict:
+    """A Keras 3 reference to a layer's output."""
+    return {"class_name": "__keras_tensor__", "config": {"keras_history": [name, node, 0]}}
+
+
 def _nested(depth: int) -> dict:
     """Functional models nested `depth` deep, each calling the one inside twice."""
-
-    def tensor(name, node=0):
-        return {"class_name": "__keras_tensor__", "config": {"keras_history": [name, node, 0]}}
-
-    def inputs():
-        return {
-            "class_name": "InputLayer",
-            "name": "in",
-            "inbound_nodes": [],
-            "config": {"name": "in", "batch_shape": [None, 3, 4]},
-        }
 
     model = {
         "class_name": "Functional",
         "config": {
             "name": "m0",
             "layers": [
-                inputs(),
+                dict(INPUT_3x4),
                 {
                     "class_name": "LSTM",
                     "name": "l",
-                    "inbound_nodes": [{"args": [tensor("in")]}],
+                    "inbound_nodes": [{"args": [_tensor("in")]}],
                     "config": {"name": "l", "units": 4, "return_sequences": True},
                 },
             ],
@@ -908,12 +906,12 @@ def _nested(depth: int) -> dict:
     }
     for level in range(1, depth + 1):
         inner = dict(model, name=f"m{level - 1}")
-        inner["inbound_nodes"] = [{"args": [tensor("in")]}, {"args": [tensor(f"m{level - 1}")]}]
+        inner["inbound_nodes"] = [{"args": [_tensor("in")]}, {"args": [_tensor(f"m{level - 1}")]}]
         model = {
             "class_name": "Functional",
             "config": {
                 "name": f"m{level}",
-                "layers": [inputs(), inner],
+                "layers": [dict(INPUT_3x4), inner],
                 "input_layers": [["in", 0, 0]],
                 "output_layers": [[f"m{level - 1}", 1, 0]],
             },
@@ -1118,17 +1116,8 @@ def _functional(layers: list[dict], outputs: list) -> dict:
     }
 
 
-def _tensor(name: str) -> dict:
-    return {"class_name": "__keras_tensor__", "config": {"keras_history": [name, 0, 0]}}
-
-
 def test_merges_combine_two_at_a_time_on_their_axis(tmp_path):
-    inputs = {
-        "class_name": "InputLayer",
-        "name": "in",
-        "inbound_nodes": [],
-        "config": {"name": "in", "batch_shape": [None, 3, 4]},
-    }
+    inputs = INPUT_3x4
     add = {
         "class_name": "Add",
         "name": "add",
@@ -1249,21 +1238,6 @@ def test_json_counted_before_it_is_parsed(tmp_path):
         json.dumps({"class_name": "Sequential", "config": {"name": "s", "layers": layers}})
     )
     one_line(run_cli("model", str(path), "--batch-size", "1"), "64 bits")
-
-
-def test_a_matplotlibrc_in_the_folder_is_not_read(tmp_path):
-    pytest.importorskip("matplotlib")
-    (tmp_path / "matplotlibrc").write_text("savefig.dpi: 4000\n")
-    plot = tmp_path / "p.png"
-    done = subprocess.run(
-        [sys.executable, "-m", "rnncalc", *_sweep_model(), "--plot", str(plot)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    assert plot.stat().st_size < 2**20  # drawn at matplotlib's own dpi
 
 
 def test_bidirectional_merges_of_different_widths_and_overflowing_weights(tmp_path):

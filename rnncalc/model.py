@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter, deque
+from collections.abc import Iterator
 from contextvars import ContextVar
 from math import prod
 from typing import Annotated, Any, NamedTuple
@@ -11,7 +13,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    PrivateAttr,
     StrictInt,
     TypeAdapter,
     ValidationError,
@@ -30,8 +31,6 @@ from rnncalc.report import ModelLayerReport, ModelReport, WeightReport
 from rnncalc.shapes import AnyLayer
 
 MODELS = ("Sequential", "Functional", "Model")
-# Layer calls computed so far by the summary under way: bounded however the model nests.
-_COMPUTED: ContextVar[list[int]] = ContextVar("computed")
 Ref = tuple[str, int, int]  # (layer name, node index, tensor index): one tensor of the graph
 REF: TypeAdapter[Ref] = TypeAdapter(tuple[str, StrictInt, StrictInt])
 SHAPE: TypeAdapter[Shape] = TypeAdapter(
@@ -49,15 +48,6 @@ class Entry(BaseModel):
     name: str | None = None
     module: str | None = None
     inbound_nodes: list[Any] | None = None
-    _called: dict[Any, Called] = PrivateAttr(default_factory=dict)  # see `_call`
-    _configs: dict[KerasVersion, AnyLayer] = PrivateAttr(default_factory=dict)
-
-    def layer(self, keras: KerasVersion) -> AnyLayer:
-        """The recurrent layer's config, built once however often the layer is called (a
-        dump of the entry holds every call's nodes)."""
-        if keras not in self._configs:
-            self._configs[keras] = config_from_serialized(self.model_dump(), keras)
-        return self._configs[keras]
 
     @property
     def is_operation(self) -> bool:
@@ -106,6 +96,40 @@ class Sizes(NamedTuple):
         """An input's open batch (axis 0) and time (axis 1) axes given their sizes."""
         given = (self.batch, self.timesteps)
         return tuple(given[i] if d is None and i < 2 else d for i, d in enumerate(shape))
+
+
+class _Walk:
+    """A walk of a model's graph under way: the layer calls computed so far, each call's result
+    by layer and input shapes, and each layer's config (a dump of an entry holds all its calls'
+    nodes, so it is built once)."""
+
+    def __init__(self) -> None:
+        self.computed = 0
+        self.called: dict[tuple[Any, ...], Called] = {}
+        self.configs: dict[tuple[int, KerasVersion], AnyLayer] = {}
+
+
+_WALK: ContextVar[_Walk] = ContextVar("walk")
+
+
+@contextlib.contextmanager
+def walk() -> Iterator[None]:
+    """One walk of a graph: within it, a layer called many times, or a nested model at every
+    level of a deep nesting, is computed once per input shapes, and calls are bounded."""
+    token = _WALK.set(_Walk())
+    try:
+        yield
+    finally:
+        _WALK.reset(token)
+
+
+def layer_config(entry: Entry, keras: KerasVersion) -> AnyLayer:
+    """A recurrent layer's config from its entry, built once per walk."""
+    state = _WALK.get(None) or _Walk()
+    key = (id(entry), keras)
+    if key not in state.configs:
+        state.configs[key] = config_from_serialized(entry.model_dump(), keras)
+    return state.configs[key]
 
 
 @guarded
@@ -161,11 +185,8 @@ def summarize(
     """
     sizes = sizes or Sizes()
     top = _parse(Entry, config, f"{source}: the model")
-    token = _COMPUTED.set([0])
-    try:
+    with walk():
         called, layers = _model(top, inputs, keras, source, sizes)
-    finally:
-        _COMPUTED.reset(token)
     weights = [w for layer in layers for w in layer.weights]
     total = sum(w.size for w in weights)
     trainable = sum(w.size for w in weights if w.trainable)
@@ -460,19 +481,19 @@ def _call(
     Computed once per layer and input shapes: a layer called many times, or a nested model
     called at every level of a deep nesting, costs one computation, not one per call.
     """
-    key = (tuple(shapes), keras, sizes)
-    if key in entry._called:
-        return entry._called[key]
-    computed = _COMPUTED.get([0])  # set by `summarize` for the whole walk
-    computed[0] += 1
-    MODEL_CALLS.check(computed[0], f"{where}: the model", "give a smaller model")
+    state = _WALK.get(None) or _Walk()
+    key = (id(entry), tuple(shapes), keras, sizes)
+    if key in state.called:
+        return state.called[key]
+    state.computed += 1
+    MODEL_CALLS.check(state.computed, f"{where}: the model", "give a smaller model")
     try:
         called = _compute(entry, shapes, keras, where, sizes)
         for shape in called.shapes:  # RepeatVector(n) on Flatten on ...: sizes that multiply
             for size in shape:
                 if size is not None:
                     check_size(size, "an axis of its output")
-        entry._called[key] = called
+        state.called[key] = called
         return called
     except RnncalcError as exc:
         if exc.message.startswith(where):
@@ -492,7 +513,7 @@ def _compute(
     if kind == "TimeDistributed":
         return _time_distributed(entry, shapes, keras, where, sizes)
     if kind in KERAS:
-        layer = entry.layer(keras)
+        layer = layer_config(entry, keras)
         report = api.analyze(layer, ResolvedInput(shape=shapes[0], source="the model"), keras)
         cost = layer_cost(layer, shapes[0], keras)
         return Called(

@@ -1167,6 +1167,7 @@ def test_gelu_is_whole_arrays_and_exact():
     )
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # writing the twins, on purpose
 def test_npz_negative_shapes_and_twin_names(tmp_path):
     bad = tmp_path / "neg.npz"
     with zipfile.ZipFile(bad, "w") as archive:

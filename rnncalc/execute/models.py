@@ -25,9 +25,11 @@ from rnncalc.model import (
     _parse,
     _refs,
     _sequential_input,
+    layer_config,
     lookup,
     schedule,
     summarize,
+    walk,
 )
 from rnncalc.shapes import AnyLayer, snake_case
 
@@ -59,9 +61,10 @@ def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
     )
     _check_model_run(loaded.config, keras, path, arrays, weights)
     work = Work()
-    if top.class_name == "Sequential":
-        return _sequential(graph, weights, arrays, keras, path, work)
-    return _functional(graph, weights, arrays, keras, path, work)
+    with walk():
+        if top.class_name == "Sequential":
+            return _sequential(graph, weights, arrays, keras, path, work)
+        return _functional(graph, weights, arrays, keras, path, work)
 
 
 def _inputs(
@@ -192,7 +195,7 @@ def _run(
     kind, config = entry.class_name, entry.config
     x, mask = given[0]
     if kind in KERAS:
-        layer = entry.layer(keras)
+        layer = layer_config(entry, keras)
         if mask is None and getattr(layer, "stateful", False):
             raise RnncalcError("stateful layers run through the Python API", "use LayerRunner")
         outputs = run_layer(layer, weights, x, keras, mask=mask, work=work)
@@ -315,7 +318,7 @@ def model_layer(
             "give the weights file with --weights",
         )
     arrays = _by_name(read_keras_weights(weights or path), graph.layers)[name]
-    return layers[name].layer(loaded.keras), arrays, loaded.keras
+    return layer_config(layers[name], loaded.keras), arrays, loaded.keras
 
 
 def _by_name(saved: list[SavedLayer], layers: list[Entry]) -> dict[str, list[Array]]:

@@ -32,9 +32,9 @@ class _Commands(TyperGroup):
             status = super().main(*args, **kwargs)
         except Exception as exc:
             # click's exceptions, by what they have: typer bundles its own copy of click
-            if type(exc).__name__ == "NoArgsIsHelpError":
-                exc.show()  # type: ignore[attr-defined]
-                sys.exit(2)
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `rnncalc` alone: its help
+                _echo(exc.format_message())  # type: ignore[attr-defined]
+                sys.exit(0)
             if type(exc).__name__ == "Abort":
                 sys.exit(1)
             if not hasattr(exc, "format_message"):

@@ -373,6 +373,11 @@ class ConcatenateConfig(PlainConfig):
         rank = len(shapes[0])
         if any(len(s) != rank for s in shapes):
             raise _incompatible(shapes, "have different ranks")
+        if not -rank <= self.axis < rank:
+            raise RnncalcError(
+                f"Concatenate's axis={self.axis} is not an axis of {rank}-D inputs",
+                f"give an axis from {-rank} to {rank - 1}",
+            )
         axis = self.axis % rank
         for i in range(rank):
             sizes = {s[i] for s in shapes} - {None}

@@ -369,7 +369,11 @@ def _matplotlib() -> Iterator[Any]:
     in the user's home folder (unless MPLCONFIGDIR already says where), and with matplotlib's
     own settings, not a `matplotlibrc` of the current folder (it reads that one first)."""
     with tempfile.TemporaryDirectory(prefix="rnncalc-mpl-") as cache:
-        before, here = os.environ.get("MPLCONFIGDIR"), os.getcwd()
+        before = os.environ.get("MPLCONFIGDIR")
+        try:
+            here: str | None = os.getcwd()
+        except OSError:  # the current folder was deleted: nothing to come back to
+            here = None
         os.environ["MPLCONFIGDIR"] = before or cache
         try:
             os.chdir(cache)
@@ -380,7 +384,8 @@ def _matplotlib() -> Iterator[Any]:
         except ImportError:
             raise RnncalcError("--plot needs matplotlib", 'pip install "rnncalc[plot]"') from None
         finally:
-            os.chdir(here)
+            if here is not None:
+                os.chdir(here)
         try:
             with matplotlib.rc_context(matplotlib.rcParamsDefault):
                 matplotlib.use("Agg")

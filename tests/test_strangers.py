@@ -1255,3 +1255,123 @@ def test_bidirectional_merges_of_different_widths_and_overflowing_weights(tmp_pa
         str(huge),
     ]
     one_line(run_cli(*args, "--output", str(tmp_path / "o.npz")), "overflow")
+
+
+# Found by a third red-team pass
+
+
+def _lstm_with_states(tmp_path: Path, kwargs: dict) -> Path:
+    def declared(name, shape):
+        return {
+            "class_name": "InputLayer",
+            "name": name,
+            "inbound_nodes": [],
+            "config": {"name": name, "batch_shape": shape},
+        }
+
+    lstm = {
+        "class_name": "LSTM",
+        "name": "lstm",
+        "config": {"name": "lstm", "units": 2},
+        "inbound_nodes": [{"args": [_tensor("in")], "kwargs": kwargs}],
+    }
+    layers = [
+        declared("in", [None, 3, 4]),
+        declared("h", [None, 2]),
+        declared("c", [None, 2]),
+        declared("m", [None, 3]),
+        lstm,
+    ]
+    config = {
+        "class_name": "Functional",
+        "config": {
+            "name": "f",
+            "layers": layers,
+            "input_layers": [["in", 0, 0], ["h", 0, 0], ["c", 0, 0], ["m", 0, 0]],
+            "output_layers": [["lstm", 0, 0]],
+        },
+    }
+    rng = np.random.default_rng(0)
+    arrays = {
+        "layers/lstm/cell/vars/0": rng.normal(size=(4, 8)).astype("f4"),
+        "layers/lstm/cell/vars/1": rng.normal(size=(2, 8)).astype("f4"),
+        "layers/lstm/cell/vars/2": rng.normal(size=8).astype("f4"),
+    }
+    return _keras_archive(tmp_path / "states.keras", config, arrays)
+
+
+def test_run_takes_initial_state_and_refuses_an_explicit_mask(tmp_path):
+    from rnncalc.execute import run_model
+
+    archive = _lstm_with_states(tmp_path, {"initial_state": [_tensor("h"), _tensor("c")]})
+    x, m = np.ones((1, 3, 4), "f4"), np.ones((1, 3), "f4")
+    zero, five = (
+        run_model(str(archive), [x, s, s, m])[0]
+        for s in (np.zeros((1, 2), "f4"), np.full((1, 2), 5, "f4"))
+    )
+    assert not np.allclose(zero, five)  # the states are the call's, not zeros
+    archive = _lstm_with_states(tmp_path, {"mask": _tensor("m")})
+    with pytest.raises(RnncalcError, match="mask="):
+        run_model(str(archive), [x, np.zeros((1, 2), "f4"), np.zeros((1, 2), "f4"), m])
+
+
+def test_concatenate_axes_and_masks(tmp_path):
+    masking = {
+        "class_name": "Masking",
+        "name": "mask",
+        "config": {"name": "mask"},
+        "inbound_nodes": [{"args": [_tensor("in")]}],
+    }
+    cat = {
+        "class_name": "Concatenate",
+        "name": "cat",
+        "config": {"name": "cat", "axis": 1},
+        "inbound_nodes": [{"args": [[_tensor("mask"), _tensor("mask")]]}],
+    }
+    lstm = {
+        "class_name": "LSTM",
+        "name": "lstm",
+        "config": {"name": "lstm", "units": 2},
+        "inbound_nodes": [{"args": [_tensor("cat")]}],
+    }
+    config = _functional([INPUT_3x4, masking, cat, lstm], [["lstm", 0, 0]])
+    arrays = {
+        "layers/lstm/cell/vars/0": np.ones((4, 8), "f4"),
+        "layers/lstm/cell/vars/1": np.ones((2, 8), "f4"),
+        "layers/lstm/cell/vars/2": np.ones(8, "f4"),
+    }
+    archive = _keras_archive(tmp_path / "cat.keras", config, arrays)
+    np.save(tmp_path / "x.npy", np.ones((1, 3, 4), "f4"))
+    assert run_cli("run", str(archive), "--input", str(tmp_path / "x.npy")).exit_code == 0
+    config["config"]["layers"][2]["config"]["axis"] = 3
+    path = tmp_path / "cat.json"
+    path.write_text(json.dumps(config))
+    one_line(run_cli("model", str(path)), "axis=3")
+
+
+def test_no_arguments_print_help_and_a_deleted_folder_still_plots(tmp_path):
+    result = run_cli()
+    assert result.exit_code == 0 and "Usage:" in result.stdout and result.stderr == ""
+    pytest.importorskip("matplotlib")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    plot = tmp_path / "p.png"
+    command = f'cd "{gone}" && rmdir "{gone}" && exec "$@"'
+    done = subprocess.run(
+        [
+            "sh",
+            "-c",
+            command,
+            "sh",
+            sys.executable,
+            "-m",
+            "rnncalc",
+            *_sweep_model(),
+            "--plot",
+            str(plot),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and plot.exists(), done.stderr

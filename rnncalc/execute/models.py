@@ -60,6 +60,7 @@ def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
         graph, top.class_name == "Sequential", [inputs] if isinstance(inputs, str) else inputs, path
     )
     _check_model_run(loaded.config, keras, path, arrays, weights)
+    _check_masks(graph, path)
     work = Work()
     with walk():
         if top.class_name == "Sequential":
@@ -198,7 +199,9 @@ def _run(
         layer = layer_config(entry, keras)
         if mask is None and getattr(layer, "stateful", False):
             raise RnncalcError("stateful layers run through the Python API", "use LayerRunner")
-        outputs = run_layer(layer, weights, x, keras, mask=mask, work=work)
+        # The tensors after the first are the call's initial_state (h, or h and c).
+        states = [state for state, _ in given[1:]] or None
+        outputs = run_layer(layer, weights, x, keras, states, mask, work)
         sequences = getattr(layer, "return_sequences", None)
         if sequences is None:
             sequences = layer.layer.return_sequences  # type: ignore[union-attr]
@@ -211,6 +214,27 @@ def _run(
             "it runs the recurrent layers and " + ", ".join(sorted(SIMPLE)),
         )
     return [simple(config, given, weights, keras)]
+
+
+def _check_masks(graph: Graph, where: str) -> None:
+    """Refuse a call given `mask=` by the model's own code: Keras 3 writes the masks it
+    propagates (from Masking, Embedding(mask_zero=True)) as operations, which the executor
+    follows itself; any other mask it would silently drop."""
+    names = [_name(e, i) for i, e in enumerate(graph.layers)]
+    operations = {n for n, e in zip(names, graph.layers, strict=True) if e.is_operation}
+    for name, entry in zip(names, graph.layers, strict=True):
+        for node in entry.inbound_nodes or []:
+            kwargs = node.get("kwargs") if isinstance(node, dict) else None
+            mask = kwargs.get("mask") if isinstance(kwargs, dict) else None
+            history = (
+                mask.get("config", {}).get("keras_history") if isinstance(mask, dict) else None
+            )
+            if isinstance(history, list) and history and history[0] not in operations:
+                raise RnncalcError(
+                    f"{where}: layer {name!r} is called with mask={history[0]}: the executor "
+                    "follows masks from Masking and Embedding(mask_zero=True) only",
+                    "rnncalc model counts its shapes and parameters without running it",
+                )
 
 
 def _dense(
@@ -271,6 +295,22 @@ def _merge(op: Callable[[list[Array], dict[str, Any]], Array]) -> Callable[..., 
     return merged
 
 
+def _concatenate(
+    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
+) -> Tensor:
+    """Concatenate, and its mask as Keras makes it: the masks joined along the time axis where
+    the tensors are, else ANDed (an input without a mask counts as unmasked)."""
+    arrays = [x for x, _ in given]
+    axis = config.get("axis", -1) % arrays[0].ndim
+    joined = np.concatenate(arrays, axis=axis)
+    if all(mask is None for _, mask in given):
+        return joined, None
+    masks = [np.ones(x.shape[:2], bool) if m is None else m for x, m in given]
+    return joined, np.concatenate(masks, axis=1) if axis == 1 else functools.reduce(
+        np.logical_and, masks
+    )
+
+
 def _reshape(
     config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
 ) -> Tensor:
@@ -289,7 +329,7 @@ SIMPLE: dict[str, Callable[..., Tensor]] = {
     "Flatten": lambda c, g, w, k: (g[0][0].reshape(g[0][0].shape[0], -1), None),
     "Reshape": _reshape,
     "RepeatVector": lambda c, g, w, k: (np.repeat(g[0][0][:, None], c["n"], axis=1), None),
-    "Concatenate": _merge(lambda xs, c: np.concatenate(xs, axis=c.get("axis", -1))),
+    "Concatenate": _concatenate,
     "Add": _merge(lambda xs, c: functools.reduce(np.add, xs)),
     "Multiply": _merge(lambda xs, c: functools.reduce(np.multiply, xs)),
     "Average": _merge(lambda xs, c: functools.reduce(np.add, xs) / len(xs)),

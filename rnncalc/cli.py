@@ -164,8 +164,6 @@ def _printable(text: str) -> str:
     """Text as the terminal should get it: names that are not valid Unicode, and control
     characters from a file (a terminal's escape sequences), written as their escapes."""
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    if all(c.isprintable() or c in "\n\r\t" for c in text):
-        return text
     return "".join(c if c.isprintable() or c in "\n\r\t" else repr(c)[1:-1] for c in text)
 
 

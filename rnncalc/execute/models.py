@@ -25,6 +25,7 @@ from rnncalc.model import (
     _parse,
     _refs,
     _sequential_input,
+    collecting_after,
     layer_config,
     lookup,
     schedule,
@@ -46,6 +47,11 @@ def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
         RnncalcError: for a layer the executor cannot run, naming it, or inputs of the wrong
             shape.
     """
+    with collecting_after():
+        return _run_model(path, inputs)
+
+
+def _run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
     loaded = load(path)
     if loaded.kind == "json":
         raise RnncalcError(

@@ -8,6 +8,8 @@ from typing import Any, NamedTuple
 from rnncalc.errors import RnncalcError
 from rnncalc.limits import EXPRESSION_DEPTH, EXPRESSION_LENGTH, check_size
 
+NESTING = "write one layer call with literal arguments"  # the fix for nesting too deep
+
 
 class LayerCall(NamedTuple):
     """`keras.layers.LSTM(32, return_sequences=True)` as data: the call's name and arguments."""
@@ -44,8 +46,7 @@ def parse(text: str) -> LayerCall:
         raise RnncalcError(
             "the layer expression is not valid UTF-8 text", "type it again, or save it as UTF-8"
         )
-    nesting = "write one layer call with literal arguments"
-    EXPRESSION_DEPTH.check(_depth(text), "the layer expression", nesting)
+    EXPRESSION_DEPTH.check(_depth(text), "the layer expression", NESTING)
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -55,7 +56,7 @@ def parse(text: str) -> LayerCall:
             'write it as Python, e.g. "LSTM(32, input_shape=(10, 64))"',
         ) from None
     except (MemoryError, RecursionError):  # Python's parser gives up on deep unary chains
-        raise RnncalcError("the layer expression nests too deeply to read", nesting) from None
+        raise RnncalcError("the layer expression nests too deeply to read", NESTING) from None
     _check_tree(tree)
     node = tree.body
     if not isinstance(node, ast.Call):
@@ -139,9 +140,7 @@ def _check_tree(tree: ast.AST) -> None:
     while levels:
         node, level = levels.pop()
         # ast.Expression -> ast.Call -> keyword -> value: four levels per call or bracket
-        EXPRESSION_DEPTH.check(
-            level // 4, "the layer expression", "write one layer call with literal arguments"
-        )
+        EXPRESSION_DEPTH.check(level // 4, "the layer expression", NESTING)
         if isinstance(node, ast.Constant) and type(node.value) is int:
             check_size(node.value, "a number in the layer expression")
         levels += [(child, level + 1) for child in ast.iter_child_nodes(node)]

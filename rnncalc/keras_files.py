@@ -80,8 +80,11 @@ def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Lo
     )
     try:
         config = json.loads(data)
-    except RecursionError:
-        JSON_DEPTH.check(JSON_DEPTH.value + 1, f"{where}: the JSON", "give what Keras wrote")
+    except RecursionError:  # deeper than Python's parser goes, so far past the limit
+        raise RnncalcError(
+            f"{where}: the JSON nests deeper than rnncalc's limit of {JSON_DEPTH.value} levels",
+            "give what Keras wrote",
+        ) from None
     except UnicodeDecodeError:
         raise RnncalcError(
             f"{where}: the file is not text, so not a model's JSON",

@@ -20,7 +20,6 @@ from rnncalc.enums import DType, KerasVersion, Optimizer
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.expressions import LayerCall
 from rnncalc.inputs import Shape, shape_text
-from rnncalc.layers import SequenceArgs
 from rnncalc.limits import (
     ANALYSED_LAYERS,
     BUDGET,
@@ -32,7 +31,7 @@ from rnncalc.limits import (
 )
 from rnncalc.pytorch import TorchConfig
 from rnncalc.report import FitReport, GridReport, GridRow, MemoryPlanReport, SweepPoint
-from rnncalc.shapes import AnyLayer, cells, directions
+from rnncalc.shapes import AnyLayer, cell_runs
 from rnncalc.weights import weights
 from rnncalc.wrappers import BidirectionalConfig
 
@@ -46,22 +45,6 @@ class Sweep(NamedTuple):
 
     variable: str
     values: list[int]
-
-
-def stacked(layer: AnyLayer, keras: KerasVersion) -> int:
-    """How many layers an analysis of `layer` works through: PyTorch's num_layers × directions,
-    a Keras layer's cells × directions.
-
-    Example:
-        >>> stacked(TorchLSTMConfig(input_size=3, hidden_size=4, num_layers=3,
-        ...                         bidirectional=True), KerasVersion.V2)
-        6
-    """
-    if isinstance(layer, TorchConfig):
-        return layer.num_layers * (2 if layer.bidirectional else 1)
-    if isinstance(layer, BidirectionalConfig):
-        return sum(stacked(d, keras) for d in directions(layer, keras))
-    return len(cells(layer)) if isinstance(layer, SequenceArgs) else 1
 
 
 def parse_sweep(text: str) -> Sweep:
@@ -356,7 +339,7 @@ def memory_plan(
     if steps is not None:
         at = measurer(config, resolved.shape, version, dtype, optimizer, steps.variable)
         ANALYSED_LAYERS.check(
-            len(steps.values) * stacked(config, version),
+            len(steps.values) * cell_runs(config, version),
             f"--sweep {sweep!r} over {config.class_name()}",
             "sweep fewer values, or stack fewer layers",
         )
@@ -420,7 +403,7 @@ def grid(
     ANALYSED_LAYERS.check(
         prod(len(v) for n, v in axes if n != "num_layers")
         * sum(n for n in stacks if type(n) is int and 0 < n <= TORCH_LAYERS.value)
-        * stacked(config, version)
+        * cell_runs(config, version)
         // getattr(config, "num_layers", 1),
         "the grid of --vary",
         fix,

@@ -21,6 +21,23 @@ def cells(layer: SequenceLayer) -> tuple[StepCell, ...]:
     return layer.cells if isinstance(layer, RNNConfig) else (layer,)
 
 
+def cell_runs(layer: AnyLayer, keras: KerasVersion) -> int:
+    """How many cells one timestep of `layer` runs: PyTorch's num_layers × directions, a Keras
+    layer's cells × directions. Each is a layer's worth of analysis, and a round of NumPy calls
+    per step when run.
+
+    Example:
+        >>> cell_runs(TorchLSTMConfig(input_size=3, hidden_size=4, num_layers=3,
+        ...                         bidirectional=True), KerasVersion.V2)
+        6
+    """
+    if isinstance(layer, TorchConfig):
+        return layer.num_layers * (2 if layer.bidirectional else 1)
+    if isinstance(layer, BidirectionalConfig):
+        return sum(cell_runs(d, keras) for d in directions(layer, keras))
+    return len(cells(layer))
+
+
 def cell_names(layer: SequenceLayer) -> list[str]:
     """Prefixes that tell a stacked layer's cells apart, as Keras names them (`lstm_cell_1`)."""
     if not isinstance(layer, RNNConfig) or not layer.stacked:

@@ -17,7 +17,7 @@ from rnncalc.execute.steps import Cell, CellWeights, run
 from rnncalc.layers import CellArgs
 from rnncalc.limits import RUN_MACS, RUN_STEPS, RUN_VALUES
 from rnncalc.pytorch import TorchConfig
-from rnncalc.shapes import AnyLayer, cells, directions, output_shapes
+from rnncalc.shapes import AnyLayer, cell_runs, cells, directions, output_shapes
 from rnncalc.weights import weights as weight_specs
 from rnncalc.wrappers import BidirectionalConfig, SequenceLayer
 
@@ -154,13 +154,7 @@ def check_run(
     work = work or Work()
     names = axes(layer, len(shape))
     if "timesteps" in names:
-        if isinstance(layer, TorchConfig):
-            runs = layer.num_layers * (2 if layer.bidirectional else 1)
-        elif isinstance(layer, BidirectionalConfig):
-            runs = sum(len(cells(d)) for d in directions(layer, keras))
-        else:
-            runs = len(cells(layer))
-        work.steps += shape[names.index("timesteps")] * runs
+        work.steps += shape[names.index("timesteps")] * cell_runs(layer, keras)
         RUN_STEPS.check(work.steps, what, fix)
     cost = layer_cost(layer, shape, keras) or Cost(0, 0, 0, 0)
     slow = any(d not in (np.float32, np.float64) for d in dtypes)

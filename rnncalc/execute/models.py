@@ -287,7 +287,7 @@ def _masking(
     return x * keep[..., None], keep
 
 
-def _merge(op: Callable[[list[Array], dict[str, Any]], Array]) -> Callable[..., Tensor]:
+def _merge(op: Callable[[list[Array]], Array]) -> Callable[..., Tensor]:
     """A merge layer: its inputs combined two at a time (never stacked: a thousand inputs
     take no more memory than two), and their masks together, as Keras ANDs them."""
 
@@ -296,7 +296,7 @@ def _merge(op: Callable[[list[Array], dict[str, Any]], Array]) -> Callable[..., 
     ) -> Tensor:
         masks = [mask for _, mask in given if mask is not None]
         mask = functools.reduce(np.logical_and, masks) if masks else None
-        return op([x for x, _ in given], config), mask
+        return op([x for x, _ in given]), mask
 
     return merged
 
@@ -336,9 +336,9 @@ SIMPLE: dict[str, Callable[..., Tensor]] = {
     "Reshape": _reshape,
     "RepeatVector": lambda c, g, w, k: (np.repeat(g[0][0][:, None], c["n"], axis=1), None),
     "Concatenate": _concatenate,
-    "Add": _merge(lambda xs, c: functools.reduce(np.add, xs)),
-    "Multiply": _merge(lambda xs, c: functools.reduce(np.multiply, xs)),
-    "Average": _merge(lambda xs, c: functools.reduce(np.add, xs) / len(xs)),
+    "Add": _merge(lambda xs: functools.reduce(np.add, xs)),
+    "Multiply": _merge(lambda xs: functools.reduce(np.multiply, xs)),
+    "Average": _merge(lambda xs: functools.reduce(np.add, xs) / len(xs)),
 }
 
 

@@ -85,12 +85,6 @@ def convert(
     """Keras weights as PyTorch's state_dict, or the reverse, checked by running both."""
     resolved = ResolvedInput(shape=shape, source="convert")
     check_run(layer, _sized(layer, shape, keras), keras)  # before any copy of the weights
-    arrays_given = params.values() if isinstance(params, dict) else params
-    if not all(np.isfinite(a).all() for a in arrays_given):
-        raise RnncalcError(
-            "the weights hold NaN or infinity: no run could show the two layouts agree",
-            "give weights of finite numbers",
-        )
     if isinstance(layer, TorchConfig):
         named = _named(params)
         check_weights(layer, named, shape, keras)
@@ -132,8 +126,8 @@ def convert(
 def _finite(gap: float) -> None:
     if not np.isfinite(gap):
         raise RnncalcError(
-            "the weights overflow to NaN or infinity on a random input: no run can show the two "
-            "layouts agree",
+            "the weights hold, or overflow to, NaN or infinity on a random input: no run can "
+            "show the two layouts agree",
             "give weights of a trained layer (finite, not near float32's largest)",
         )
 

@@ -12,8 +12,8 @@ import time
 
 from rnncalc import GRUConfig, LSTMConfig, SimpleRNNConfig, summary
 from rnncalc.api import analyze
-from rnncalc.enums import KerasVersion
-from rnncalc.inputs import ResolvedInput
+from rnncalc.config.enums import KerasVersion
+from rnncalc.config.inputs import ResolvedInput
 
 
 def main() -> None:

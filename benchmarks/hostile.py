@@ -126,7 +126,7 @@ def cases(folder: Path) -> dict[str, list[str]]:
 # process's memory alone (ru_maxrss would start from the parent's, inherited across exec).
 CHILD = """
 import sys
-from rnncalc.cli import main
+from rnncalc.main import main
 sys.argv = ["rnncalc", *sys.argv[1:]]
 try:
     main()

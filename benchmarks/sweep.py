@@ -10,7 +10,7 @@ import statistics
 import sys
 import time
 
-from rnncalc.planning import memory_plan
+from rnncalc.calc.planning import memory_plan
 
 CASES = {
     "LSTM(256), timesteps=1:1000": dict(

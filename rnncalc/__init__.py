@@ -1,11 +1,11 @@
 """rnncalc: shapes, parameter counts and errors of recurrent layers, without a framework."""
 
 from rnncalc.api import compare, config_class, parse_layer, summary, table
-from rnncalc.conv import ConvLSTM1DConfig, ConvLSTM2DConfig, ConvLSTM3DConfig, ConvLSTMConfig
-from rnncalc.enums import DataFormat, Framework, KerasVersion, MergeMode, Padding
-from rnncalc.errors import RnncalcError
-from rnncalc.inputs import InputArgs
-from rnncalc.layers import (
+from rnncalc.calc.planning import grid, memory_plan
+from rnncalc.config.conv import ConvLSTM1DConfig, ConvLSTM2DConfig, ConvLSTM3DConfig, ConvLSTMConfig
+from rnncalc.config.enums import DataFormat, Framework, KerasVersion, MergeMode, Padding
+from rnncalc.config.inputs import InputArgs
+from rnncalc.config.keras import (
     FAMILIES,
     CuDNNGRUConfig,
     CuDNNLSTMConfig,
@@ -17,8 +17,9 @@ from rnncalc.layers import (
     SimpleRNNCellConfig,
     SimpleRNNConfig,
 )
-from rnncalc.planning import grid, memory_plan
-from rnncalc.pytorch import TorchConfig, TorchGRUConfig, TorchLSTMConfig, TorchRNNConfig
+from rnncalc.config.torch import TorchConfig, TorchGRUConfig, TorchLSTMConfig, TorchRNNConfig
+from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
+from rnncalc.errors import RnncalcError
 from rnncalc.report import (
     CompareReport,
     LayerReport,
@@ -30,7 +31,6 @@ from rnncalc.report import (
     WeightMapping,
     WeightReport,
 )
-from rnncalc.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
 
 __version__ = "0.2.0"
 
@@ -38,7 +38,7 @@ __version__ = "0.2.0"
 def __getattr__(name: str) -> object:
     # `rnncalc model` reads files; the calculator's start-up needs none of that code.
     if name == "model_summary":
-        from rnncalc.model import model_summary
+        from rnncalc.calc.model import model_summary
 
         return model_summary
     raise AttributeError(f"module 'rnncalc' has no attribute {name!r}")

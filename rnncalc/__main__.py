@@ -1,5 +1,5 @@
 """`python -m rnncalc`."""
 
-from rnncalc.cli import main
+from rnncalc.main import main
 
 main()

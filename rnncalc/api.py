@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-from difflib import get_close_matches
-from itertools import product
-from math import prod
-from typing import Any
-
 from pydantic import BaseModel
 
-from rnncalc import checks, counterparts
-from rnncalc.construct import KERAS, check_available, framework_of, layer_from_call
-from rnncalc.conv import ConvLSTMConfig
-from rnncalc.cost import layer_cost, memory
-from rnncalc.counterparts import differences, keras_of, output_map, recurrent, torch_of, weight_map
-from rnncalc.enums import DType, Framework, KerasVersion, MergeMode, Optimizer
-from rnncalc.errors import RnncalcError, guarded
-from rnncalc.expressions import LayerCall, parse
-from rnncalc.inputs import (
-    InputArgs,
-    ResolvedInput,
-    Shape,
-    check_shape,
-    from_options,
-    resolve,
-    shape_text,
-)
-from rnncalc.layers import RecurrentConfig, field_order
-from rnncalc.pytorch import TORCH, TorchConfig
-from rnncalc.report import (
-    CompareReport,
-    LayerReport,
-    OutputMapping,
-    TableReport,
-    TableRow,
-    WeightMapping,
-    WeightReport,
-)
-from rnncalc.shapes import AnyLayer, output_shapes
-from rnncalc.weights import formula, weights
-from rnncalc.wrappers import BidirectionalConfig
-
-KerasLike = KerasVersion | str | int
-FrameworkLike = Framework | str | None
+from rnncalc.calc import analysis
+from rnncalc.calc.analysis import FrameworkLike, KerasLike
+from rnncalc.config.enums import DType, Optimizer
+from rnncalc.config.inputs import InputArgs, Shape
+from rnncalc.config.layers import AnyLayer
+from rnncalc.errors import guarded
+from rnncalc.parse.construct import config_class_of
+from rnncalc.report import CompareReport, LayerReport, TableReport
 
 
 @guarded
@@ -58,7 +27,9 @@ def parse_layer(
         >>> parse_layer("nn.LSTM(10, 20, num_layers=2)")[0].num_layers
         2
     """
-    return layer_from_call(parse(expression), _keras(keras), _framework(framework))
+    return analysis.parse_layer(
+        expression, analysis.keras_version(keras), analysis.framework_option(framework)
+    )
 
 
 @guarded
@@ -102,11 +73,10 @@ def summary(
         >>> summary("nn.LSTM(10, 20, proj_size=5)", batch_input_shape=(7, 3, 10)).output_shapes
         [(7, 3, 5), (1, 3, 5), (1, 3, 20)]
     """
-    version = _keras(keras)
-    config, resolved, warnings = prepare(
-        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
+    config, resolved, version, warnings = analysis.question(
+        layer, input_shape, batch_size, batch_input_shape, keras, framework, timesteps
     )
-    return analyze(config, resolved, version, warnings, DType(dtype), Optimizer(optimizer))
+    return analysis.analyze(config, resolved, version, warnings, DType(dtype), Optimizer(optimizer))
 
 
 @guarded
@@ -131,41 +101,10 @@ def table(
         >>> rows[-1].output_shapes  # time_major: axis 0 (32) is now time, axis 1 (10) batch
         [(32, 10, 4), (10, 4), (10, 4)]
     """
-    version = _keras(keras)
-    config, resolved, _ = prepare(
-        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
+    config, resolved, version, _ = analysis.question(
+        layer, input_shape, batch_size, batch_input_shape, keras, framework, timesteps
     )
-    analyze(config, resolved, version)  # what summary refuses, table refuses
-    torch = isinstance(config, TorchConfig)
-    rows = []
-    for flags in table_settings(config, version):
-        row: dict[str, Any] = {"arguments": flags}
-        if not torch:  # the keys rows had before `arguments`: still there for Keras layers
-            row |= {"time_major": False} | {k: v for k, v in flags.items() if k in LEGACY_FLAGS}
-        try:
-            report = analyze(with_settings(config, flags), resolved, version)
-        except RnncalcError as exc:
-            row["error"] = str(exc)
-        else:
-            row |= {"output_names": report.output_names, "output_shapes": report.output_shapes}
-        rows.append(TableRow(**row))
-    notes = []
-    if "time_major" in rows[0].arguments:
-        notes.append(
-            "time_major=True reads axis 0 as timesteps and axis 1 as batch of the same tensor; "
-            "Keras 3 has no time_major"
-        )
-    if torch:
-        notes.append("batch_first never applies to h_n and c_n: they are (layers, batch, size)")
-    return TableReport(
-        layer=config.class_name(),
-        framework=Framework.TORCH if torch else Framework.KERAS,
-        keras=None if torch else version,
-        input_shape=resolved.shape,
-        input_source=resolved.source,
-        rows=rows,
-        notes=notes,
-    )
+    return analysis.layer_table(config, resolved, version)
 
 
 @guarded
@@ -189,230 +128,10 @@ def compare(
         >>> report.torch_expression, report.keras.params, report.torch.params, report.exact
         ('nn.GRU(10, 20, batch_first=True)', 1920, 1920, True)
     """
-    version = _keras(keras)
-    config, resolved, warnings = prepare(
-        layer, input_shape, batch_size, batch_input_shape, version, _framework(framework), timesteps
+    config, resolved, version, warnings = analysis.question(
+        layer, input_shape, batch_size, batch_input_shape, keras, framework, timesteps
     )
-    checks.check_input(config, resolved.shape, resolved.source, version)
-    if isinstance(config, TorchConfig):
-        (k_config, k_input), t_config, t_input = keras_of(config, resolved), config, resolved
-    elif isinstance(config, RecurrentConfig | BidirectionalConfig):
-        k_config, k_input, (t_config, t_input) = config, resolved, torch_of(config, resolved)
-    else:
-        raise RnncalcError(
-            f"compare maps SimpleRNN, GRU and LSTM layers, not {config.class_name()}",
-            "compare a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
-        )
-    keras_report = analyze(k_config, k_input, version, warnings)
-    torch_report = analyze(t_config, t_input, version)
-    blocking, why = differences(k_config)
-    inner = recurrent(k_config)
-    return CompareReport(
-        keras_expression=counterparts.expression(k_config),
-        torch_expression=counterparts.expression(t_config),
-        keras=keras_report,
-        torch=torch_report,
-        params_difference=torch_report.params - keras_report.params,
-        exact=not blocking,
-        differences=why,
-        outputs=[
-            OutputMapping(keras=k, torch=t)
-            for k, t in output_map(
-                keras_report.output_names, k_config, t_config, len(t_input.shape)
-            )
-        ],
-        weights=[
-            WeightMapping(keras=k, torch=t, how=h)
-            for k, t, h in weight_map(
-                [w.name for w in keras_report.weights],
-                inner.family,
-                inner.bias_copies,
-            )
-        ],
-    )
-
-
-LEGACY_FLAGS = ("return_sequences", "return_state", "time_major")
-
-
-def table_settings(config: AnyLayer, keras: KerasVersion) -> list[dict[str, Any]]:
-    """The combinations `table` shows for this kind of layer."""
-    names: tuple[str, ...]
-    values: list[Any]
-    if isinstance(config, TorchConfig):
-        names, values = ("batch_first", "bidirectional"), [(False, True)] * 2
-    elif isinstance(config, BidirectionalConfig):
-        modes = [*(m.value for m in MergeMode), None]
-        names, values = ("merge_mode", *LEGACY_FLAGS[:2]), [modes, (False, True), (False, True)]
-    else:  # ConvLSTM takes time_major and ignores it
-        v2 = keras is KerasVersion.V2 and not isinstance(config, ConvLSTMConfig)
-        names = LEGACY_FLAGS if v2 else LEGACY_FLAGS[:2]
-        values = [(False, True)] * len(names)
-    return [dict(zip(names, combo, strict=True)) for combo in product(*values)]
-
-
-def with_settings(config: AnyLayer, flags: dict[str, Any]) -> AnyLayer:
-    """The config with a table row's settings; Bidirectional passes them to its layers."""
-    if not isinstance(config, BidirectionalConfig):
-        return config.model_copy(update=flags)
-    inner = {k: v for k, v in flags.items() if k != "merge_mode"}
-    update: dict[str, Any] = {
-        "merge_mode": None if flags["merge_mode"] is None else MergeMode(flags["merge_mode"]),
-        "layer": config.layer.model_copy(update=inner),
-    }
-    if config.backward_layer is not None:
-        update["backward_layer"] = config.backward_layer.model_copy(update=inner)
-    return config.model_copy(update=update)
-
-
-def analyze(
-    config: AnyLayer,
-    resolved: ResolvedInput,
-    keras: KerasVersion,
-    warnings: list[str] | None = None,
-    dtype: DType = DType.FLOAT32,
-    optimizer: Optimizer = Optimizer.ADAM,
-) -> LayerReport:
-    """The calculation itself, from a validated config and a full input shape."""
-    shape = resolved.shape
-    checks.check_input(config, shape, resolved.source, keras)
-    torch = isinstance(config, TorchConfig)
-    returned = output_shapes(config, shape, keras)
-    trainable = getattr(config, "trainable", True)
-    specs = [
-        WeightReport(
-            name=w.name, shape=w.shape, size=prod(w.shape), formula=w.formula, trainable=trainable
-        )
-        for w in weights(config, shape, keras)
-    ]
-    params = sum(w.size for w in specs)
-    params_formula = formula(config, shape, keras)
-    dumped = config.model_dump(mode="json")
-    cost = layer_cost(config, shape, keras)
-    return LayerReport(
-        layer=config.class_name(),
-        framework=Framework.TORCH if torch else Framework.KERAS,
-        keras=None if torch else keras,
-        arguments={k: dumped[k] for k in field_order(type(config))},
-        input_shape=shape,
-        input_source=resolved.source,
-        input_axes=checks.axes(config, len(shape)),
-        output_names=[name for name, _ in returned],
-        output_shapes=[s for _, s in returned],
-        params=params,
-        trainable_params=params if trainable else 0,
-        non_trainable_params=0 if trainable else params,
-        params_formula=params_formula.text,
-        formula_values=params_formula.values,
-        weights=specs,
-        macs=None if cost is None else cost.macs,
-        macs_per_timestep=None if cost is None else cost.macs // _timesteps(config, shape),
-        flops=None if cost is None else cost.flops,
-        training_flops=None if cost is None else cost.training_flops,
-        memory=None
-        if cost is None
-        else memory(cost, params, params if trainable else 0, dtype, optimizer),
-        warnings=[*(warnings or []), *checks.warnings_for(config, shape, keras)],
-        notes=checks.version_notes(config, shape, resolved.source, keras),
-    )
-
-
-def _timesteps(config: AnyLayer, shape: Shape) -> int:
-    """The length of the input's time axis (known, where a cost was computed)."""
-    return shape[checks.axes(config, len(shape)).index("timesteps")] or 1
-
-
-def prepare(
-    layer: str | AnyLayer,
-    input_shape: Shape | None,
-    batch_size: int | None,
-    batch_input_shape: Shape | None,
-    keras: KerasVersion,
-    framework: Framework | None,
-    timesteps: int | None = None,
-) -> tuple[AnyLayer, ResolvedInput, list[str]]:
-    """The config, the full input shape and the input warnings, from any way of giving them."""
-    if isinstance(layer, str):
-        config, input_args = parse_layer(layer, keras, framework)
-    else:
-        if not isinstance(layer, TorchConfig):
-            check_available(type(layer), layer.model_fields_set, keras)
-        config, input_args = layer, InputArgs()
-    if isinstance(config, TorchConfig):
-        if input_shape is not None:
-            raise RnncalcError(
-                "PyTorch modules take the whole input tensor: --input-shape does not apply",
-                "give the tensor's shape with --batch-input-shape, e.g. 5,3,10 for (L, N, H_in)",
-            )
-        if batch_input_shape is None:
-            raise RnncalcError(
-                f"no input shape: nn.{config.class_name()}'s outputs depend on the input tensor",
-                "give --batch-input-shape L,N,H_in (N,L,H_in with batch_first=True, or L,H_in "
-                "unbatched)",
-            )
-        check_shape(batch_input_shape, "--batch-input-shape")
-        given = ResolvedInput(shape=batch_input_shape, source="--batch-input-shape")
-        given = _fill(config, given, "batch", batch_size, "--batch-size")
-        return config, _fill(config, given, "timesteps", timesteps, "--timesteps"), []
-    from_layer, warnings = resolve(input_args, keras)
-    if from_layer is None:
-        # A `batch_size` in the expression alone gives no shape, but joins the options' shape.
-        batch_size = input_args.batch_size if batch_size is None else batch_size
-        resolved = from_options(input_shape, batch_size, batch_input_shape)
-    elif input_shape is not None or batch_input_shape is not None:
-        raise RnncalcError(
-            f"the input shape is given twice: by `{from_layer.source}` in the expression and "
-            "by a command-line option",
-            "keep one of them",
-        )
-    else:
-        resolved = _with_batch(from_layer, batch_size)
-    if resolved is None:
-        raise RnncalcError(
-            f"no input shape: {config.class_name()}'s weights depend on the input's last axis",
-            "give --input-shape TIMESTEPS,FEATURES (e.g. 10,64; None for unknown), "
-            "--batch-input-shape BATCH,TIMESTEPS,FEATURES, or input_shape=(10, 64) in the "
-            "expression",
-        )
-    return config, _fill(config, resolved, "timesteps", timesteps, "--timesteps"), warnings
-
-
-def _fill(
-    config: AnyLayer, resolved: ResolvedInput, axis: str, size: int | None, option: str
-) -> ResolvedInput:
-    """An open axis (`batch` or `timesteps`) of the input given its size by an option.
-
-    Example:
-        >>> given = ResolvedInput(shape=(None, None, 8), source="--input-shape")
-        >>> _fill(LSTMConfig(units=4), given, "timesteps", 100, "--timesteps").shape
-        (None, 100, 8)
-    """
-    shape = resolved.shape
-    names = checks.axes(config, len(shape))
-    if size is None or axis not in names or len(names) != len(shape):
-        return resolved  # a wrong rank is refused later, with the layer's own words
-    check_shape((size,), option)
-    index = names.index(axis)
-    if shape[index] not in (None, size):
-        raise RnncalcError(
-            f"{option} {size} disagrees with the {axis} axis of {shape_text(shape)}",
-            f"drop {option}, or change the shape",
-        )
-    filled = (*shape[:index], size, *shape[index + 1 :])
-    return ResolvedInput(shape=filled, source=f"{resolved.source}+{option}")
-
-
-def _with_batch(resolved: ResolvedInput, batch_size: int | None) -> ResolvedInput:
-    """`--batch-size` on an expression's input_shape, like Keras's `batch_size` argument."""
-    shape = resolved.shape
-    if batch_size is None or not shape:
-        return resolved
-    if shape[0] not in (None, batch_size):
-        raise RnncalcError(
-            f"--batch-size {batch_size} disagrees with the batch axis of {shape_text(shape)}",
-            "drop --batch-size, or change the shape in the expression",
-        )
-    return ResolvedInput(shape=(batch_size, *shape[1:]), source=f"{resolved.source}+--batch-size")
+    return analysis.comparison(config, resolved, version, warnings)
 
 
 @guarded
@@ -423,29 +142,4 @@ def config_class(name: str, framework: FrameworkLike = None) -> type[BaseModel]:
         >>> config_class("nn.GRU").__name__
         'TorchGRUConfig'
     """
-    module, _, short = name.strip().rpartition(".")
-    call = LayerCall(short, module, (), {})
-    known: dict[str, type[BaseModel]] = (
-        dict(TORCH) if framework_of(call, _framework(framework)) is Framework.TORCH else dict(KERAS)
-    )
-    if short not in known:
-        close = get_close_matches(short, list(known), n=1, cutoff=0.5)
-        raise RnncalcError(
-            f"unknown layer {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
-            f"use one of {', '.join(known)}",
-        )
-    return known[short]
-
-
-def _framework(framework: FrameworkLike) -> Framework | None:
-    try:
-        return None if framework is None else Framework(framework)
-    except ValueError:
-        raise RnncalcError(f"unknown framework {framework!r}", "use keras or torch") from None
-
-
-def _keras(keras: KerasLike) -> KerasVersion:
-    try:
-        return KerasVersion(str(keras) if isinstance(keras, int) else keras)
-    except ValueError:
-        raise RnncalcError(f"unknown Keras version {keras!r}", "use 2 or 3") from None
+    return config_class_of(name, analysis.framework_option(framework))

@@ -15,10 +15,11 @@ from pydantic import BaseModel
 from typer.core import TyperGroup
 
 from rnncalc import api, render
-from rnncalc.enums import DType, Framework, KerasVersion, Optimizer
+from rnncalc.calc import analysis
+from rnncalc.config.enums import DType, Framework, KerasVersion, Optimizer
+from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError, as_error
-from rnncalc.expressions import parse_shape
-from rnncalc.inputs import Shape
+from rnncalc.parse.expressions import parse_shape
 from rnncalc.report import MemoryPlanReport
 
 
@@ -122,7 +123,7 @@ Format = Annotated[
 ]
 
 
-def _run(compute: Callable[[], R], show: Callable[[R], str]) -> None:
+def handle(compute: Callable[[], R], show: Callable[[R], str]) -> None:
     """Print what `compute` gives, or the error and its fix on stderr with exit code 2.
 
     The one boundary: whatever fails inside becomes that one line (`RNNCALC_DEBUG=1` shows
@@ -234,7 +235,7 @@ def _layer_command(
     def show(report: Report) -> str:
         return render.as_json(report) if json else as_text(report, render.check_format(fmt))
 
-    _run(compute, show)
+    handle(compute, show)
 
 
 @app.command()
@@ -340,7 +341,7 @@ def memory(
     """Memory of one layer for training and inference, swept over a size or fitted to a budget."""
 
     def compute() -> MemoryPlanReport:
-        from rnncalc.planning import memory_plan
+        from rnncalc.calc.planning import memory_plan
 
         report = memory_plan(
             expression,
@@ -367,7 +368,7 @@ def memory(
         text = render.memory_text(report, render.check_format(fmt))
         return text + (f"\nplot: {plot}" if plot else "")
 
-    _run(compute, show)
+    handle(compute, show)
 
 
 @app.command()
@@ -411,9 +412,9 @@ def model(
 ) -> None:
     """Every layer of a saved Keras model with its output shapes and parameters, like
     model.summary(), without TensorFlow."""
-    from rnncalc.model import Sizes, model_summary
+    from rnncalc.calc.model import Sizes, model_summary
 
-    _run(
+    handle(
         lambda: model_summary(path, keras, Sizes(batch_size, timesteps, dtype, optimizer)),
         lambda report: (
             render.as_json(report) if json else render.model_text(report, render.check_format(fmt))
@@ -448,7 +449,7 @@ def sweep(
     parameters, MACs and training memory, for model-planning scripts."""
 
     def compute() -> Any:
-        from rnncalc.planning import grid
+        from rnncalc.calc.planning import grid
 
         return grid(
             expression,
@@ -470,7 +471,7 @@ def sweep(
             return render.grid_csv(report)
         return render.grid_text(report, render.check_format(fmt))
 
-    _run(compute, show)
+    handle(compute, show)
 
 
 @app.command()
@@ -503,7 +504,7 @@ def run(
             io.save_arrays(output, results)
         return results
 
-    _run(compute, lambda results: render.run_text(results, output))
+    handle(compute, lambda results: render.run_text(results, output))
 
 
 @app.command()
@@ -524,7 +525,7 @@ def check(
     def compute() -> list[Any]:
         from rnncalc.execute.tools import check as run_check
 
-        config, resolved, _ = api.prepare(
+        config, resolved, version, _ = analysis.question(
             expression,
             _shape(input_shape, "--input-shape"),
             batch_size,
@@ -532,7 +533,7 @@ def check(
             keras,
             framework,
         )
-        return run_check(config, resolved.shape, keras, every)
+        return run_check(config, resolved.shape, version, every)
 
     def show(checked: list[Any]) -> str:
         text = render.check_text(checked)
@@ -541,7 +542,7 @@ def check(
             raise typer.Exit(1)  # a mismatch is a failure of rnncalc, not of the input
         return text
 
-    _run(compute, show)
+    handle(compute, show)
 
 
 @app.command()
@@ -598,7 +599,7 @@ def convert(
         io.save_arrays(output, converted.weights)
         return converted
 
-    _run(compute, lambda converted: render.convert_text(converted, output))
+    handle(compute, lambda converted: render.convert_text(converted, output))
 
 
 @app.command("args")
@@ -614,30 +615,10 @@ def arguments(
     fmt: Format = "simple",
 ) -> None:
     """Every argument of a layer: default, which Keras accepts it, and what it does."""
-    _run(
+    handle(
         lambda: api.config_class(layer, framework),
         lambda cls: render.arguments_text(cls, render.check_format(fmt)),
     )
-
-
-docs_app = typer.Typer(help="The reference site's pages.", no_args_is_help=True)
-app.add_typer(docs_app, name="docs")
-
-
-@docs_app.command("build")
-def docs_build(
-    out: Annotated[
-        str, typer.Argument(help="The folder to write the pages into.")
-    ] = "docs/reference",
-) -> None:
-    """Generate the reference pages (one per layer, English and Chinese) from rnncalc's models.
-
-    Byte-identical on every run; writes only inside OUT and never overwrites a file it did not
-    generate.
-    """
-    from rnncalc.docs import build
-
-    _run(lambda: build(out), lambda written: f"wrote {len(written)} pages to {out}")
 
 
 def main() -> None:

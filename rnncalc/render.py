@@ -15,11 +15,12 @@ from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError
 from tabulate import tabulate, tabulate_formats
 
-from rnncalc.enums import Framework
+from rnncalc.config.enums import Framework
+from rnncalc.config.inputs import InputArgs, shape_text
+from rnncalc.config.keras import SequenceArgs, field_order
+from rnncalc.config.torch import TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError
-from rnncalc.inputs import InputArgs, shape_text
-from rnncalc.layers import SequenceArgs, field_order
-from rnncalc.pytorch import TorchConfig
 from rnncalc.report import (
     CompareReport,
     GridReport,
@@ -29,7 +30,6 @@ from rnncalc.report import (
     ModelReport,
     TableReport,
 )
-from rnncalc.wrappers import BidirectionalConfig
 from rnncalc.writing import open_output
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rnncalc.enums import DType, Framework, KerasVersion, Optimizer
-from rnncalc.inputs import Shape
+from rnncalc.config.enums import DType, Framework, KerasVersion, Optimizer
+from rnncalc.config.inputs import Shape
 
 
 class _Report(BaseModel):

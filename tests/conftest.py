@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from rnncalc.cli import app
+from rnncalc.main import app
 
 DATA = Path(__file__).parent / "data"
 

@@ -269,7 +269,7 @@ def test_any_layer_call_is_answered_or_refused_cleanly(name, args, kwargs, shape
 
 
 def test_grid_over_arguments():
-    from rnncalc.planning import grid
+    from rnncalc.calc.planning import grid
 
     rows = grid(
         "nn.LSTM(64, 32)", ["hidden_size=32,64", "num_layers=1:2"], batch_input_shape=(10, 16, 64)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnncalc import RnncalcError, summary
-from rnncalc.planning import memory_plan, parse_size, parse_sweep
+from rnncalc.calc.planning import memory_plan, parse_size, parse_sweep
 
 from conftest import load_cases, run_cli
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from rnncalc.construct import KERAS
+from rnncalc.config.enums import KerasVersion
+from rnncalc.config.keras import version_default
 from rnncalc.docs import MANIFEST, build, pages
-from rnncalc.docs.pages import signatures
-from rnncalc.enums import KerasVersion
-from rnncalc.layers import version_default
+from rnncalc.docs.reference import signatures
+from rnncalc.parse.construct import KERAS
 
 from conftest import run_cli
 
@@ -74,7 +74,7 @@ def test_lstm_page_lists_the_keras2_signature_and_8_rows():
 @pytest.mark.parametrize("name", sorted(signatures()))
 def test_configs_know_every_argument_keras_has(name):
     config = KERAS[name]
-    from rnncalc.inputs import InputArgs
+    from rnncalc.config.inputs import InputArgs
 
     for version, arguments in signatures()[name].items():
         for argument in arguments:

@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnncalc import RnncalcError
-from rnncalc.expressions import parse, parse_shape
 from rnncalc.limits import EXPRESSION_LENGTH
+from rnncalc.parse.expressions import parse, parse_shape
 
 from conftest import run_cli
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rnncalc import KerasVersion, RnncalcError
-from rnncalc.model import model_summary, summarize
+from rnncalc.calc.model import model_summary, summarize
 
 from conftest import DATA, KERAS_ORACLE, load_cases, oracle, run_cli
 
@@ -117,7 +117,7 @@ def test_json_from_standard_input():
 def run_cli_input(text: str, *args: str):
     from typer.testing import CliRunner
 
-    from rnncalc.cli import app
+    from rnncalc.main import app
 
     return CliRunner().invoke(app, list(args), input=text)
 
@@ -159,7 +159,7 @@ def test_missing_file():
 
 
 def test_a_huge_config_is_refused_without_reading_it(tmp_path, monkeypatch):
-    from rnncalc import keras_files
+    from rnncalc.parse import keras_files
 
     monkeypatch.setattr(keras_files, "CONFIG_BYTES", keras_files.CONFIG_BYTES._replace(value=100))
     config = (DATA / "models" / "k3_small.json").read_bytes()

@@ -251,7 +251,7 @@ def _peak(*args: str, timeout: float = 30) -> tuple[int, str, int]:
     VmHWM: ru_maxrss would start from this process's, inherited across exec)."""
     code = (
         "import sys\n"
-        "from rnncalc.cli import main\n"
+        "from rnncalc.main import main\n"
         "sys.argv = ['rnncalc', *sys.argv[1:]]\n"
         "try:\n    main()\n"
         "except SystemExit as exc:\n    status = exc.code or 0\n"
@@ -422,7 +422,7 @@ def test_matplotlib_leaves_the_home_folder_alone_and_reads_no_matplotlibrc_here(
 
 
 def test_limits_hold_at_their_boundary(monkeypatch):
-    from rnncalc import planning
+    from rnncalc.calc import planning
 
     ok = ["sweep", "LSTM(4)", "--input-shape", "3,4"]
     monkeypatch.setattr(planning, "GRID_POINTS", limits.GRID_POINTS._replace(value=4))
@@ -580,7 +580,7 @@ def test_deep_and_huge_json_everywhere(kind, tmp_path):
 def CliRunnerStdin(data: bytes):
     from typer.testing import CliRunner
 
-    from rnncalc.cli import app
+    from rnncalc.main import app
 
     return CliRunner().invoke(app, ["model", "-"], input=data)
 
@@ -707,7 +707,7 @@ def test_an_encrypted_member_is_refused(tmp_path):
 
 
 def test_other_failures_at_the_boundary(monkeypatch):
-    from rnncalc import api
+    from rnncalc.calc import analysis as api
 
     def fail(exc):
         def raising(*args, **kwargs):
@@ -1024,8 +1024,8 @@ def test_usage_errors_are_one_line_too(args):
 
 def test_more_limits_at_their_boundary(tmp_path, monkeypatch):
     from rnncalc import RNNConfig, SimpleRNNCellConfig
-    from rnncalc.keras_files import check_json
-    from rnncalc.planning import parse_size
+    from rnncalc.calc.planning import parse_size
+    from rnncalc.parse.keras_files import check_json
 
     def nested(depth: int) -> list:
         value: list = []

@@ -1,27 +1,22 @@
-"""The reference site's pages, generated from the calculator's models (`rnncalc docs build`)."""
+"""The reference site: pages generated from the calculator's models, and `rnncalc docs`.
+
+Importing the package adds the `docs` commands to the program (`rnncalc.cli.app`); the pages
+themselves load only when built.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
-from rnncalc.docs.pages import pages
-from rnncalc.errors import guarded
-from rnncalc.writing import write_folder
-
-MANIFEST = ".rnncalc-generated"  # the files a build wrote: the only ones it may overwrite
+from rnncalc.docs import command as command
 
 
-@guarded
-def build(out: str = "docs/reference") -> list[Path]:
-    """Write every reference page into `out`, byte-identical on every run.
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from rnncalc.docs import site
 
-    Writes only inside `out`; never deletes anything, never writes through a link, and never
-    overwrites a file it did not generate (the manifest in `out` lists the files it wrote).
-
-    Returns:
-        The files written.
-    """
-    return write_folder(out, pages(), MANIFEST)
+        return getattr(site, name)
+    raise AttributeError(name)
 
 
 __all__ = ["MANIFEST", "build", "pages"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from rnncalc.enums import KerasVersion
+from rnncalc.config.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 
 Array = np.ndarray

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnncalc.config.keras import FAMILIES, Family
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array
 from rnncalc.execute.steps import CellWeights
-from rnncalc.layers import FAMILIES, Family
 
 
 def _order(family: Family) -> list[int]:

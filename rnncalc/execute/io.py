@@ -15,8 +15,8 @@ import numpy as np
 
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
-from rnncalc.keras_files import DAMAGED_ZIP, HDF5, ZIP, attribute
 from rnncalc.limits import ARCHIVE_MEMBERS, ARRAY_BYTES, FILE_BYTES, HDF5_CHUNKS, HDF5_OBJECTS
+from rnncalc.parse.keras_files import DAMAGED_ZIP, HDF5, ZIP, attribute
 from rnncalc.writing import open_output
 
 

@@ -7,19 +7,20 @@ from typing import Any
 
 import numpy as np
 
-from rnncalc.checks import axes
-from rnncalc.cost import Cost, layer_cost
-from rnncalc.enums import KerasVersion, MergeMode
+from rnncalc.calc.cost import Cost, layer_cost
+from rnncalc.calc.rules import axes
+from rnncalc.calc.shapes import cell_runs, cells, directions, output_shapes
+from rnncalc.calc.weights import weights as weight_specs
+from rnncalc.config.enums import KerasVersion, MergeMode
+from rnncalc.config.keras import CellArgs
+from rnncalc.config.layers import AnyLayer
+from rnncalc.config.torch import TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig, SequenceLayer
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array, activation
 from rnncalc.execute.convert import torch_to_keras
 from rnncalc.execute.steps import Cell, CellWeights, run
-from rnncalc.layers import CellArgs
 from rnncalc.limits import RUN_MACS, RUN_STEPS, RUN_VALUES
-from rnncalc.pytorch import TorchConfig
-from rnncalc.shapes import AnyLayer, cell_runs, cells, directions, output_shapes
-from rnncalc.weights import weights as weight_specs
-from rnncalc.wrappers import BidirectionalConfig, SequenceLayer
 
 
 @guarded

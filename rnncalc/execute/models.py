@@ -9,15 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from rnncalc.construct import KERAS
-from rnncalc.enums import KerasVersion
-from rnncalc.errors import RnncalcError, guarded
-from rnncalc.execute.activations import Array, activation
-from rnncalc.execute.io import Budget, SavedLayer, load_array, read_keras_weights
-from rnncalc.execute.layers import Work, run_layer
-from rnncalc.keras_files import load
-from rnncalc.limits import RUN_MACS, RUN_VALUES
-from rnncalc.model import (
+from rnncalc.calc.model import (
     Entry,
     Graph,
     _input_shape,
@@ -32,7 +24,16 @@ from rnncalc.model import (
     summarize,
     walk,
 )
-from rnncalc.shapes import AnyLayer, snake_case
+from rnncalc.calc.shapes import snake_case
+from rnncalc.config.enums import KerasVersion
+from rnncalc.config.layers import AnyLayer
+from rnncalc.errors import RnncalcError, guarded
+from rnncalc.execute.activations import Array, activation
+from rnncalc.execute.io import Budget, SavedLayer, load_array, read_keras_weights
+from rnncalc.execute.layers import Work, run_layer
+from rnncalc.limits import RUN_MACS, RUN_VALUES
+from rnncalc.parse.construct import KERAS
+from rnncalc.parse.keras_files import load
 
 Tensor = tuple[Array, Array | None]  # an array and its Keras mask (batch, timesteps), if any
 

@@ -7,21 +7,22 @@ from typing import NamedTuple
 
 import numpy as np
 
-from rnncalc import api
-from rnncalc.checks import axes
-from rnncalc.counterparts import KerasLayer, differences, keras_of, recurrent, torch_of
-from rnncalc.enums import Framework, KerasVersion
+from rnncalc.calc import analysis
+from rnncalc.calc.counterparts import KerasLayer, differences, keras_of, recurrent, torch_of
+from rnncalc.calc.rules import axes
+from rnncalc.calc.shapes import output_shapes
+from rnncalc.config.enums import Framework, KerasVersion
+from rnncalc.config.inputs import ResolvedInput, Shape
+from rnncalc.config.keras import RecurrentConfig
+from rnncalc.config.layers import AnyLayer
+from rnncalc.config.torch import TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras
 from rnncalc.execute.io import load_weights
 from rnncalc.execute.layers import Work, check_run, check_weights, random_weights, run_layer
 from rnncalc.execute.models import model_layer
-from rnncalc.inputs import ResolvedInput, Shape
-from rnncalc.layers import RecurrentConfig
-from rnncalc.pytorch import TorchConfig
-from rnncalc.shapes import AnyLayer, output_shapes
-from rnncalc.wrappers import BidirectionalConfig
 
 RUN_BATCH, RUN_TIMESTEPS = 2, 5  # sizes that stand in for open axes when running
 
@@ -44,14 +45,14 @@ def check(layer: AnyLayer, shape: Shape, keras: KerasVersion, every: bool = Fals
     """Run the layer with random weights and compare each returned array's shape with the
     calculator's; `every` checks each combination `rnncalc table` shows."""
     given = ResolvedInput(shape=shape, source="check")
-    api.analyze(layer, given, keras)  # what summary refuses, check refuses
-    settings = api.table_settings(layer, keras) if every else [{}]
+    analysis.analyze(layer, given, keras)  # what summary refuses, check refuses
+    settings = analysis.table_settings(layer, keras) if every else [{}]
     found, work = [], Work()  # every combination's steps and MACs add up to one bound
     for flags in settings:
-        config = api.with_settings(layer, flags) if flags else layer
+        config = analysis.with_settings(layer, flags) if flags else layer
         try:
             computed = [s for _, s in output_shapes(config, shape, keras)]
-            api.analyze(config, given, keras)
+            analysis.analyze(config, given, keras)
         except RnncalcError:
             continue  # the framework refuses this combination of the table: nothing to run
         sized = _sized(config, shape, keras)
@@ -150,11 +151,11 @@ def convert_expression(
     """`convert` of a layer written as an expression, its weights in a file (`layer` picks one
     of a Keras file's). Where no shape is given, the input size comes from the weights."""
     params = load_weights(weights, layer)
-    _, in_expression = api.parse_layer(expression, keras, framework)
+    _, in_expression = analysis.parse_layer(expression, keras, framework)
     given = input_shape or batch_input_shape or in_expression.model_fields_set
     if not given and (features := _input_size(params)):
         batch_input_shape = (None, None, features)
-    config, resolved, _ = api.prepare(
+    config, resolved, _ = analysis.prepare(
         expression, input_shape, None, batch_input_shape, keras, framework
     )
     return convert(config, params, resolved.shape, keras)
@@ -196,7 +197,7 @@ def _difference(
     PyTorch's, on one random input."""
     full = {"return_sequences": True, "return_state": True}
     if isinstance(keras_layer, BidirectionalConfig):
-        every = api.with_settings(keras_layer, {**full, "merge_mode": None})
+        every = analysis.with_settings(keras_layer, {**full, "merge_mode": None})
     else:
         every = keras_layer.model_copy(update=full)
     sized = _sized(every, keras_shape, keras)

@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from math import prod
 from typing import NamedTuple
 
-from rnncalc.conv import ConvLSTMConfig
-from rnncalc.enums import DType, KerasVersion, Optimizer
-from rnncalc.inputs import Shape
-from rnncalc.pytorch import TorchConfig
+from rnncalc.calc.shapes import StepCell, cells, directions, output_shapes, step
+from rnncalc.config.conv import ConvLSTMConfig
+from rnncalc.config.enums import DType, KerasVersion, Optimizer
+from rnncalc.config.inputs import Shape
+from rnncalc.config.layers import AnyLayer
+from rnncalc.config.torch import TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig, SequenceLayer
 from rnncalc.report import MemoryReport
-from rnncalc.shapes import AnyLayer, StepCell, cells, directions, output_shapes, step
-from rnncalc.wrappers import BidirectionalConfig, SequenceLayer
 
 
 class Cost(NamedTuple):

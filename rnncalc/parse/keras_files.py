@@ -10,7 +10,7 @@ import zlib
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from rnncalc.enums import KerasVersion
+from rnncalc.config.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.limits import (
     ARCHIVE_MEMBERS,

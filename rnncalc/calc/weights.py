@@ -6,13 +6,14 @@ import re
 from math import prod
 from typing import NamedTuple
 
-from rnncalc.conv import ConvLSTMConfig
-from rnncalc.enums import KerasVersion
-from rnncalc.inputs import Shape
-from rnncalc.layers import CuDNNConfig
-from rnncalc.pytorch import TorchConfig
-from rnncalc.shapes import AnyLayer, StepCell, cell_names, cells, directions, step
-from rnncalc.wrappers import BidirectionalConfig, SequenceLayer
+from rnncalc.calc.shapes import StepCell, cell_names, cells, directions, step
+from rnncalc.config.conv import ConvLSTMConfig
+from rnncalc.config.enums import KerasVersion
+from rnncalc.config.inputs import Shape
+from rnncalc.config.keras import CuDNNConfig
+from rnncalc.config.layers import AnyLayer
+from rnncalc.config.torch import TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig, SequenceLayer
 
 
 class WeightSpec(NamedTuple):

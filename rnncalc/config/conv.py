@@ -6,8 +6,8 @@ from typing import Any, ClassVar
 
 from pydantic import field_validator
 
-from rnncalc.enums import DataFormat, Padding
-from rnncalc.layers import (
+from rnncalc.config.enums import DataFormat, Padding
+from rnncalc.config.keras import (
     FAMILIES,
     KERAS2,
     KERAS3,

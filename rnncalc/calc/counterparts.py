@@ -6,10 +6,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from rnncalc.enums import MergeMode
-from rnncalc.errors import RnncalcError
-from rnncalc.inputs import ResolvedInput, Shape
-from rnncalc.layers import (
+from rnncalc.config.enums import MergeMode
+from rnncalc.config.inputs import ResolvedInput, Shape
+from rnncalc.config.keras import (
     FAMILIES,
     Family,
     GRUConfig,
@@ -17,8 +16,9 @@ from rnncalc.layers import (
     RecurrentConfig,
     SimpleRNNConfig,
 )
-from rnncalc.pytorch import TORCH, TorchConfig
-from rnncalc.wrappers import BidirectionalConfig
+from rnncalc.config.torch import TORCH, TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig
+from rnncalc.errors import RnncalcError
 
 KerasLayer = RecurrentConfig | BidirectionalConfig
 Config = TypeVar("Config", bound=BaseModel)

@@ -12,14 +12,17 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
-from rnncalc import api
-from rnncalc.checks import axes
-from rnncalc.construct import check_available
-from rnncalc.cost import layer_cost, memory
-from rnncalc.enums import DType, KerasVersion, Optimizer
+from rnncalc.calc import analysis
+from rnncalc.calc.cost import layer_cost, memory
+from rnncalc.calc.rules import axes
+from rnncalc.calc.shapes import cell_runs
+from rnncalc.calc.weights import weights
+from rnncalc.config.enums import DType, KerasVersion, Optimizer
+from rnncalc.config.inputs import Shape, shape_text
+from rnncalc.config.layers import AnyLayer
+from rnncalc.config.torch import TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError, guarded
-from rnncalc.expressions import LayerCall
-from rnncalc.inputs import Shape, shape_text
 from rnncalc.limits import (
     ANALYSED_LAYERS,
     BUDGET,
@@ -29,11 +32,9 @@ from rnncalc.limits import (
     Limit,
     check_size,
 )
-from rnncalc.pytorch import TorchConfig
+from rnncalc.parse.construct import check_available
+from rnncalc.parse.expressions import LayerCall
 from rnncalc.report import FitReport, GridReport, GridRow, MemoryPlanReport, SweepPoint
-from rnncalc.shapes import AnyLayer, cell_runs
-from rnncalc.weights import weights
-from rnncalc.wrappers import BidirectionalConfig
 
 VARIABLES = ("batch", "timesteps", "units")
 UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
@@ -291,8 +292,8 @@ def memory_plan(
     input_shape: Shape | None = None,
     batch_size: int | None = None,
     batch_input_shape: Shape | None = None,
-    keras: api.KerasLike = "2",
-    framework: api.FrameworkLike = None,
+    keras: analysis.KerasLike = "2",
+    framework: analysis.FrameworkLike = None,
     timesteps: int | None = None,
     dtype: DType | str = DType.FLOAT32,
     optimizer: Optimizer | str = Optimizer.ADAM,
@@ -316,18 +317,18 @@ def memory_plan(
         >>> plan.fit.largest, plan.fit.bytes_at_largest <= 2**30 < plan.fit.bytes_one_more
         (4653, True)
     """
-    version = api._keras(keras)
-    config, resolved, warnings = api.prepare(
+    version = analysis.keras_version(keras)
+    config, resolved, warnings = analysis.prepare(
         layer,
         input_shape,
         batch_size,
         batch_input_shape,
         version,
-        api._framework(framework),
+        analysis.framework_option(framework),
         timesteps,
     )
     dtype, optimizer = DType(dtype), Optimizer(optimizer)
-    report = api.analyze(config, resolved, version, warnings, dtype, optimizer)
+    report = analysis.analyze(config, resolved, version, warnings, dtype, optimizer)
     if report.memory is None and sweep is None and fit is None:
         raise RnncalcError(
             f"the input {shape_text(resolved.shape)} leaves the batch or timesteps open: memory "
@@ -366,8 +367,8 @@ def grid(
     input_shape: Shape | None = None,
     batch_size: int | None = None,
     batch_input_shape: Shape | None = None,
-    keras: api.KerasLike = "2",
-    framework: api.FrameworkLike = None,
+    keras: analysis.KerasLike = "2",
+    framework: analysis.FrameworkLike = None,
     timesteps: int | None = None,
 ) -> GridReport:
     """The layer over every combination of some arguments: shapes, parameters, cost.
@@ -383,17 +384,17 @@ def grid(
         [({'hidden_size': 32, 'num_layers': 1}, 12544),
          ({'hidden_size': 32, 'num_layers': 2}, 20992)]
     """
-    version = api._keras(keras)
-    config, resolved, _ = api.prepare(
+    version = analysis.keras_version(keras)
+    config, resolved, _ = analysis.prepare(
         layer,
         input_shape,
         batch_size,
         batch_input_shape,
         version,
-        api._framework(framework),
+        analysis.framework_option(framework),
         timesteps,
     )
-    api.analyze(config, resolved, version)  # what summary refuses, a grid refuses
+    analysis.analyze(config, resolved, version)  # what summary refuses, a grid refuses
     axes = [parse_values(text) for text in vary]
     rows = []
     fix = "vary fewer arguments or values"
@@ -414,7 +415,7 @@ def grid(
     for values in product(*(v for _, v in axes)):
         chosen = dict(zip([n for n, _ in axes], values, strict=True))
         try:
-            report = api.analyze(_revalidated(config, chosen, version), resolved, version)
+            report = analysis.analyze(_revalidated(config, chosen, version), resolved, version)
         except RnncalcError as exc:
             rows.append(GridRow(arguments=chosen, error=str(exc)))
             continue
@@ -451,7 +452,7 @@ def _revalidated(config: AnyLayer, chosen: dict[str, Any], keras: KerasVersion) 
     # The arguments given, as they are (nested layers stay configs), with the chosen ones.
     kwargs = {**{k: getattr(config, k) for k in config.model_fields_set}, **own}
     if isinstance(config, TorchConfig):
-        from rnncalc.construct import torch_from_call
+        from rnncalc.parse.construct import torch_from_call
 
         return torch_from_call(LayerCall(config.class_name(), "nn", (), kwargs))
     check_available(type(config), own, keras)

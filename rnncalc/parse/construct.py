@@ -8,16 +8,23 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from rnncalc.checks import NO_TIME_MAJOR
-from rnncalc.conv import CONV
-from rnncalc.enums import Framework, KerasVersion
+from rnncalc.config.conv import CONV
+from rnncalc.config.enums import Framework, KerasVersion
+from rnncalc.config.inputs import InputArgs
+from rnncalc.config.keras import (
+    CELLS,
+    NO_TIME_MAJOR,
+    RECURRENT,
+    KerasConfig,
+    SequenceArgs,
+    available,
+)
+from rnncalc.config.layers import AnyLayer
+from rnncalc.config.torch import NOT_LSTM, TORCH, TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
 from rnncalc.errors import RnncalcError
-from rnncalc.expressions import LayerCall
-from rnncalc.inputs import InputArgs, parse_args
-from rnncalc.layers import CELLS, RECURRENT, KerasConfig, SequenceArgs, available
-from rnncalc.pytorch import NOT_LSTM, TORCH, TorchConfig
-from rnncalc.shapes import AnyLayer
-from rnncalc.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
+from rnncalc.parse.expressions import LayerCall
+from rnncalc.parse.inputs import parse_args
 
 SEQUENCE: dict[str, type[KerasConfig]] = {**RECURRENT, **CONV, "RNN": RNNConfig}
 KERAS: dict[str, type[KerasConfig]] = {
@@ -264,3 +271,19 @@ def _fix_for(cls: type[BaseModel], name: str) -> str:
         return "drop it: rnncalc works from shapes, not weight values"
     default = getattr(info.default, "value", info.default)
     return f"e.g. {name}={default!r} (the default)"
+
+
+def config_class_of(name: str, framework: Framework | None) -> type[BaseModel]:
+    """The config class of a layer named as in code: `LSTM`, `keras.layers.GRU`, `nn.LSTM`."""
+    module, _, short = name.strip().rpartition(".")
+    call = LayerCall(short, module, (), {})
+    known: dict[str, type[BaseModel]] = (
+        dict(TORCH) if framework_of(call, framework) is Framework.TORCH else dict(KERAS)
+    )
+    if short not in known:
+        close = get_close_matches(short, list(known), n=1, cutoff=0.5)
+        raise RnncalcError(
+            f"unknown layer {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+            f"use one of {', '.join(known)}",
+        )
+    return known[short]

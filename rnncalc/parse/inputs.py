@@ -4,61 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from rnncalc.enums import KerasVersion
+from rnncalc.config.enums import KerasVersion
+from rnncalc.config.inputs import Dim, InputArgs, ResolvedInput, Shape, dim_text, shape_text
 from rnncalc.errors import RnncalcError
-from rnncalc.layers import KERAS2, arg
 from rnncalc.limits import check_size
-
-Dim = int | None
-Shape = tuple[Dim, ...]
-
-
-class InputArgs(BaseModel):
-    """The input-shape arguments a Keras layer takes (they make Keras add an `InputLayer`)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    input_shape: tuple[Dim, ...] | None = arg(
-        None,
-        "Shape of one sample, without the batch axis: `(timesteps, features)`. Keras adds "
-        "the batch axis in front. Keras 3 accepts it with a warning.",
-    )
-    batch_input_shape: tuple[Dim, ...] | None = arg(
-        None,
-        "Full input shape, batch axis included: `(batch, timesteps, features)`. Wins over "
-        "`input_shape` and `batch_size`. Keras 3: `keras.Input(batch_shape=...)`.",
-        keras=KERAS2,
-    )
-    input_dim: Dim = arg(
-        None,
-        "Number of features; with `input_length`, the same as "
-        "`input_shape=(input_length, input_dim)`. Ignored when `input_shape` is given. Keras 3 "
-        "reads it as `input_shape=(input_dim,)`, a 2-D input that recurrent layers refuse.",
-    )
-    input_length: Dim = arg(
-        None, "Number of timesteps, used together with `input_dim`.", keras=KERAS2
-    )
-    batch_size: Dim = arg(
-        None,
-        "Fixed batch size put in front of `input_shape`. Keras 3: "
-        "`keras.Input(shape=..., batch_size=...)`.",
-        keras=KERAS2,
-    )
-
-    @classmethod
-    def names(cls) -> frozenset[str]:
-        return frozenset(cls.model_fields)
-
-
-class ResolvedInput(BaseModel):
-    """The full input shape (batch axis included) and the argument(s) it came from."""
-
-    model_config = ConfigDict(frozen=True)
-
-    shape: Shape = Field(description="Full input shape, batch axis included; `None` is unknown.")
-    source: str = Field(description="The argument(s) the shape was read from.")
 
 
 def parse_args(kwargs: dict[str, Any]) -> InputArgs:
@@ -126,7 +77,7 @@ def resolve(args: InputArgs, keras: KerasVersion) -> tuple[ResolvedInput | None,
                 "`input_length` cannot go with `input_shape` (Keras 2: Keyword argument not "
                 "understood: input_length)",
                 f"put the timesteps into input_shape: input_shape=({args.input_length}, "
-                f"{_dim(args.input_shape[-1]) if args.input_shape else 'features'})",
+                f"{dim_text(args.input_shape[-1]) if args.input_shape else 'features'})",
             )
         if args.input_dim is not None and args.input_shape[-1:] != (args.input_dim,):
             warnings.append(
@@ -208,12 +159,3 @@ def from_options(
 
 def _source(name: str, given: set[str]) -> str:
     return f"{name}+batch_size" if "batch_size" in given else name
-
-
-def _dim(d: Dim) -> str:
-    return "None" if d is None else str(d)
-
-
-def shape_text(shape: Shape) -> str:
-    """`(None, 10, 64)`: a shape as Python and Keras print it."""
-    return "(" + ", ".join(_dim(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from rnncalc.conv import ConvLSTMConfig
-from rnncalc.enums import KerasVersion, MergeMode
+from rnncalc.calc.shapes import cells, directions, output_shapes
+from rnncalc.config.conv import ConvLSTMConfig
+from rnncalc.config.enums import KerasVersion, MergeMode
+from rnncalc.config.inputs import Shape, shape_text
+from rnncalc.config.keras import NO_TIME_MAJOR, KerasConfig, available
+from rnncalc.config.layers import AnyLayer
+from rnncalc.config.torch import TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, SequenceLayer
 from rnncalc.errors import RnncalcError
-from rnncalc.inputs import Shape, shape_text
-from rnncalc.layers import KerasConfig, available
-from rnncalc.pytorch import TorchConfig
-from rnncalc.shapes import AnyLayer, cells, directions, output_shapes
-from rnncalc.wrappers import BidirectionalConfig, RNNConfig, SequenceLayer
 
-NO_TIME_MAJOR = (
-    "Keras 3 has no time_major: transpose to (batch, timesteps, features) first, "
-    "e.g. keras.ops.swapaxes(x, 0, 1)"
-)
 SPATIAL = {1: ("steps",), 2: ("rows", "cols"), 3: ("dim1", "dim2", "dim3")}
 
 

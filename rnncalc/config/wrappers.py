@@ -6,9 +6,9 @@ from typing import Any, ClassVar
 
 from pydantic import ValidationInfo, field_validator
 
-from rnncalc.conv import ConvLSTMConfig
-from rnncalc.enums import KerasVersion, MergeMode
-from rnncalc.layers import Cell, DenseLayer, KerasConfig, SequenceArgs, _context_keras, arg
+from rnncalc.config.conv import ConvLSTMConfig
+from rnncalc.config.enums import KerasVersion, MergeMode
+from rnncalc.config.keras import Cell, DenseLayer, KerasConfig, SequenceArgs, _context_keras, arg
 from rnncalc.limits import CELLS
 
 

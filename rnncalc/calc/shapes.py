@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from rnncalc.conv import ConvLSTMConfig, conv_length
-from rnncalc.enums import KerasVersion, MergeMode
-from rnncalc.inputs import Shape
-from rnncalc.layers import CellArgs, CuDNNConfig
-from rnncalc.pytorch import TorchConfig
-from rnncalc.wrappers import BidirectionalConfig, RNNConfig, SequenceLayer
+from rnncalc.config.conv import ConvLSTMConfig, conv_length
+from rnncalc.config.enums import KerasVersion, MergeMode
+from rnncalc.config.inputs import Shape
+from rnncalc.config.keras import CellArgs, CuDNNConfig
+from rnncalc.config.layers import AnyLayer
+from rnncalc.config.torch import TorchConfig
+from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, SequenceLayer
 
-AnyLayer = SequenceLayer | BidirectionalConfig | TorchConfig
 Named = list[tuple[str, Shape]]
 StepCell = CellArgs | CuDNNConfig | ConvLSTMConfig  # what one timestep of a layer runs
 

@@ -19,17 +19,18 @@ from pydantic import (
     ValidationError,
 )
 
-from rnncalc import api
-from rnncalc.construct import KERAS, config_from_serialized
-from rnncalc.cost import NOTHING, Cost, layer_cost, memory, total
-from rnncalc.enums import DType, KerasVersion, Optimizer
+from rnncalc.calc import analysis
+from rnncalc.calc.cost import NOTHING, Cost, layer_cost, memory, total
+from rnncalc.calc.plain import PLAIN, MergeConfig
+from rnncalc.config.enums import DType, KerasVersion, Optimizer
+from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
+from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import RnncalcError, guarded
-from rnncalc.inputs import ResolvedInput, Shape, check_shape, shape_text
-from rnncalc.keras_files import load
 from rnncalc.limits import MODEL_CALLS, check_size
-from rnncalc.plain_layers import PLAIN, MergeConfig
+from rnncalc.parse.construct import KERAS, config_from_serialized
+from rnncalc.parse.inputs import check_shape
+from rnncalc.parse.keras_files import load
 from rnncalc.report import ModelLayerReport, ModelReport, WeightReport
-from rnncalc.shapes import AnyLayer
 
 MODELS = ("Sequential", "Functional", "Model")
 Ref = tuple[str, int, int]  # (layer name, node index, tensor index): one tensor of the graph
@@ -530,7 +531,7 @@ def _compute(
         return _time_distributed(entry, shapes, keras, where, sizes)
     if kind in KERAS:
         layer = layer_config(entry, keras)
-        report = api.analyze(layer, ResolvedInput(shape=shapes[0], source="the model"), keras)
+        report = analysis.analyze(layer, ResolvedInput(shape=shapes[0], source="the model"), keras)
         cost = layer_cost(layer, shapes[0], keras)
         return Called(
             report.output_shapes, report.output_names, report.weights, report.warnings, cost

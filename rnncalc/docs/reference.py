@@ -12,12 +12,13 @@ from pydantic import BaseModel
 from tabulate import tabulate
 
 from rnncalc import api
-from rnncalc.construct import KERAS
+from rnncalc.config.enums import KerasVersion
+from rnncalc.config.inputs import InputArgs, Shape, shape_text
+from rnncalc.config.torch import TORCH, TorchConfig
 from rnncalc.docs.words import CALL, translate, word
-from rnncalc.enums import KerasVersion
 from rnncalc.errors import RnncalcError
-from rnncalc.inputs import InputArgs, Shape, resolve, shape_text
-from rnncalc.pytorch import TORCH, TorchConfig
+from rnncalc.parse.construct import KERAS
+from rnncalc.parse.inputs import resolve
 
 
 class Example(NamedTuple):
@@ -278,7 +279,7 @@ def _type(annotation: Any) -> str:
     allowed = _allowed(annotation)
     if allowed is not None:
         return ", ".join(f"`{v!r}`" for v in allowed)
-    text = str(annotation).replace("typing.", "").replace("rnncalc.enums.", "")
+    text = str(annotation).replace("typing.", "").replace("rnncalc.config.enums.", "")
     text = text.replace("<class '", "").replace("'>", "").replace(" | ", " or ")
     return f"`{text}`" if len(text) < 40 else "object"
 

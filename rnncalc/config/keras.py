@@ -7,10 +7,14 @@ from typing import Any, ClassVar, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from rnncalc.enums import ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS, KerasVersion
+from rnncalc.config.enums import ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS, KerasVersion
 from rnncalc.limits import check_size
 
 BOTH = ("2", "3")
+NO_TIME_MAJOR = (
+    "Keras 3 has no time_major: transpose to (batch, timesteps, features) first, "
+    "e.g. keras.ops.swapaxes(x, 0, 1)"
+)
 KERAS2 = ("2",)
 KERAS3 = ("3",)
 

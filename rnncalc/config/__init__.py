@@ -1,0 +1,1 @@
+"""What a layer may be: pydantic configs and the table of how recurrent families differ."""

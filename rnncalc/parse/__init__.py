@@ -1,0 +1,1 @@
+"""Text and files into configs and model graphs: expressions, construction, Keras files."""

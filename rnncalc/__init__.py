@@ -4,9 +4,9 @@ from rnncalc.api import compare, config_class, parse_layer, summary, table
 from rnncalc.calc.planning import grid, memory_plan
 from rnncalc.config.conv import ConvLSTM1DConfig, ConvLSTM2DConfig, ConvLSTM3DConfig, ConvLSTMConfig
 from rnncalc.config.enums import DataFormat, Framework, KerasVersion, MergeMode, Padding
+from rnncalc.config.families import FAMILIES
 from rnncalc.config.inputs import InputArgs
 from rnncalc.config.keras import (
-    FAMILIES,
     CuDNNGRUConfig,
     CuDNNLSTMConfig,
     GRUCellConfig,

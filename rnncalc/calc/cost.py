@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from math import prod
 from typing import NamedTuple
 
-from rnncalc.calc.shapes import StepCell, cells, directions, output_shapes, step
-from rnncalc.config.conv import ConvLSTMConfig
+from rnncalc.calc.plan import Direction, Plan, plan
+from rnncalc.calc.shapes import returned
 from rnncalc.config.enums import DType, KerasVersion, Optimizer
 from rnncalc.config.inputs import Shape
 from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import TorchConfig
-from rnncalc.config.wrappers import BidirectionalConfig, SequenceLayer
 from rnncalc.report import MemoryReport
 
 
@@ -61,78 +60,54 @@ def layer_cost(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> Cost | Non
     known = tuple(d for d in shape if d is not None)
     if len(known) != len(shape):
         return None
-    returned = sum(_size(s) for _, s in output_shapes(layer, known, keras))
-    if isinstance(layer, TorchConfig):
-        return _torch(layer, known)._replace(inference=returned)
-    layers = directions(layer, keras) if isinstance(layer, BidirectionalConfig) else (layer,)
-    both = total([_sequence(d, known) for d in layers])
-    return both._replace(inference=both.inference + returned)
+    p = plan(layer, known, keras)
+    output = sum(_size(s) for _, s in returned(p, keras))
+    if p.torch:
+        return _torch(p, known)._replace(inference=output)
+    both = total([_direction(p, d) for d in p.directions])
+    return both._replace(inference=both.inference + output)
 
 
 def _size(shape: Shape) -> int:
     return prod(d or 0 for d in shape)
 
 
-def _sequence(layer: SequenceLayer, shape: tuple[int, ...]) -> Cost:
-    time, batch = (shape[0], shape[1]) if layer.runs_time_major else (shape[1], shape[0])
-    features: Shape = shape[2:]
-    per_step = []
-    for cell in cells(layer):
-        out = step(cell, features)
-        per_step.append(_step(cell, features, out))
-        features = out
-    macs, elementwise, live, saved = total(per_step)
-    # A step's arithmetic runs for every sample and timestep; the states live once per sample.
-    steps = batch * time
-    return Cost(macs * steps, elementwise * steps, live * batch, saved * steps)
+def _direction(p: Plan, direction: Direction) -> Cost:
+    """A Keras direction: per sample and timestep, each cell's products, its element-wise
+    arithmetic, the values training keeps; and once per sample, the live states."""
+    assert p.batch is not None and p.time is not None
+    steps = p.batch * p.time
+    macs = elementwise = live = saved = 0
+    for cell in direction.cells:
+        units = _size(cell.outputs)  # the values of one state
+        macs += cell.macs
+        elementwise += units * cell.family.elementwise
+        live += units * len(cell.family.states)
+        saved += units * cell.family.saved
+    return Cost(macs * steps, elementwise * steps, live * p.batch, saved * steps)
 
 
-def _step(cell: StepCell, features: Shape, out: Shape) -> Cost:
-    """One timestep of one sample: (macs, element-wise FLOPs, live state, values kept)."""
-    family = cell.family
-    units = _size(out)  # the values of one state
-    if isinstance(cell, ConvLSTMConfig):
-        channels = features[0] if cell.channels_first else features[-1]
-        assert channels is not None
-        positions = units // cell.filters
-        macs = (
-            positions
-            * prod(cell.kernel_size)
-            * family.gates
-            * cell.filters
-            * (channels + cell.filters)
-        )
-    else:
-        inputs = features[-1]
-        assert inputs is not None
-        macs = family.gates * cell.units * (inputs + cell.units)
-    return Cost(macs, units * family.elementwise, units * len(family.states), units * family.saved)
-
-
-def _torch(layer: TorchConfig, shape: tuple[int, ...]) -> Cost:
-    family, hidden, out = layer.family, layer.hidden_size, layer.output_size
-    batched = len(shape) == 3
-    if not batched:
-        time, batch, features = shape[0], 1, shape[1]
-    elif layer.batch_first:
-        batch, time, features = shape
-    else:
-        time, batch, features = shape
-    d, k, proj = layer.directions, layer.num_layers, layer.proj_size
-    steps = batch * time
-    macs = sum(
-        d * steps * ((features if i == 0 else d * out) + out) * family.gates * hidden
-        + d * steps * hidden * proj
-        for i in range(k)
-    )
+def _torch(p: Plan, shape: tuple[int, ...]) -> Cost:
+    """PyTorch's layers and directions; what its CPU path keeps for backward (docs/cost.md)."""
+    cells = p.cells
+    family, hidden, proj = cells[0].family, cells[0].units, cells[0].projection
+    batch = p.batch if p.batched else 1
+    assert batch is not None and p.time is not None
+    steps = batch * p.time
+    macs = steps * sum(cell.macs for cell in cells)
     # Kept per layer and direction: the family's values per step (an LSTM also keeps h before
     # its projection), and its initial state; each upper layer keeps its input, with a
     # dropout mask of the same size in training.
-    kept = d * k * (steps * (family.saved * hidden + proj) + batch * family.saved_initial * hidden)
-    kept += (k - 1) * steps * d * out * (2 if layer.dropout > 0 else 1)
-    if layer.batch_first and batched and batch > 1 and time > 1:
-        kept += d * steps * features  # the transposed copy of the input
-    return Cost(macs, d * k * steps * hidden * family.elementwise, 0, kept)
+    kept = len(cells) * (
+        steps * (family.saved * hidden + proj) + batch * family.saved_initial * hidden
+    )
+    layer = p.layer
+    assert isinstance(layer, TorchConfig)
+    for upper in p.stages[1:]:
+        kept += steps * (upper[0].inputs[0] or 0) * (2 if layer.dropout > 0 else 1)
+    if p.directions[0].time_major is False and batch > 1 and p.time > 1:
+        kept += len(p.directions) * steps * shape[-1]  # the transposed copy of the input
+    return Cost(macs, len(cells) * steps * hidden * family.elementwise, 0, kept)
 
 
 def memory(

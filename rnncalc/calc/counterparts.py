@@ -7,10 +7,9 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from rnncalc.config.enums import MergeMode
+from rnncalc.config.families import Family
 from rnncalc.config.inputs import ResolvedInput, Shape
 from rnncalc.config.keras import (
-    FAMILIES,
-    Family,
     GRUConfig,
     LSTMConfig,
     RecurrentConfig,
@@ -62,7 +61,7 @@ def torch_of(layer: KerasLayer, resolved: ResolvedInput) -> tuple[TorchConfig, R
             )
     features = resolved.shape[-1]
     assert features is not None  # checked before
-    family = FAMILIES[inner.family_name]
+    family = inner.family
     kwargs: dict[str, object] = {
         "input_size": features,
         "hidden_size": inner.units,
@@ -70,7 +69,7 @@ def torch_of(layer: KerasLayer, resolved: ResolvedInput) -> tuple[TorchConfig, R
         "batch_first": not inner.time_major,
         "bidirectional": isinstance(layer, BidirectionalConfig),
     }
-    if family.torch_name == "RNN" and inner.activation in ("tanh", "relu"):
+    if len(family.torch_activations) > 1 and inner.activation in family.torch_activations:
         kwargs["nonlinearity"] = inner.activation
     return _given(TORCH[family.torch_name], kwargs), resolved
 
@@ -103,7 +102,7 @@ def keras_of(layer: TorchConfig, resolved: ResolvedInput) -> tuple[KerasLayer, R
         "return_sequences": True,
         "return_state": True,
     }
-    if layer.family_name == "SimpleRNN":
+    if len(layer.family.torch_activations) > 1:  # nn.RNN's nonlinearity is Keras's activation
         kwargs["activation"] = getattr(layer, "nonlinearity", "tanh")
     inner = _given(cls, kwargs)
     keras: KerasLayer = (
@@ -112,6 +111,10 @@ def keras_of(layer: TorchConfig, resolved: ResolvedInput) -> tuple[KerasLayer, R
         else inner
     )
     return keras, ResolvedInput(shape=keras_shape, source=f"{resolved.source}, as batch-major")
+
+
+def _blocks(names: tuple[str, ...]) -> str:
+    return ", ".join(names)
 
 
 def _given(cls: type[Config], kwargs: dict[str, object]) -> Config:
@@ -124,7 +127,7 @@ def differences(keras: KerasLayer) -> tuple[list[str], list[str]]:
     """Why no PyTorch layer computes exactly what a Keras layer does (empty where one does),
     and every way the two differ, those reasons included."""
     inner = recurrent(keras)
-    family = FAMILIES[inner.family_name]
+    family = inner.family
     found: list[str] = []
     blocking: list[str] = []
     if inner.use_bias:
@@ -137,15 +140,16 @@ def differences(keras: KerasLayer) -> tuple[list[str], list[str]]:
                 f"{both}; Keras GRU with reset_after=True keeps the same two, as bias[0] and "
                 "bias[1]."
             )
-        elif family.gates == 3:
+        elif family.keeps_two_biases:
             found.append(f"{both}; Keras GRU with reset_after=False keeps one.")
         else:
             found.append(f"{both}; only their sum matters, so Keras keeps one.")
     if family.gates > 1:
         same = "the same order" if family.torch_order == family.gate_names else "reorder them"
         found.append(
-            f"Gate blocks: {family.gate_names} in Keras, {family.torch_gate_names} in PyTorch "
-            f"({family.torch_order} in Keras's words): {same}."
+            f"Gate blocks: {_blocks(family.gate_names)} in Keras, "
+            f"{_blocks(family.torch_gate_names)} in PyTorch ({_blocks(family.torch_order)} in "
+            f"Keras's words): {same}."
         )
     if not getattr(inner, "reset_after", True):
         blocking.append(
@@ -153,11 +157,15 @@ def differences(keras: KerasLayer) -> tuple[list[str], list[str]]:
             "PyTorch's GRU always applies it after (reset_after=True): no PyTorch GRU "
             "computes the same function."
         )
-    if family.gates == 1 and inner.activation not in ("tanh", "relu"):
-        blocking.append(f"PyTorch's RNN offers tanh and relu only, not {inner.activation}.")
-    gated_defaults = {"activation": "tanh", "recurrent_activation": "sigmoid"}
-    if family.gates > 1:
-        for name, default in gated_defaults.items():
+    offered = family.torch_activations
+    if len(offered) > 1 and inner.activation not in offered:
+        blocking.append(
+            f"PyTorch's {family.torch_name} offers {' and '.join(offered)} only, not "
+            f"{inner.activation}."
+        )
+    if family.torch_gate_activation is not None:
+        fixed = {"activation": offered[0], "recurrent_activation": family.torch_gate_activation}
+        for name, default in fixed.items():
             if getattr(inner, name) != default:
                 blocking.append(
                     f"PyTorch fixes {name}={default!r}; this layer uses {getattr(inner, name)!r}."
@@ -187,7 +195,10 @@ def weight_map(names: list[str], family: Family, bias_copies: int) -> list[tuple
     """
     order = ""
     if family.torch_order != family.gate_names:
-        order = f", with blocks ({family.torch_order}) reordered to ({family.gate_names})"
+        order = (
+            f", with blocks ({_blocks(family.torch_order)}) reordered to "
+            f"({_blocks(family.gate_names)})"
+        )
     found = []
     for name in names:
         suffix = "_reverse" if name.startswith("backward_") else ""

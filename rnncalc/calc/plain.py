@@ -8,8 +8,8 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from rnncalc.calc.cost import Cost
+from rnncalc.calc.plan import conv_length
 from rnncalc.calc.weights import WeightSpec
-from rnncalc.config.conv import conv_length
 from rnncalc.config.inputs import Shape, shape_text
 from rnncalc.errors import RnncalcError
 

@@ -14,8 +14,8 @@ from pydantic import ValidationError
 
 from rnncalc.calc import analysis
 from rnncalc.calc.cost import layer_cost, memory
+from rnncalc.calc.plan import cell_runs
 from rnncalc.calc.rules import axes
-from rnncalc.calc.shapes import cell_runs
 from rnncalc.calc.weights import weights
 from rnncalc.config.enums import DType, KerasVersion, Optimizer
 from rnncalc.config.inputs import Shape, shape_text

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rnncalc.calc.shapes import cells, directions, output_shapes
+from rnncalc.calc.plan import cells, directions
+from rnncalc.calc.shapes import output_shapes
 from rnncalc.config.conv import ConvLSTMConfig
 from rnncalc.config.enums import KerasVersion, MergeMode
 from rnncalc.config.inputs import Shape, shape_text

@@ -6,14 +6,12 @@ import re
 from math import prod
 from typing import NamedTuple
 
-from rnncalc.calc.shapes import StepCell, cell_names, cells, directions, step
+from rnncalc.calc.plan import CellPlan, Direction, Plan, StepCell, plan
 from rnncalc.config.conv import ConvLSTMConfig
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import Shape
 from rnncalc.config.keras import CuDNNConfig
 from rnncalc.config.layers import AnyLayer
-from rnncalc.config.torch import TorchConfig
-from rnncalc.config.wrappers import BidirectionalConfig, SequenceLayer
 
 
 class WeightSpec(NamedTuple):
@@ -49,23 +47,22 @@ def weights(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> list[WeightSp
         >>> [w.shape for w in weights(GRUConfig(units=5), (None, 10, 4), KerasVersion.V2)]
         [(4, 15), (5, 15), (2, 15)]
     """
-    if isinstance(layer, TorchConfig):
-        return _torch(layer)
-    if isinstance(layer, BidirectionalConfig):
-        return [
-            w._replace(name=f"{d.name}/{w.name}")
-            for d in directions(layer, keras)
-            for w in _sequence(d, shape)
-        ]
-    return _sequence(layer, shape)
+    return planned(plan(layer, shape, keras))
 
 
-def _sequence(layer: SequenceLayer, shape: Shape) -> list[WeightSpec]:
-    found: list[WeightSpec] = []
-    features = shape[2:]
-    for prefix, cell in zip(cell_names(layer), cells(layer), strict=True):
-        found += [w._replace(name=prefix + w.name) for w in cell_weights(cell, features)]
-        features = step(cell, features)
+def planned(p: Plan) -> list[WeightSpec]:
+    """The planned layer's weights: each direction's cells in order, named by direction and
+    cell (Keras), or by layer and direction (PyTorch)."""
+    found = []
+    for stage in p.stages:
+        for direction in stage:
+            prefix = f"{direction.name}/" if direction.name and not p.torch else ""
+            for cell in direction.cells:
+                if p.torch:
+                    found += _torch(cell, len(stage))
+                else:
+                    specs = cell_weights(cell.config, cell.inputs)  # type: ignore[arg-type]
+                    found += [w._replace(name=prefix + cell.name + w.name) for w in specs]
     return found
 
 
@@ -105,31 +102,25 @@ def cell_weights(cell: StepCell, features: Shape) -> list[WeightSpec]:
     return [*found, WeightSpec("bias", (copies, gates * units), f"({copies}, {columns})")]
 
 
-def _torch(layer: TorchConfig) -> list[WeightSpec]:
-    gates, hidden, out = layer.family.gates, layer.hidden_size, layer.output_size
+def _torch(cell: CellPlan, directions: int) -> list[WeightSpec]:
+    """PyTorch's parameters of one layer and direction, as `named_parameters()` lists them."""
+    gates, hidden, out, tag = cell.family.gates, cell.units, cell.recurrent, cell.name
     rows = _times(gates, "hidden_size")
-    h = "proj_size" if layer.proj_size else "hidden_size"
-    found = []
-    for k in range(layer.num_layers):
-        inputs = layer.input_size if k == 0 else layer.directions * out
-        inputs_text = "input_size" if k == 0 else _times(layer.directions, h)
-        for suffix in ("", "_reverse")[: layer.directions]:
-            tag = f"l{k}{suffix}"
-            found += [
-                WeightSpec(
-                    f"weight_ih_{tag}", (gates * hidden, inputs), f"({rows}, {inputs_text})"
-                ),
-                WeightSpec(f"weight_hh_{tag}", (gates * hidden, out), f"({rows}, {h})"),
-            ]
-            if layer.bias:
-                found += [
-                    WeightSpec(f"bias_ih_{tag}", (gates * hidden,), f"({rows},)"),
-                    WeightSpec(f"bias_hh_{tag}", (gates * hidden,), f"({rows},)"),
-                ]
-            if layer.proj_size:
-                found.append(
-                    WeightSpec(f"weight_hr_{tag}", (out, hidden), "(proj_size, hidden_size)")
-                )
+    h = "proj_size" if cell.projection else "hidden_size"
+    inputs_text = "input_size" if cell.depth == 0 else _times(directions, h)
+    (inputs,) = cell.inputs
+    assert inputs is not None
+    found = [
+        WeightSpec(f"weight_ih_{tag}", (gates * hidden, inputs), f"({rows}, {inputs_text})"),
+        WeightSpec(f"weight_hh_{tag}", (gates * hidden, out), f"({rows}, {h})"),
+    ]
+    if cell.bias:
+        found += [
+            WeightSpec(f"bias_ih_{tag}", (gates * hidden,), f"({rows},)"),
+            WeightSpec(f"bias_hh_{tag}", (gates * hidden,), f"({rows},)"),
+        ]
+    if cell.projection:
+        found.append(WeightSpec(f"weight_hr_{tag}", (out, hidden), "(proj_size, hidden_size)"))
     return found
 
 
@@ -142,21 +133,19 @@ def formula(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> Formula:
         >>> formula(GRUConfig(units=5, reset_after=False), (None, 10, 4), KerasVersion.V2).text
         '3·units·(input_dim + units + 1)'
     """
-    if isinstance(layer, TorchConfig):
-        return _torch_formula(layer)
-    if isinstance(layer, BidirectionalConfig):
-        forward, backward = (_sequence_formula(d, shape) for d in directions(layer, keras))
+    p = plan(layer, shape, keras)
+    if p.torch:
+        return _torch_formula(p)
+    if len(p.directions) == 2:
+        forward, backward = (_direction_formula(d) for d in p.directions)
         if forward == backward:
             return Formula(f"2·({forward.text})", forward.values)
         return Formula(f"{_numbers(forward)} + {_numbers(backward)}", {})
-    return _sequence_formula(layer, shape)
+    return _direction_formula(p.directions[0])
 
 
-def _sequence_formula(layer: SequenceLayer, shape: Shape) -> Formula:
-    parts, features = [], shape[2:]
-    for cell in cells(layer):
-        parts.append(_cell_formula(cell, features))
-        features = step(cell, features)
+def _direction_formula(direction: Direction) -> Formula:
+    parts = [_cell_formula(cell.config, cell.inputs) for cell in direction.cells]  # type: ignore[arg-type]
     if not parts:
         return Formula("0", {})  # tf-keras's RNN([]): no cells, no weights
     if len(parts) == 1:
@@ -179,20 +168,23 @@ def _cell_formula(cell: StepCell, features: Shape) -> Formula:
     return Formula(f"{_times(gates, 'units')}·(input_dim + units{bias})", values)
 
 
-def _torch_formula(layer: TorchConfig) -> Formula:
-    gates, d = layer.family.gates, layer.directions
-    h = "proj_size" if layer.proj_size else "hidden_size"
-    bias = " + 2" if layer.bias else ""
-    proj = " + proj_size·hidden_size" if layer.proj_size else ""
+def _torch_formula(p: Plan) -> Formula:
+    cell, d, layers = p.cells[0], len(p.directions), len(p.stages)
+    gates = cell.family.gates
+    h = "proj_size" if cell.projection else "hidden_size"
+    bias = " + 2" if cell.bias else ""
+    proj = " + proj_size·hidden_size" if cell.projection else ""
     first = f"{_times(gates, 'hidden_size')}·(input_size + {h}{bias}){proj}"
     text = f"{d}·({first})" if d > 1 else first
-    if layer.num_layers > 1:
+    if layers > 1:
         later = f"{_times(gates, 'hidden_size')}·({_times(d, h)} + {h}{bias}){proj}"
-        count = d * (layer.num_layers - 1)
+        count = d * (layers - 1)
         text += f" + {later}" if count == 1 else f" + {count}·({later})"
-    values = {"input_size": layer.input_size, "hidden_size": layer.hidden_size}
-    if layer.proj_size:
-        values["proj_size"] = layer.proj_size
+    (inputs,) = cell.inputs
+    assert inputs is not None
+    values = {"input_size": inputs, "hidden_size": cell.units}
+    if cell.projection:
+        values["proj_size"] = cell.projection
     return Formula(text, values)
 
 

@@ -1,4 +1,4 @@
-"""Configs of Keras's ConvLSTM1D/2D/3D, and the output length of a convolution."""
+"""Configs of Keras's ConvLSTM1D, ConvLSTM2D and ConvLSTM3D."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from typing import Any, ClassVar
 from pydantic import field_validator
 
 from rnncalc.config.enums import DataFormat, Padding
+from rnncalc.config.families import FAMILIES, Family
 from rnncalc.config.keras import (
-    FAMILIES,
     KERAS2,
     KERAS3,
-    Family,
     SequenceArgs,
     WeightArgs,
     _fraction,
@@ -126,22 +125,3 @@ class ConvLSTM3DConfig(ConvLSTMConfig):
 CONV: dict[str, type[ConvLSTMConfig]] = {
     cls.class_name(): cls for cls in (ConvLSTM1DConfig, ConvLSTM2DConfig, ConvLSTM3DConfig)
 }
-
-
-def conv_length(
-    size: int | None, kernel: int, stride: int, dilation: int, padding: str
-) -> int | None:
-    """Output length of one axis of a convolution or pooling, as Keras computes it.
-
-    `padding` is `valid` (no padding), or `same` / `causal` (the output keeps the input's
-    length before striding); an unknown (`None`) size stays unknown.
-
-    Example:
-        >>> conv_length(8, kernel=2, stride=1, dilation=2, padding=Padding.VALID)
-        6
-    """
-    if size is None:
-        return None
-    span = (kernel - 1) * dilation + 1
-    length = size - span + 1 if padding == Padding.VALID else size
-    return (length + stride - 1) // stride

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from rnncalc.config.enums import ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS, KerasVersion
+from rnncalc.config.families import FAMILIES, Family
 from rnncalc.limits import check_size
 
 BOTH = ("2", "3")
@@ -18,29 +19,6 @@ NO_TIME_MAJOR = (
 KERAS2 = ("2",)
 KERAS3 = ("3",)
 
-
-class Family(NamedTuple):
-    """How one recurrent family differs from the others: by numbers, not by code."""
-
-    gates: int  # blocks of `units` columns in each kernel: SimpleRNN 1, GRU 3, LSTM 4
-    states: tuple[str, ...]  # the states `return_state` appends, in Keras's order
-    gate_names: str  # column blocks of Keras's kernels, in order
-    torch_name: str  # the PyTorch module of the same family
-    torch_gate_names: str  # row blocks of PyTorch's weights, in order, in PyTorch's words
-    torch_order: str  # the same blocks in Keras's words: where Keras's blocks sit in PyTorch's
-    # Cost conventions (docs/cost.md), per unit and timestep of one sample:
-    elementwise: int  # FLOPs besides the matrix products: adds, multiplies, activations
-    saved: int  # values backpropagation through time keeps (measured on PyTorch's CPU path)
-    saved_initial: int  # values kept once per sequence (SimpleRNN: the initial state)
-
-
-FAMILIES: dict[str, Family] = {
-    "SimpleRNN": Family(1, ("state",), "h", "RNN", "h", "h", 3, 1, 1),
-    "GRU": Family(3, ("state",), "z, r, h", "GRU", "r, z, n", "r, z, h", 14, 7, 0),
-    "LSTM": Family(
-        4, ("state_h", "state_c"), "i, f, c, o", "LSTM", "i, f, g, o", "i, f, c, o", 17, 7, 0
-    ),
-}
 
 Identifier = str | dict[str, Any] | None  # a Keras name ("l2") or a serialized object / call
 

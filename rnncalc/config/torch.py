@@ -6,7 +6,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from rnncalc.config.keras import FAMILIES, Family
+from rnncalc.config.families import FAMILIES, Family
 from rnncalc.limits import TORCH_LAYERS, check_size
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rnncalc.config.keras import FAMILIES, Family
+from rnncalc.config.families import Family
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array
 from rnncalc.execute.steps import CellWeights
@@ -12,8 +12,7 @@ from rnncalc.execute.steps import CellWeights
 
 def _order(family: Family) -> list[int]:
     """Where each of Keras's gate blocks sits among PyTorch's (GRU: z, r, h ← r, z, n)."""
-    torch = [g.strip() for g in family.torch_order.split(",")]
-    return [torch.index(g.strip()) for g in family.gate_names.split(",")]
+    return [family.torch_order.index(g) for g in family.gate_names]
 
 
 def _blocks(matrix: Array, family: Family, axis: int) -> Array:
@@ -30,7 +29,7 @@ def _unblocks(matrix: Array, family: Family, axis: int) -> Array:
 
 
 def torch_to_keras(
-    family_name: str, params: dict[str, Array], suffix: str, reset_after: bool = True
+    family: Family, params: dict[str, Array], suffix: str, reset_after: bool = True
 ) -> CellWeights:
     """One PyTorch layer and direction (`suffix` such as `l0` or `l1_reverse`) as Keras weights.
 
@@ -40,11 +39,10 @@ def torch_to_keras(
     Example:
         >>> p = {"weight_ih_l0": np.ones((8, 3)), "weight_hh_l0": np.ones((8, 2)),
         ...      "bias_ih_l0": np.ones(8), "bias_hh_l0": np.ones(8)}
-        >>> w = torch_to_keras("LSTM", p, "l0")
+        >>> w = torch_to_keras(FAMILIES["LSTM"], p, "l0")
         >>> w.kernel.shape, w.recurrent.shape, float(w.bias[0])
         ((3, 8), (2, 8), 2.0)
     """
-    family = FAMILIES[family_name]
     get = params.get
     kernel = _blocks(np.asarray(params[f"weight_ih_{suffix}"]).T, family, axis=1)
     recurrent = _blocks(np.asarray(params[f"weight_hh_{suffix}"]).T, family, axis=1)
@@ -52,20 +50,20 @@ def torch_to_keras(
     bias = None
     if b_ih is not None and b_hh is not None:
         b_ih, b_hh = (_blocks(np.asarray(b), family, axis=0) for b in (b_ih, b_hh))
-        bias = np.stack([b_ih, b_hh]) if family.gates == 3 and reset_after else b_ih + b_hh
+        two = family.keeps_two_biases and reset_after
+        bias = np.stack([b_ih, b_hh]) if two else b_ih + b_hh
     projection = get(f"weight_hr_{suffix}")
     return CellWeights(kernel, recurrent, bias, None if projection is None else projection.T)
 
 
-def keras_to_torch(family_name: str, weights: list[Array], suffix: str) -> dict[str, Array]:
+def keras_to_torch(family: Family, weights: list[Array], suffix: str) -> dict[str, Array]:
     """Keras's `[kernel, recurrent_kernel, bias]` as PyTorch parameters of one layer/direction.
 
     A single Keras bias goes to `bias_ih` and `bias_hh` is zero: their sum is all that counts.
     """
-    family = FAMILIES[family_name]
     if len(weights) not in (2, 3):
         raise RnncalcError(
-            f"expected Keras's [kernel, recurrent_kernel, bias] of a {family_name}, got "
+            f"expected Keras's [kernel, recurrent_kernel, bias] of a {family.name}, got "
             f"{len(weights)} arrays",
             "give the arrays of layer.get_weights(), in order",
         )

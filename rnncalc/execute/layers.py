@@ -8,14 +8,14 @@ from typing import Any
 import numpy as np
 
 from rnncalc.calc.cost import Cost, layer_cost
+from rnncalc.calc.plan import Direction, Plan, cell_runs, plan
 from rnncalc.calc.rules import axes
-from rnncalc.calc.shapes import cell_runs, cells, directions, output_shapes
+from rnncalc.calc.shapes import output_shapes
 from rnncalc.calc.weights import weights as weight_specs
 from rnncalc.config.enums import KerasVersion, MergeMode
 from rnncalc.config.keras import CellArgs
 from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import TorchConfig
-from rnncalc.config.wrappers import BidirectionalConfig, SequenceLayer
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array, activation
 from rnncalc.execute.convert import torch_to_keras
@@ -48,18 +48,16 @@ def run_layer(
     Returns:
         Keras: the output(s) then the states; PyTorch: `output, h_n` (and `c_n`).
     """
-    if isinstance(layer, TorchConfig):
+    planned = plan(layer, inputs.shape, keras)
+    if planned.torch:
         named = _named(params)
         check_weights(layer, named, inputs.shape, keras)
         check_run(layer, inputs.shape, keras, work, _dtypes(inputs, *named.values()))
-        return _torch(layer, named, inputs, initial_state)
+        return _torch(planned, named, inputs, initial_state)
     arrays = _listed(params)
     check_weights(layer, arrays, inputs.shape, keras)
     check_run(layer, inputs.shape, keras, work, _dtypes(inputs, *arrays))
-    if isinstance(layer, BidirectionalConfig):
-        return _bidirectional(layer, arrays, inputs, keras, initial_state, mask)
-    output, states = _sequence(layer, arrays, inputs, keras, initial_state, mask)
-    return [output, *states] if layer.return_state else [output]
+    return _keras(planned, arrays, inputs, keras, initial_state, mask)
 
 
 def check_weights(
@@ -191,20 +189,22 @@ def _listed(params: list[Array] | dict[str, Array]) -> list[Array]:
     return [np.asarray(p) for p in params]
 
 
-def keras_cells(layer: SequenceLayer, arrays: list[Array], keras: KerasVersion) -> list[Cell]:
-    """The layer's cells with their weights, `[kernel, recurrent_kernel(, bias)]` each."""
-    found, rest = [], list(arrays)
-    for cell in cells(layer):
+def _keras_cells(direction: Direction, arrays: list[Array], keras: KerasVersion) -> list[Cell]:
+    """A Keras direction's cells with their weights, `[kernel, recurrent_kernel(, bias)]`
+    each, taken from the front of `arrays`."""
+    found = []
+    for planned in direction.cells:
+        cell = planned.config
         if not isinstance(cell, CellArgs):
             raise RnncalcError(
                 f"the executor runs SimpleRNN, GRU and LSTM cells, not {cell.class_name()}",
                 "run a SimpleRNN, GRU, LSTM, RNN over their cells, or Bidirectional of them",
             )
-        kernel, recurrent, *bias = rest[: 3 if cell.use_bias else 2]
-        rest = rest[3 if cell.use_bias else 2 :]
+        count = 3 if planned.bias else 2
+        (kernel, recurrent, *bias), arrays[:count] = arrays[:count], []
         found.append(
             Cell(
-                cell.family_name,
+                planned.family,
                 CellWeights(kernel, recurrent, bias[0] if bias else None),
                 activation(cell.activation, keras),
                 activation(getattr(cell, "recurrent_activation", None), keras),
@@ -214,64 +214,31 @@ def keras_cells(layer: SequenceLayer, arrays: list[Array], keras: KerasVersion) 
     return found
 
 
-def _sequence(
-    layer: SequenceLayer,
-    arrays: list[Array],
-    inputs: Array,
-    keras: KerasVersion,
-    initial_state: list[Array] | None,
-    mask: Array | None,
-    zero_output_for_mask: bool | None = None,
-) -> tuple[Array, list[Array]]:
-    """A Keras layer's output (sequence or last step) and its final states."""
-    x = inputs if layer.runs_time_major else np.swapaxes(inputs, 0, 1)  # time-major inside
-    steps = None if mask is None else np.swapaxes(np.asarray(mask, bool), 0, 1)
-    if layer.go_backwards:
-        x = x[::-1]
-        steps = None if steps is None else steps[::-1]
-    zero = layer.zero_output_for_mask if zero_output_for_mask is None else zero_output_for_mask
-    given = list(initial_state or [])
-    finals: list[Array] = []
-    for cell in keras_cells(layer, arrays, keras):
-        count = 2 if cell.family == "LSTM" else 1
-        start, given = (given[:count] or None), given[count:]
-        x, states = run(cell, x, start, steps, zero)
-        finals += states
-    if not layer.return_sequences:
-        output = x[-1] if len(x) else np.zeros((x.shape[1], x.shape[2]), x.dtype)
-    else:
-        output = x if layer.runs_time_major else np.swapaxes(x, 0, 1)
-    return output, finals
-
-
-def _bidirectional(
-    layer: BidirectionalConfig,
+def _keras(
+    planned: Plan,
     arrays: list[Array],
     inputs: Array,
     keras: KerasVersion,
     initial_state: list[Array] | None,
     mask: Array | None,
 ) -> list[Array]:
-    forward, backward = directions(layer, keras)
-    split = len(weight_specs(forward, (None, *inputs.shape[1:]), keras))
-    half = len(initial_state or []) // 2
-    states = initial_state or []
+    """A Keras layer: its direction, or Bidirectional's two merged; then the states."""
+    rest, given = list(arrays), list(initial_state or [])
+    half = len(given) // 2 if len(planned.directions) == 2 else len(given)
     outs = []
-    for direction, params, start in (
-        (forward, arrays[:split], states[:half]),
-        (backward, arrays[split:], states[half:]),
-    ):
-        # Keras's Bidirectional writes zeros at masked steps when it returns sequences.
-        outs.append(
-            _sequence(
-                direction, params, inputs, keras, start or None, mask, direction.return_sequences
-            )
-        )
+    two = len(planned.directions) == 2
+    for index, direction in enumerate(planned.directions):
+        start = given[:half] if index == 0 else given[half:]
+        outs.append(_direction(direction, rest, inputs, keras, start, mask, two))
+    if len(outs) == 1:
+        (output, states), first = outs[0], planned.directions[0]
+        return [output, *states] if first.states else [output]
     (y, states_f), (y_rev, states_b) = outs
-    if backward.return_sequences:
-        time_axis = 0 if backward.runs_time_major else 1
+    forward, backward = planned.directions
+    if backward.sequences:
+        time_axis = 0 if backward.time_major else 1
         y_rev = np.flip(y_rev, axis=time_axis)  # back in input order
-    mode = layer.merge_mode
+    mode = planned.merge_mode
     if mode not in (None, MergeMode.CONCAT) and y.shape != y_rev.shape:
         raise RnncalcError(
             f"Bidirectional merge_mode={mode.value!r} adds up directions of different widths "
@@ -289,45 +256,73 @@ def _bidirectional(
         merged = [y * y_rev]
     else:
         merged = [(y + y_rev) / 2]
-    return [*merged, *states_f, *states_b] if forward.return_state else merged
+    return [*merged, *states_f, *states_b] if forward.states else merged
+
+
+def _direction(
+    direction: Direction,
+    arrays: list[Array],
+    inputs: Array,
+    keras: KerasVersion,
+    initial_state: list[Array],
+    mask: Array | None,
+    bidirectional: bool,
+) -> tuple[Array, list[Array]]:
+    """One Keras direction's output (sequence or last step) and its final states; its weights
+    are taken from the front of `arrays`."""
+    x = inputs if direction.time_major else np.swapaxes(inputs, 0, 1)  # time-major inside
+    steps = None if mask is None else np.swapaxes(np.asarray(mask, bool), 0, 1)
+    if direction.backwards:
+        x = x[::-1]
+        steps = None if steps is None else steps[::-1]
+    # Keras's Bidirectional writes zeros at masked steps when it returns sequences.
+    layer = direction.config
+    assert not isinstance(layer, TorchConfig)
+    zero = direction.sequences if bidirectional else layer.zero_output_for_mask
+    given, finals = list(initial_state), []
+    for cell in _keras_cells(direction, arrays, keras):
+        count = len(cell.family.states)
+        start, given = (given[:count] or None), given[count:]
+        x, states = run(cell, x, start, steps, zero)
+        finals += states
+    if not direction.sequences:
+        output = x[-1] if len(x) else np.zeros((x.shape[1], x.shape[2]), x.dtype)
+    else:
+        output = x if direction.time_major else np.swapaxes(x, 0, 1)
+    return output, finals
 
 
 def _torch(
-    layer: TorchConfig, params: dict[str, Array], inputs: Array, initial: list[Array] | None
+    planned: Plan, params: dict[str, Array], inputs: Array, initial: list[Array] | None
 ) -> list[Array]:
-    batched = inputs.ndim == 3
+    """PyTorch's layers, each direction reading the one below's outputs, concatenated."""
+    batched = planned.batched
     x = inputs if batched else inputs[:, None]
-    if batched and layer.batch_first:
+    if not planned.directions[0].time_major:
         x = np.swapaxes(x, 0, 1)  # (L, N, H_in) inside
-    d, family = layer.directions, layer.family_name
-    h0 = c0 = None
-    if initial:
-        h0 = initial[0] if batched else initial[0][:, None]
-        if len(initial) > 1:
-            c0 = initial[1] if batched else initial[1][:, None]
+    layer = planned.layer
     gate = activation("sigmoid", KerasVersion.V3)
     act = activation(getattr(layer, "nonlinearity", "tanh"), KerasVersion.V3)
-    h_n, c_n = [], []
-    for k in range(layer.num_layers):
+    given = [s if batched else s[:, None] for s in initial or []]
+    finals: list[list[Array]] = []
+    index = 0
+    for stage in planned.stages:
         outputs = []
-        for j, suffix in enumerate(("", "_reverse")[:d]):
-            weights = torch_to_keras(family, params, f"l{k}{suffix}")
-            cell = Cell(family, weights, act, gate)
-            index = k * d + j
-            start = None
-            if h0 is not None:
-                start = [h0[index]] + ([c0[index]] if c0 is not None else [])
-            if family == "LSTM" and start is not None and len(start) == 1:
+        for direction in stage:
+            (planned_cell,) = direction.cells
+            family = planned_cell.family
+            cell = Cell(family, torch_to_keras(family, params, planned_cell.name), act, gate)
+            start = [s[index] for s in given][: len(family.states)] or None
+            if start is not None and len(start) < len(family.states):
                 raise RnncalcError("an LSTM's initial state is (h_0, c_0)", "give both")
-            source = x[::-1] if suffix else x
+            source = x[::-1] if direction.backwards else x
             y, states = run(cell, source, start)
-            outputs.append(y[::-1] if suffix else y)
-            h_n.append(states[0])
-            if family == "LSTM":
-                c_n.append(states[1])
+            outputs.append(y[::-1] if direction.backwards else y)
+            finals.append(states)
+            index += 1
         x = np.concatenate(outputs, axis=-1)
-    output = np.swapaxes(x, 0, 1) if batched and layer.batch_first else x
-    found = [output, np.stack(h_n)] + ([np.stack(c_n)] if family == "LSTM" else [])
+    output = x if planned.directions[0].time_major else np.swapaxes(x, 0, 1)
+    found = [output, *(np.stack(states) for states in zip(*finals, strict=True))]
     return found if batched else [found[0][:, 0], *(s[:, 0] for s in found[1:])]
 
 

@@ -24,7 +24,7 @@ from rnncalc.calc.model import (
     summarize,
     walk,
 )
-from rnncalc.calc.shapes import snake_case
+from rnncalc.calc.plan import snake_case
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import RnncalcError, guarded

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from rnncalc.config.families import Family
 from rnncalc.execute.activations import ALONG_LAST_AXIS, Activation, Array
 
 # (projected input of one step, states) -> (output, new states)
@@ -25,7 +26,7 @@ class CellWeights(NamedTuple):
 
 
 class Cell(NamedTuple):
-    family: str  # SimpleRNN, GRU or LSTM
+    family: Family
     weights: CellWeights
     activation: Activation
     recurrent_activation: Activation
@@ -33,17 +34,13 @@ class Cell(NamedTuple):
 
     @property
     def units(self) -> int:
-        return (
-            int(self.weights.recurrent.shape[1])
-            // {"SimpleRNN": 1, "GRU": 3, "LSTM": 4}[self.family]
-        )
+        return int(self.weights.recurrent.shape[1]) // self.family.gates
 
     def zero_states(self, batch: int, dtype: np.dtype) -> list[Array]:
         out = self.weights.recurrent.shape[0]  # the size of h: units, or proj_size
         h = np.zeros((out, batch), dtype)  # feature-major, as run() works
-        if self.family == "LSTM":
-            return [h, np.zeros((self.units, batch), dtype)]
-        return [h]
+        # An LSTM's second state, c, is as wide as its units (h may be projected).
+        return [h, *(np.zeros((self.units, batch), dtype) for _ in self.family.states[1:])]
 
 
 def run(
@@ -67,7 +64,7 @@ def run(
         The outputs `(timesteps, batch, units)` and the final states `(batch, size)`.
     """
     time, batch, features = inputs.shape
-    order, step = STEPS[cell.family](cell)
+    order, step = STEPS[cell.family.name](cell)
     w = cell.weights
     projected = w.kernel[:, order].T @ inputs.reshape(time * batch, features).T
     if w.bias is not None:

@@ -92,7 +92,7 @@ def convert(
         target, keras_input = keras_of(layer, resolved)
         arrays: list[Array] = []
         for suffix in ("", "_reverse")[: layer.directions]:
-            w = torch_to_keras(layer.family_name, named, f"l0{suffix}")
+            w = torch_to_keras(layer.family, named, f"l0{suffix}")
             arrays += [w.kernel, w.recurrent] + ([w.bias] if w.bias is not None else [])
         keras_shape = keras_input.shape if len(shape) == 3 else (1, *keras_input.shape[1:])
         gap = _difference(target, arrays, layer, named, keras_shape, shape, keras)
@@ -118,7 +118,7 @@ def convert(
     converted: dict[str, Array] = {}
     for index, suffix in enumerate(("", "_reverse")[: torch_layer.directions]):
         part = list(params[index * half : (index + 1) * half])
-        converted |= keras_to_torch(recurrent(layer).family_name, part, f"l0{suffix}")
+        converted |= keras_to_torch(recurrent(layer).family, part, f"l0{suffix}")
     gap = _difference(layer, list(params), torch_layer, converted, shape, torch_input.shape, keras)
     _finite(gap)
     return Converted(torch_layer, converted, gap)

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 
 from rnncalc.calc import analysis
 from rnncalc.calc.analysis import FrameworkLike, KerasLike
-from rnncalc.config.enums import DType, Optimizer
+from rnncalc.config.enums import DType, KerasVersion, Optimizer
 from rnncalc.config.inputs import InputArgs, Shape
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import guarded
@@ -28,7 +28,7 @@ def parse_layer(
         2
     """
     return analysis.parse_layer(
-        expression, analysis.keras_version(keras), analysis.framework_option(framework)
+        expression, KerasVersion.of(keras), analysis.framework_option(framework)
     )
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,6 +35,48 @@ class RnncalcError(ValueError):
             return self.message
         stop = "" if self.message.endswith((".", "?", "!")) else "."
         return f"{self.message}{stop} Fix: {self.hint}"
+
+
+def closest(name: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The known name `name` most likely meant, for a "did you mean" (None: none is close).
+
+    Example:
+        >>> closest("LSMT", ["LSTM", "GRU"])
+        'LSTM'
+    """
+    from difflib import get_close_matches
+
+    found = get_close_matches(name, list(known), n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+class Invalid(NamedTuple):
+    """The first problem pydantic found with a value, in the words an error needs."""
+
+    name: str  # the argument at fault (empty: a check across arguments)
+    loc: tuple[Any, ...]  # where it is: ("units",), ("cells", 0, "units")
+    message: str  # pydantic's, or the validator's own words
+    value: Any  # the value given
+    limit: RnncalcError | None  # one of rnncalc's limits, with its own fix
+
+    @property
+    def path(self) -> str:
+        """`cells.0.units`"""
+        return ".".join(str(p) for p in self.loc)
+
+
+def invalid(exc: ValidationError) -> Invalid:
+    """What a pydantic ValidationError says, for the one-line error that reports it."""
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    cause = err.get("ctx", {}).get("error")
+    return Invalid(
+        name=loc[0] if loc else "",
+        loc=tuple(err["loc"]),
+        message=str(err["msg"]).removeprefix("Value error, "),
+        value=err.get("input"),
+        limit=cause if isinstance(cause, RnncalcError) else None,
+    )
 
 
 def as_error(exc: BaseException) -> RnncalcError:

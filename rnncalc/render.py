@@ -8,7 +8,6 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from difflib import get_close_matches
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,7 +19,7 @@ from rnncalc.config.inputs import InputArgs, shape_text
 from rnncalc.config.keras import SequenceArgs, field_order
 from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, closest
 from rnncalc.report import (
     CompareReport,
     GridReport,
@@ -36,9 +35,9 @@ from rnncalc.writing import open_output
 def check_format(fmt: str) -> str:
     """Refuse a table format tabulate does not know, naming the closest one."""
     if fmt not in tabulate_formats:
-        close = get_close_matches(fmt, tabulate_formats, n=1)
+        close = closest(fmt, tabulate_formats)
         raise RnncalcError(
-            f"unknown table format {fmt!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+            f"unknown table format {fmt!r}" + (f"; did you mean {close!r}?" if close else ""),
             "use one of " + ", ".join(sorted(tabulate_formats)),
         )
     return fmt

@@ -8,7 +8,7 @@ from math import prod
 from typing import Any
 
 from rnncalc.calc import counterparts, rules
-from rnncalc.calc.cost import layer_cost, memory
+from rnncalc.calc.cost import layer_cost, size_fields
 from rnncalc.calc.counterparts import (
     differences,
     keras_of,
@@ -118,19 +118,11 @@ def analyze(
         input_axes=rules.axes(config, len(shape)),
         output_names=[name for name, _ in returned],
         output_shapes=[s for _, s in returned],
-        params=params,
-        trainable_params=params if trainable else 0,
-        non_trainable_params=0 if trainable else params,
         params_formula=params_formula.text,
         formula_values=params_formula.values,
         weights=specs,
-        macs=None if cost is None else cost.macs,
         macs_per_timestep=None if cost is None else cost.macs // _timesteps(config, shape),
-        flops=None if cost is None else cost.flops,
-        training_flops=None if cost is None else cost.training_flops,
-        memory=None
-        if cost is None
-        else memory(cost, params, params if trainable else 0, dtype, optimizer),
+        **size_fields(cost, params, params if trainable else 0, dtype, optimizer),
         warnings=[*(warnings or []), *rules.warnings_for(config, shape, keras)],
         notes=rules.version_notes(config, shape, resolved.source, keras),
     )
@@ -245,7 +237,7 @@ def question(
 ) -> tuple[AnyLayer, ResolvedInput, KerasVersion, list[str]]:
     """A question as the API takes it: the config, its full input, the Keras version and the
     input's warnings."""
-    version = keras_version(keras)
+    version = KerasVersion.of(keras)
     config, resolved, warnings = prepare(
         layer,
         input_shape,
@@ -341,10 +333,3 @@ def framework_option(framework: FrameworkLike) -> Framework | None:
         return None if framework is None else Framework(framework)
     except ValueError:
         raise RnncalcError(f"unknown framework {framework!r}", "use keras or torch") from None
-
-
-def keras_version(keras: KerasLike) -> KerasVersion:
-    try:
-        return KerasVersion(str(keras) if isinstance(keras, int) else keras)
-    except ValueError:
-        raise RnncalcError(f"unknown Keras version {keras!r}", "use 2 or 3") from None

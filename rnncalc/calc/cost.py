@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from math import prod
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rnncalc.calc.plan import Direction, Plan, plan
 from rnncalc.calc.shapes import returned
@@ -137,3 +137,24 @@ def memory(
         total_inference_bytes=weights + inference,
         total_training_bytes=weights + gradients + slots + inference + training,
     )
+
+
+def size_fields(
+    cost: Cost | None, params: int, trainable: int, dtype: DType, optimizer: Optimizer
+) -> dict[str, Any]:
+    """What every report says of a layer's or a model's size: its parameters, trainable or
+    not, and, where every size is known, its MACs, FLOPs (a forward pass, a training step)
+    and memory."""
+    counts = {
+        "params": params,
+        "trainable_params": trainable,
+        "non_trainable_params": params - trainable,
+    }
+    if cost is None:
+        return counts | dict.fromkeys(("macs", "flops", "training_flops", "memory"))
+    return counts | {
+        "macs": cost.macs,
+        "flops": cost.flops,
+        "training_flops": cost.training_flops,
+        "memory": memory(cost, params, trainable, dtype, optimizer),
+    }

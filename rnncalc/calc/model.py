@@ -4,69 +4,36 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections import Counter, deque
 from collections.abc import Iterator
 from contextvars import ContextVar
 from math import prod
-from typing import Annotated, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictInt,
-    TypeAdapter,
-    ValidationError,
-)
+from pydantic import ValidationError
 
 from rnncalc.calc import analysis
-from rnncalc.calc.cost import NOTHING, Cost, layer_cost, memory, total
+from rnncalc.calc.cost import NOTHING, Cost, layer_cost, size_fields, total
 from rnncalc.calc.plain import PLAIN, MergeConfig
 from rnncalc.config.enums import DType, KerasVersion, Optimizer
 from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.config.layers import AnyLayer
-from rnncalc.errors import RnncalcError, guarded
+from rnncalc.errors import RnncalcError, guarded, invalid
 from rnncalc.limits import MODEL_CALLS, check_size
 from rnncalc.parse.construct import KERAS, config_from_serialized
+from rnncalc.parse.graph import (
+    MODELS,
+    Call,
+    Entry,
+    Graph,
+    input_shape,
+    layer_name,
+    sequential_input,
+    validated,
+    walk_graph,
+)
 from rnncalc.parse.inputs import check_shape
 from rnncalc.parse.keras_files import load
 from rnncalc.report import ModelLayerReport, ModelReport, WeightReport
-
-MODELS = ("Sequential", "Functional", "Model")
-Ref = tuple[str, int, int]  # (layer name, node index, tensor index): one tensor of the graph
-REF: TypeAdapter[Ref] = TypeAdapter(tuple[str, StrictInt, StrictInt])
-SHAPE: TypeAdapter[Shape] = TypeAdapter(
-    Annotated[tuple[Annotated[StrictInt, Field(ge=0)] | None, ...], Field(min_length=1)]
-)
-
-
-class Entry(BaseModel):
-    """One layer as Keras serializes it into a model's config."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
-
-    class_name: str
-    config: dict[str, Any]
-    name: str | None = None
-    module: str | None = None
-    inbound_nodes: list[Any] | None = None
-
-    @property
-    def is_operation(self) -> bool:
-        """A Keras 3 operation (a mask's NotEqual): in the graph, but not in `model.layers`."""
-        return (self.module or "").startswith("keras.src.ops")
-
-
-class Graph(BaseModel):
-    """The `config` of a serialized Sequential or Functional model: what rnncalc reads of it."""
-
-    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
-
-    name: str | None = None
-    layers: list[Entry]
-    input_layers: list[Any] = []
-    output_layers: list[Any] = []
-    build_input_shape: list[Any] | None = None
 
 
 class Called(NamedTuple):
@@ -169,7 +136,7 @@ def model_summary(
         check_shape((size,), option)
     with collecting_after():
         loaded = load(path)
-        version = loaded.keras if keras is None else KerasVersion(keras)
+        version = loaded.keras if keras is None else KerasVersion.of(keras)
         return summarize(loaded.config, version, path, loaded.kind, sizes)
 
 
@@ -201,7 +168,7 @@ def summarize(
         ([(None, 4)], 128)
     """
     sizes = sizes or Sizes()
-    top = _parse(Entry, config, f"{source}: the model")
+    top = validated(Entry, config, f"{source}: the model")
     with walk():
         called, layers = _model(top, inputs, keras, source, sizes)
     weights = [w for layer in layers for w in layer.weights]
@@ -213,35 +180,13 @@ def summarize(
         format=kind,
         keras=keras,
         model_class=top.class_name,
-        name=_parse(Graph, top.config, source).name,
+        name=validated(Graph, top.config, source).name,
         output_shapes=called.shapes,
         layers=layers,
         total_params=total,
-        trainable_params=trainable,
-        non_trainable_params=total - trainable,
-        macs=None if cost is None else cost.macs,
-        flops=None if cost is None else cost.flops,
-        training_flops=None if cost is None else cost.training_flops,
-        memory=None
-        if cost is None
-        else memory(cost, total, trainable, sizes.dtype, sizes.optimizer),
+        **_without(size_fields(cost, total, trainable, sizes.dtype, sizes.optimizer), "params"),
         warnings=called.warnings,
     )
-
-
-def _parse(schema: Any, value: Any, where: str) -> Any:
-    """Validate a piece of the saved config, or say where it is malformed."""
-    try:
-        if isinstance(schema, TypeAdapter):
-            return schema.validate_python(value)
-        return schema.model_validate(value)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        at = "".join(f"[{p!r}]" for p in err["loc"])
-        raise RnncalcError(
-            f"{where} is malformed: {at or 'the value'}: {err['msg']}",
-            "give what Keras wrote, unchanged",
-        ) from None
 
 
 def _model(
@@ -252,162 +197,58 @@ def _model(
     Its cost adds up its layers', and training keeps every layer's output as the input of the
     next.
     """
-    graph = _parse(Graph, entry.config, f"{where}: the {entry.class_name} model")
-    run = _sequential if entry.class_name == "Sequential" else _functional
-    called, layers = run(graph, given, keras, where, sizes)
-    reports = [layer.report for layer in layers]
-    costs = [layer.cost for layer in layers if layer.cost is not None]
-    if len(costs) < len(layers):
-        return called._replace(cost=None), reports
-    cost = total(costs)
-    kept = sum(c.inference for c in costs)  # an upper bound: every output, and the states
-    return called._replace(cost=cost._replace(training=cost.training + kept)), reports
-
-
-def _sequential(
-    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str, sizes: Sizes
-) -> tuple[Called, list[Layer]]:
-    layers = graph.layers
-    shape = given[0] if given else sizes.fill(_sequential_input(graph, where))
-    if layers and layers[0].class_name == "InputLayer":
-        layers = layers[1:]  # model.layers leaves a Sequential's InputLayer out
-    reports: list[Layer] = []
+    graph = validated(Graph, entry.config, f"{where}: the {entry.class_name} model")
+    sequential = entry.class_name == "Sequential"
+    reports: dict[str, Layer] = {}
     warnings: list[str] = []
-    previous = "input"
-    for index, entry in enumerate(layers):
-        name = _name(entry, index)
-        called = _call(
-            entry, [shape], keras, f"{where}: layer {name!r} ({entry.class_name})", sizes
-        )
-        if len(called.shapes) != 1:
+
+    def start(step: Call | None, position: int | None) -> Shape:
+        if step is None:  # a Sequential's input
+            return given[0] if given else sizes.fill(sequential_input(graph, where))
+        shape = sizes.fill(input_shape(step.entry, where))
+        if given is not None and position is not None:
+            shape = given[position]
+        called = Called([shape], ["output"], [], [])
+        reports[step.name] = _report(step.entry, step.name, called, [], sizes)
+        return shape
+
+    def call(step: Call, shapes: list[Shape]) -> list[Shape]:
+        name, layer = step.name, step.entry
+        here = f"{where}: layer {name!r} ({layer.class_name})"
+        if layer.is_operation:
+            return [_operation(layer, shapes, here)]
+        called = _call(layer, shapes, keras, here, sizes)
+        if sequential and len(called.shapes) != 1:
             raise RnncalcError(
                 f"{where}: layer {name!r} returns {len(called.shapes)} tensors; all layers in a "
                 "Sequential model should have a single output tensor",
                 "use the functional API for layers with return_state=True",
             )
-        reports.append(_report(entry, name, called, [previous], sizes))
-        warnings += called.warnings
-        shape, previous = called.shapes[0], name
-    return Called([shape], ["output"], [], warnings), reports
-
-
-def _sequential_input(graph: Graph, where: str) -> Shape:
-    first = graph.layers[0].config if graph.layers else {}
-    for shape in (
-        first.get("batch_shape"),
-        first.get("batch_input_shape"),
-        graph.build_input_shape,
-    ):
-        if shape is not None:
-            return _parse(SHAPE, shape, f"{where}: the input shape")  # type: ignore[no-any-return]
-    raise RnncalcError(
-        f"{where}: the Sequential model has no input shape (it was never built)",
-        "build the model before saving it: start it with keras.Input(shape=...)",
-    )
-
-
-class Call(NamedTuple):
-    """One call of a layer in a Functional graph: its node, and the tensors it takes."""
-
-    name: str
-    entry: Entry
-    node: int
-    refs: list[Ref]
-
-
-def schedule(graph: Graph, where: str) -> list[Call]:
-    """Every call of a Functional graph, in an order where each call's inputs come first.
-
-    Keras 2 counts a nested model's own construction as its node 0: the outer model's calls
-    of it start at node 1. Linear in the graph's size, in whatever order its layers are
-    listed: each call waits on a count of the tensors it lacks.
-    """
-    pending = [(_name(e, i), e, _nodes(e, where)) for i, e in enumerate(graph.layers)]
-    own = {name: int(_own_node(entry)) for name, entry, _ in pending}
-    inputs = {name for name, entry, _ in pending if entry.class_name == "InputLayer"}
-    calls = {name: (entry, nodes) for name, entry, nodes in pending if name not in inputs}
-    # Call k of a layer makes its node own + k; it needs its call k - 1 and every node it takes.
-    waiting: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    lacking: dict[tuple[str, int], int] = {}
-    for name, (_, nodes) in calls.items():
-        for k, refs in enumerate(nodes):
-            needs = {(layer, node) for layer, node, _ in refs}
-            if k:
-                needs.add((name, own[name] + k - 1))
-            needs -= {(layer, node) for layer, node in needs if 0 <= node < own.get(layer, 0)}
-            needs -= {(layer, 0) for layer in inputs}
-            lacking[name, k] = len(needs)
-            for need in needs:
-                waiting.setdefault(need, []).append((name, k))
-    order = [Call(name, e, 0, []) for name, e, _ in pending if name in inputs]
-    ready = deque(key for key, count in lacking.items() if count == 0)
-    while ready:
-        name, k = ready.popleft()
-        entry, nodes = calls[name]
-        order.append(Call(name, entry, k, nodes[k]))
-        for then in waiting.pop((name, own[name] + k), []):
-            lacking[then] -= 1
-            if not lacking[then]:
-                ready.append(then)
-    done = Counter(call.name for call in order)
-    for name, _, nodes in pending:
-        if name not in inputs and done[name] < max(1, len(nodes)):
-            raise RnncalcError(
-                f"{where}: layer {name!r} takes inputs that no layer of the model produces",
-                "give what model.to_json() wrote, unchanged",
-            )
-    return order
-
-
-def lookup(tensors: dict[str, list[list[Any]]], ref: Ref, where: str) -> Any:
-    """One tensor of the graph (a shape, or an array when running), or why it is missing."""
-    name, node, index = ref
-    calls = tensors.get(name, [])
-    if not (0 <= node < len(calls) and 0 <= index < len(calls[node])):
-        raise RnncalcError(
-            f"{where}: {name}[{node}][{index}] is no layer's output",
-            "give what model.to_json() wrote, unchanged",
-        )
-    return calls[node][index]
-
-
-def _functional(
-    graph: Graph, given: list[Shape] | None, keras: KerasVersion, where: str, sizes: Sizes
-) -> tuple[Called, list[Layer]]:
-    inputs = [r[0] for r in _refs(graph.input_layers, where)]
-    tensors: dict[str, list[list[Shape]]] = {}  # layer name -> node -> returned shapes
-    reports: dict[str, Layer] = {}
-    warnings: list[str] = []
-    for name, entry, node, refs in schedule(graph, where):
-        here = f"{where}: layer {name!r} ({entry.class_name})"
-        if entry.class_name == "InputLayer":
-            shape = sizes.fill(_input_shape(entry, where))
-            if given is not None and name in inputs:
-                shape = given[inputs.index(name)]
-            tensors[name] = [[shape]]
-            reports[name] = _report(entry, name, Called([shape], ["output"], [], []), [], sizes)
-            continue
-        shapes = [lookup(tensors, ref, here) for ref in refs]
-        calls = tensors.setdefault(name, [[]] if _own_node(entry) else [])
-        if entry.is_operation:
-            calls.append([_operation(entry, shapes, here)])
-            continue
-        called = _call(entry, shapes, keras, here, sizes)
-        calls.append(called.shapes)
-        if node == 0:  # model.summary() shows a shared layer's first call
-            sources = [f"{r[0]}[{r[1]}][{r[2]}]" for r in refs]
-            reports[name] = _report(entry, name, called, sources, sizes)
-            warnings += called.warnings
+        if step.node == 0:  # model.summary() shows a shared layer's first call
+            inbound = [r[0] if sequential else f"{r[0]}[{r[1]}][{r[2]}]" for r in step.refs]
+            reports[name] = _report(layer, name, called, inbound, sizes)
+            warnings.extend(called.warnings)
         else:  # a shared layer costs again at each call
             first = reports[name].cost
             more = None if first is None or called.cost is None else total([first, called.cost])
             reports[name] = reports[name]._replace(cost=more)
-    outputs = [
-        lookup(tensors, ref, f"{where}: the model's output")
-        for ref in _refs(graph.output_layers, where)
+        return called.shapes
+
+    outputs = walk_graph(graph, sequential, start, call, where)
+    if sequential:
+        layers = list(reports.values())
+    else:
+        names = [layer_name(e, i) for i, e in enumerate(graph.layers) if not e.is_operation]
+        layers = [reports[n] for n in names]
+    called = Called(outputs, ["output"] * len(outputs), [], warnings)
+    costs = [layer.cost for layer in layers if layer.cost is not None]
+    if len(costs) < len(layers):
+        return called._replace(cost=None), [layer.report for layer in layers]
+    cost = total(costs)
+    kept = sum(c.inference for c in costs)  # an upper bound: every output, and the states
+    return called._replace(cost=cost._replace(training=cost.training + kept)), [
+        layer.report for layer in layers
     ]
-    ordered = [reports[_name(e, i)] for i, e in enumerate(graph.layers) if not e.is_operation]
-    return Called(outputs, ["output"] * len(outputs), [], warnings), ordered
 
 
 def _operation(entry: Entry, shapes: list[Shape], where: str) -> Shape:
@@ -428,66 +269,6 @@ def _operation(entry: Entry, shapes: list[Shape], where: str) -> Shape:
     if entry.config.get("keepdims"):
         return tuple(1 if i in axes else d for i, d in enumerate(shape))
     return tuple(d for i, d in enumerate(shape) if i not in axes)
-
-
-def _own_node(entry: Entry) -> bool:
-    nodes = entry.inbound_nodes or [{}]
-    return entry.class_name in MODELS and isinstance(nodes[0], list)
-
-
-def _refs(value: list[Any], where: str) -> list[Ref]:
-    """`input_layers`/`output_layers`: `[name, node, tensor]` or a list of them."""
-    if value and isinstance(value[0], str):
-        value = [value]
-    return [_parse(REF, v, f"{where}: a model input or output") for v in value]
-
-
-def _nodes(entry: Entry, where: str) -> list[list[Ref]]:
-    """The tensors each call of the layer took, in Keras 2's or Keras 3's form: the inputs
-    first, then tensors given by keyword (an RNN's `initial_state`), but not masks."""
-    here = f"{where}: the inputs of layer {entry.name or entry.config.get('name')!r}"
-    nodes = []
-    for node in entry.inbound_nodes or []:
-        if isinstance(node, dict) and isinstance(node.get("kwargs") or {}, dict):
-            # Keras 3: {"args": [...], "kwargs": {...}}
-            kwargs = node.get("kwargs") or {}
-            given = [node.get("args", []), [v for k, v in kwargs.items() if k != "mask"]]
-            nodes.append([_parse(REF, h, here) for h in _history(given, here)])
-        elif isinstance(node, list):  # Keras 2: [[name, node, tensor, kwargs], ...]
-            nodes.append([_parse(REF, t[:3] if isinstance(t, list) else t, here) for t in node])
-        else:
-            raise RnncalcError(f"{here} are malformed: {node!r}"[:200], "give what Keras wrote")
-    return nodes
-
-
-def _history(value: Any, where: str) -> Any:
-    """The `keras_history` of every `__keras_tensor__` in a Keras 3 call's arguments."""
-    if isinstance(value, dict):
-        if value.get("class_name") == "__keras_tensor__":
-            config = value.get("config")
-            if not isinstance(config, dict):
-                raise RnncalcError(
-                    f"{where} are malformed: {value!r}"[:200], "give what Keras wrote"
-                )
-            yield config.get("keras_history")
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _history(item, where)
-
-
-def _input_shape(entry: Entry, where: str) -> Shape:
-    shape = entry.config.get("batch_shape", entry.config.get("batch_input_shape"))
-    if shape is None:
-        raise RnncalcError(
-            f"{where}: InputLayer {entry.config.get('name')!r} has no shape",
-            "give what model.to_json() wrote, unchanged",
-        )
-    return _parse(SHAPE, shape, f"{where}: the shape of InputLayer {entry.name!r}")  # type: ignore[no-any-return]
-
-
-def _name(entry: Entry, index: int) -> str:
-    name = entry.name or entry.config.get("name")
-    return name if isinstance(name, str) else f"layer {index}"
 
 
 def _call(
@@ -550,10 +331,10 @@ def _plain(entry: Entry, shapes: list[Shape], keras: KerasVersion) -> Called:
     try:
         layer = cls.model_validate(entry.config, context={"keras": keras.value})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        name = ".".join(str(p) for p in err["loc"])
+        bad = invalid(exc)
         raise RnncalcError(
-            f"invalid `{name}` of {entry.class_name}: {err['msg']}", "give a value Keras accepts"
+            f"invalid `{bad.path}` of {entry.class_name}: {bad.message}",
+            "give a value Keras accepts",
         ) from None
     if cls.inputs == 1 and len(shapes) != 1:
         raise RnncalcError(
@@ -584,7 +365,7 @@ def _time_distributed(
             f"TimeDistributed needs an input of at least 3 axes, got {shape_text(shape)}",
             "give it (batch, timesteps, ...), e.g. a sequence from return_sequences=True",
         )
-    inner = _parse(Entry, entry.config.get("layer"), f"{where}: the wrapped layer")
+    inner = validated(Entry, entry.config.get("layer"), f"{where}: the wrapped layer")
     called = _compute(inner, [(shape[0], *shape[2:])], keras, where, sizes)
     outs = [(s[0], shape[1], *s[1:]) for s in called.shapes]
     cost, time = called.cost, shape[1]
@@ -607,15 +388,15 @@ def _report(entry: Entry, name: str, called: Called, inbound: list[str], sizes: 
         class_name=entry.class_name,
         output_names=called.names,
         output_shapes=called.shapes,
-        params=params,
-        trainable_params=trainable,
-        non_trainable_params=params - trainable,
-        macs=None if cost is None else cost.macs,
-        flops=None if cost is None else cost.flops,
-        memory=None
-        if cost is None
-        else memory(cost, params, trainable, sizes.dtype, sizes.optimizer),
+        # model.summary() shows no layer's training FLOPs: the model's total has them
+        **_without(
+            size_fields(cost, params, trainable, sizes.dtype, sizes.optimizer), "training_flops"
+        ),
         weights=weights,
         inbound=inbound,
     )
     return Layer(report, cost)
+
+
+def _without(fields: dict[str, Any], name: str) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if k != name}

@@ -22,7 +22,7 @@ from rnncalc.config.inputs import Shape, shape_text
 from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
-from rnncalc.errors import RnncalcError, guarded
+from rnncalc.errors import RnncalcError, guarded, invalid
 from rnncalc.limits import (
     ANALYSED_LAYERS,
     BUDGET,
@@ -317,15 +317,8 @@ def memory_plan(
         >>> plan.fit.largest, plan.fit.bytes_at_largest <= 2**30 < plan.fit.bytes_one_more
         (4653, True)
     """
-    version = analysis.keras_version(keras)
-    config, resolved, warnings = analysis.prepare(
-        layer,
-        input_shape,
-        batch_size,
-        batch_input_shape,
-        version,
-        analysis.framework_option(framework),
-        timesteps,
+    config, resolved, version, warnings = analysis.question(
+        layer, input_shape, batch_size, batch_input_shape, keras, framework, timesteps
     )
     dtype, optimizer = DType(dtype), Optimizer(optimizer)
     report = analysis.analyze(config, resolved, version, warnings, dtype, optimizer)
@@ -384,15 +377,8 @@ def grid(
         [({'hidden_size': 32, 'num_layers': 1}, 12544),
          ({'hidden_size': 32, 'num_layers': 2}, 20992)]
     """
-    version = analysis.keras_version(keras)
-    config, resolved, _ = analysis.prepare(
-        layer,
-        input_shape,
-        batch_size,
-        batch_input_shape,
-        version,
-        analysis.framework_option(framework),
-        timesteps,
+    config, resolved, version, _ = analysis.question(
+        layer, input_shape, batch_size, batch_input_shape, keras, framework, timesteps
     )
     analysis.analyze(config, resolved, version)  # what summary refuses, a grid refuses
     axes = [parse_values(text) for text in vary]
@@ -459,9 +445,8 @@ def _revalidated(config: AnyLayer, chosen: dict[str, Any], keras: KerasVersion) 
     try:
         return type(config).model_validate(kwargs, context={"keras": keras.value})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        message = str(err["msg"]).removeprefix("Value error, ")
+        bad = invalid(exc)
         raise RnncalcError(
-            f"invalid value for `{'.'.join(str(p) for p in err['loc'])}`: {message}",
+            f"invalid value for `{bad.path}`: {bad.message}",
             "give a value the framework accepts",
         ) from None

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from enum import Enum
 
+from rnncalc.errors import RnncalcError
+
 
 class KerasVersion(str, Enum):
     """Which Keras's rules to apply: tf-keras 2.x (``tf.keras``) or Keras 3."""
 
     V2 = "2"
     V3 = "3"
+
+    @classmethod
+    def of(cls, value: KerasVersion | str | int) -> KerasVersion:
+        """The version a user named: `2`, `"3"`, or a KerasVersion.
+
+        Example:
+            >>> KerasVersion.of(3)
+            <KerasVersion.V3: '3'>
+        """
+        try:
+            return cls(str(value) if isinstance(value, int) else value)
+        except ValueError:
+            raise RnncalcError(f"unknown Keras version {value!r}", "use 2 or 3") from None
 
 
 # Names each Keras accepts as a string, read off tf-keras 2.21 and Keras 3.15 by trying every

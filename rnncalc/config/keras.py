@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from rnncalc.config.enums import ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS, KerasVersion
 from rnncalc.config.families import FAMILIES, Family
+from rnncalc.errors import closest
 from rnncalc.limits import check_size
 
 BOTH = ("2", "3")
@@ -49,7 +50,7 @@ def version_default(info: Any, keras: KerasVersion) -> Any:
 
 
 def _context_keras(info: ValidationInfo) -> KerasVersion:
-    return KerasVersion((info.context or {}).get("keras", "2"))
+    return KerasVersion.of((info.context or {}).get("keras", "2"))
 
 
 def _fraction(description: str) -> Any:
@@ -410,10 +411,8 @@ def available(cls: type[BaseModel], field: str, keras: KerasVersion) -> bool:
 
 
 def _unknown_name(value: str, what: str, known: frozenset[str], keras: KerasVersion) -> str:
-    from difflib import get_close_matches
-
-    close = get_close_matches(value, sorted(known), n=1)
-    suggestion = f"; did you mean {close[0]!r}?" if close else ""
+    close = closest(value, sorted(known))
+    suggestion = f"; did you mean {close!r}?" if close else ""
     return f"unknown {what} {value!r} for Keras {keras.value}{suggestion}"
 
 

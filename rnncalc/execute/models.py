@@ -9,21 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from rnncalc.calc.model import (
-    Entry,
-    Graph,
-    _input_shape,
-    _name,
-    _parse,
-    _refs,
-    _sequential_input,
-    collecting_after,
-    layer_config,
-    lookup,
-    schedule,
-    summarize,
-    walk,
-)
+from rnncalc.calc.model import collecting_after, layer_config, summarize, walk
 from rnncalc.calc.plan import snake_case
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.layers import AnyLayer
@@ -33,6 +19,17 @@ from rnncalc.execute.io import Budget, SavedLayer, load_array, read_keras_weight
 from rnncalc.execute.layers import Work, run_layer
 from rnncalc.limits import RUN_MACS, RUN_VALUES
 from rnncalc.parse.construct import KERAS
+from rnncalc.parse.graph import (
+    Call,
+    Entry,
+    Graph,
+    input_shape,
+    layer_name,
+    sequential_input,
+    tensor_refs,
+    validated,
+    walk_graph,
+)
 from rnncalc.parse.keras_files import load
 
 Tensor = tuple[Array, Array | None]  # an array and its Keras mask (batch, timesteps), if any
@@ -59,8 +56,8 @@ def _run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
             f"{path} holds no weights: model JSON is the architecture only",
             "run the .keras or .h5 file that model.save() wrote",
         )
-    top = _parse(Entry, loaded.config, f"{path}: the model")
-    graph = _parse(Graph, top.config, f"{path}: the model")
+    top = validated(Entry, loaded.config, f"{path}: the model")
+    graph = validated(Graph, top.config, f"{path}: the model")
     weights = _by_name(read_keras_weights(path), graph.layers)
     keras = loaded.keras
     arrays = _inputs(
@@ -69,10 +66,22 @@ def _run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
     _check_model_run(loaded.config, keras, path, arrays, weights)
     _check_masks(graph, path)
     work = Work()
+
+    def start(step: Call | None, position: int | None) -> Tensor:
+        if position is None:
+            raise RnncalcError(f"{path}: an InputLayer is no model input", "give what Keras saved")
+        return arrays[position], None
+
+    def call(step: Call, given: list[Tensor]) -> list[Tensor]:
+        name, entry = step.name, step.entry
+        if entry.is_operation:  # Keras 3's mask ops: masks are followed here instead, and ops
+            return [(np.empty(0), None)]  # feed only other ops and the masks the walk leaves out
+        here = f"{path}: layer {name!r} ({entry.class_name})"
+        return _call(entry, given, weights.get(name, []), keras, here, work)
+
     with walk():
-        if top.class_name == "Sequential":
-            return _sequential(graph, weights, arrays, keras, path, work)
-        return _functional(graph, weights, arrays, keras, path, work)
+        outputs = walk_graph(graph, top.class_name == "Sequential", start, call, path)
+    return [x for x, _ in outputs]
 
 
 def _inputs(
@@ -81,14 +90,14 @@ def _inputs(
     """The model's inputs, counted before any is read and each checked against the shape the
     model declares; files are read within one bound on their bytes together."""
     if sequential:
-        declared = [_sequential_input(graph, where)]
+        declared = [sequential_input(graph, where)]
         names = ["the input"]
     else:
-        names = [r[0] for r in _refs(graph.input_layers, where)]
-        entries = {_name(e, i): e for i, e in enumerate(graph.layers)}
+        names = [r[0] for r in tensor_refs(graph.input_layers, where)]
+        entries = {layer_name(e, i): e for i, e in enumerate(graph.layers)}
         if any(n not in entries for n in names):
             raise RnncalcError(f"{where}: a model input is no layer", "give what Keras saved")
-        declared = [_input_shape(entries[n], where) for n in names]
+        declared = [input_shape(entries[n], where) for n in names]
     if len(given) != len(names):
         raise RnncalcError(
             f"{where}: the model takes {len(names)} inputs ({', '.join(names)}), got {len(given)}",
@@ -127,47 +136,6 @@ def _check_model_run(
                 f"{found}, its config says {expected}",
                 "give the weights model.save() wrote with this config",
             )
-
-
-def _sequential(
-    graph: Graph,
-    weights: dict[str, list[Array]],
-    inputs: list[Array],
-    keras: KerasVersion,
-    where: str,
-    work: Work,
-) -> list[Array]:
-    tensor: Tensor = (inputs[0], None)
-    for index, entry in enumerate(graph.layers):
-        if entry.class_name != "InputLayer":
-            name = _name(entry, index)
-            here = f"{where}: layer {name!r}"
-            tensor = _call(entry, [tensor], weights.get(name, []), keras, here, work)[0]
-    return [tensor[0]]
-
-
-def _functional(
-    graph: Graph,
-    weights: dict[str, list[Array]],
-    inputs: list[Array],
-    keras: KerasVersion,
-    where: str,
-    work: Work,
-) -> list[Array]:
-    names = [r[0] for r in _refs(graph.input_layers, where)]
-    tensors: dict[str, list[list[Tensor]]] = {}
-    for name, entry, _, refs in schedule(graph, where):
-        here = f"{where}: layer {name!r} ({entry.class_name})"
-        if entry.class_name == "InputLayer":
-            tensors[name] = [[(inputs[names.index(name)], None)]]
-            continue
-        if entry.is_operation:  # Keras 3's mask ops: masks are followed here instead
-            tensors.setdefault(name, []).append([])
-            continue
-        given = [lookup(tensors, ref, here) for ref in refs]
-        called = _call(entry, given, weights.get(name, []), keras, here, work)
-        tensors.setdefault(name, []).append(called)
-    return [lookup(tensors, ref, where)[0] for ref in _refs(graph.output_layers, where)]
 
 
 def _check_input(array: Array, shape: tuple[int | None, ...], where: str) -> None:
@@ -227,7 +195,7 @@ def _check_masks(graph: Graph, where: str) -> None:
     """Refuse a call given `mask=` by the model's own code: Keras 3 writes the masks it
     propagates (from Masking, Embedding(mask_zero=True)) as operations, which the executor
     follows itself; any other mask it would silently drop."""
-    names = [_name(e, i) for i, e in enumerate(graph.layers)]
+    names = [layer_name(e, i) for i, e in enumerate(graph.layers)]
     operations = {n for n, e in zip(names, graph.layers, strict=True) if e.is_operation}
     for name, entry in zip(names, graph.layers, strict=True):
         for node in entry.inbound_nodes or []:
@@ -255,7 +223,7 @@ def _dense(
 def _time_distributed(
     config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
 ) -> Tensor:
-    inner = _parse(Entry, config.get("layer"), "the wrapped layer")
+    inner = validated(Entry, config.get("layer"), "the wrapped layer")
     if inner.class_name != "Dense":
         raise RnncalcError(
             f"the executor runs TimeDistributed(Dense), not TimeDistributed({inner.class_name})",
@@ -349,8 +317,8 @@ def model_layer(
     """A recurrent layer of a saved model (`name`, or its only one), with its weights: from
     the model file, or from `weights` (what `save_weights` wrote, say, beside model JSON)."""
     loaded = load(path)
-    graph = _parse(Graph, _parse(Entry, loaded.config, path).config, path)
-    layers = {_name(e, i): e for i, e in enumerate(graph.layers) if e.class_name in KERAS}
+    graph = validated(Graph, validated(Entry, loaded.config, path).config, path)
+    layers = {layer_name(e, i): e for i, e in enumerate(graph.layers) if e.class_name in KERAS}
     if name is None and len(layers) == 1:
         name = next(iter(layers))
     if not layers:
@@ -380,6 +348,6 @@ def _by_name(saved: list[SavedLayer], layers: list[Entry]) -> dict[str, list[Arr
         base = snake_case(entry.class_name)
         path = f"{base}_{used[base]}" if used[base] else base
         used[base] += 1
-        name = _name(entry, index)
+        name = layer_name(entry, index)
         found[name] = by_path.get(path, by_name.get(name, []))
     return found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from difflib import get_close_matches
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -22,7 +21,7 @@ from rnncalc.config.keras import (
 from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import NOT_LSTM, TORCH, TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, closest, invalid
 from rnncalc.parse.expressions import LayerCall
 from rnncalc.parse.inputs import parse_args
 
@@ -181,10 +180,10 @@ def torch_from_call(call: LayerCall) -> TorchConfig:
         raise RnncalcError(NOT_LSTM, "drop proj_size, or use nn.LSTM")
     for name in kwargs:
         if name not in cls.model_fields:
-            close = get_close_matches(name, list(cls.model_fields), n=1)
+            close = closest(name, cls.model_fields)
             raise RnncalcError(
                 f"{call.name}.__init__() got an unexpected keyword argument '{name}'",
-                f"did you mean `{close[0]}`?" if close else f"see `rnncalc args nn.{call.name}`",
+                f"did you mean `{close}`?" if close else f"see `rnncalc args nn.{call.name}`",
             )
     for name in ("input_size", "hidden_size"):
         if name not in kwargs:
@@ -206,9 +205,9 @@ def check_available(cls: type[BaseModel], names: Iterable[str], keras: KerasVers
 
 
 def _unknown_layer(name: str, known: dict[str, Any], whose: str = "") -> RnncalcError:
-    close = get_close_matches(name, list(known), n=1, cutoff=0.5)
+    close = closest(name, known, cutoff=0.5)
     return RnncalcError(
-        f"unknown {whose}layer `{name}`" + (f"; did you mean `{close[0]}`?" if close else ""),
+        f"unknown {whose}layer `{name}`" + (f"; did you mean `{close}`?" if close else ""),
         f"rnncalc knows {', '.join(known)}",
     )
 
@@ -230,22 +229,25 @@ def _unknown_argument(cls: type[BaseModel], name: str, keras: KerasVersion) -> R
             f"give it to the layer that runs the cell: RNN({layer}(...), {name}=...)",
         )
     names = [n for n in cls.model_fields if available(cls, n, keras)] + sorted(InputArgs.names())
-    close = get_close_matches(name, names, n=1)
-    fix = f"did you mean `{close[0]}`?" if close else f"see `rnncalc args {layer}`"
+    close = closest(name, names)
+    fix = f"did you mean `{close}`?" if close else f"see `rnncalc args {layer}`"
     return RnncalcError(f"unknown argument `{name}` for Keras {keras.value} {layer}", fix)
 
 
 def _invalid(exc: ValidationError, cls: type[BaseModel], torch: bool = False) -> RnncalcError:
-    err = exc.errors()[0]
+    bad = invalid(exc)
     layer = ("nn." if torch else "") + cls.class_name()  # type: ignore[attr-defined]
-    name = ".".join(str(p) for p in err["loc"][:1])
-    msg = str(err["msg"]).removeprefix("Value error, ")
-    cause = err.get("ctx", {}).get("error")
-    if isinstance(cause, RnncalcError):  # one of rnncalc's limits: its own fix
-        return RnncalcError(f"invalid value for `{name}` of {layer}: {cause.message}", cause.hint)
-    if not name:  # the one check across arguments
-        return RnncalcError(f"{layer}: {msg}", "use 0 < proj_size < hidden_size, or 0 for none")
-    return RnncalcError(f"invalid value for `{name}` of {layer}: {msg}", _fix_for(cls, name))
+    if bad.limit:  # one of rnncalc's limits: its own fix
+        return RnncalcError(
+            f"invalid value for `{bad.name}` of {layer}: {bad.limit.message}", bad.limit.hint
+        )
+    if not bad.name:  # the one check across arguments
+        return RnncalcError(
+            f"{layer}: {bad.message}", "use 0 < proj_size < hidden_size, or 0 for none"
+        )
+    return RnncalcError(
+        f"invalid value for `{bad.name}` of {layer}: {bad.message}", _fix_for(cls, bad.name)
+    )
 
 
 def _example(layer: str, name: str) -> str:
@@ -281,9 +283,9 @@ def config_class_of(name: str, framework: Framework | None) -> type[BaseModel]:
         dict(TORCH) if framework_of(call, framework) is Framework.TORCH else dict(KERAS)
     )
     if short not in known:
-        close = get_close_matches(short, list(known), n=1, cutoff=0.5)
+        close = closest(short, known, cutoff=0.5)
         raise RnncalcError(
-            f"unknown layer {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""),
+            f"unknown layer {name!r}" + (f"; did you mean {close!r}?" if close else ""),
             f"use one of {', '.join(known)}",
         )
     return known[short]

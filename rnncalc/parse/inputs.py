@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import Dim, InputArgs, ResolvedInput, Shape, dim_text, shape_text
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, invalid
 from rnncalc.limits import check_size
 
 
@@ -17,10 +17,10 @@ def parse_args(kwargs: dict[str, Any]) -> InputArgs:
     try:
         args = InputArgs.model_validate(kwargs)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        name = str(err["loc"][0])
+        bad = invalid(exc)
+        name = bad.name
         raise RnncalcError(
-            f"invalid value for `{name}`: {err['input']!r} ({err['msg']})",
+            f"invalid value for `{name}`: {bad.value!r} ({bad.message})",
             f"give `{name}` as a tuple of integers or None, e.g. {name}=(10, 64)"
             if "shape" in name
             else f"give `{name}` as a positive integer or None",

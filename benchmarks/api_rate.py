@@ -20,7 +20,7 @@ def main() -> None:
     count = int(sys.argv[sys.argv.index("--count") + 1]) if "--count" in sys.argv else 20_000
     kinds = (SimpleRNNConfig, GRUConfig, LSTMConfig)
     configs = [kinds[i % 3](units=i % 256 + 1) for i in range(count)]
-    given = ResolvedInput(shape=(32, 100, 64), source="benchmark")
+    given = ResolvedInput(shape=(32, 100, 64), given=("benchmark",))
     started = time.perf_counter()
     for config in configs:
         analyze(config, given, KerasVersion.V2)

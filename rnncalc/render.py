@@ -218,6 +218,7 @@ def compare_text(report: CompareReport, fmt: str = "simple") -> str:
 def model_text(report: ModelReport, fmt: str = "simple") -> str:
     """`rnncalc model`: each layer as `model.summary()` shows it, then the totals."""
     functional = any(layer.inbound and "[" in layer.inbound[0] for layer in report.layers)
+    dtype = report.params_dtype
     rows = []
     for layer in report.layers:
         shapes = layer.output_shapes
@@ -240,9 +241,11 @@ def model_text(report: ModelReport, fmt: str = "simple") -> str:
             colalign=("left", "left", "right", "left")[: len(headers)],
         ),
         "",
-        f"total params: {_params(report.total_params)}",
-        f"trainable params: {_params(report.trainable_params)}",
-        f"non-trainable params: {_params(report.non_trainable_params)}",
+        "total params: " + _params(report.total_params, report.params_bytes, dtype),
+        "trainable params: "
+        + _params(report.trainable_params, report.trainable_params_bytes, dtype),
+        "non-trainable params: "
+        + _params(report.non_trainable_params, report.non_trainable_params_bytes, dtype),
         *_cost_lines(
             report.macs, report.flops, report.training_flops, report.memory, "--json for each part"
         ),
@@ -251,9 +254,9 @@ def model_text(report: ModelReport, fmt: str = "simple") -> str:
     return "\n".join(lines)
 
 
-def _params(count: int) -> str:
+def _params(count: int, size: int, dtype: str) -> str:
     """`12,416 (48.50 KiB as float32)`: KiB and MiB are binary (1 KiB = 1,024 bytes)."""
-    return f"{count:,} ({binary(count * 4)} as float32)"
+    return f"{count:,} ({binary(size)} as {dtype})"
 
 
 def memory_text(report: MemoryPlanReport, fmt: str = "simple") -> str:

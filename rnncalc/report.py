@@ -187,6 +187,12 @@ class ModelReport(_Report):
     total_params: int = Field(description="`model.count_params()`.")
     trainable_params: int = Field(description="Parameters updated in training.")
     non_trainable_params: int = Field(description="Parameters not updated in training.")
+    params_dtype: str = Field(
+        description="The dtype the parameters are kept in (`--dtype`; mixed policies: float32)."
+    )
+    params_bytes: int = Field(description="`total_params` in bytes of `params_dtype`.")
+    trainable_params_bytes: int = Field(description="`trainable_params` in bytes.")
+    non_trainable_params_bytes: int = Field(description="`non_trainable_params` in bytes.")
     macs: int | None = Field(description="Multiply-accumulates of one forward pass.")
     flops: int | None = Field(description="FLOPs of one forward pass.")
     training_flops: int | None = Field(description="FLOPs of one training step.")

@@ -208,7 +208,17 @@ def test_keras_version_is_read_from_the_file_or_given():
 def test_memory_is_shown_in_binary_units():
     from rnncalc.render import _params
 
-    assert _params(12_416) == "12,416 (48.50 KiB as float32)"
+    assert _params(12_416, 49_664, "float32") == "12,416 (48.50 KiB as float32)"
+
+
+def test_parameter_bytes_follow_the_dtype():
+    path = "docs/examples/encoder_decoder.json"
+    for dtype, width in (("float32", 4), ("float16", 2), ("float64", 8), ("mixed_float16", 4)):
+        report = json.loads(run_cli("model", path, "--dtype", dtype, "--json").stdout)
+        assert report["params_bytes"] == report["total_params"] * width
+        assert report["params_dtype"] == ("float32" if dtype.startswith("mixed") else dtype)
+    text = run_cli("model", path, "--dtype", "float16").stdout
+    assert "as float16)" in text and "as float32" not in text
 
 
 def _places(value, path=()):

@@ -94,7 +94,7 @@ def analyze(
 ) -> LayerReport:
     """The calculation itself, from a validated config and a full input shape."""
     shape = resolved.shape
-    rules.check_input(config, shape, resolved.source, keras)
+    rules.check_input(config, shape, resolved.given, keras)
     torch = isinstance(config, TorchConfig)
     returned = output_shapes(config, shape, keras)
     trainable = getattr(config, "trainable", True)
@@ -124,7 +124,7 @@ def analyze(
         macs_per_timestep=None if cost is None else cost.macs // _timesteps(config, shape),
         **size_fields(cost, params, params if trainable else 0, dtype, optimizer),
         warnings=[*(warnings or []), *rules.warnings_for(config, shape, keras)],
-        notes=rules.version_notes(config, shape, resolved.source, keras),
+        notes=rules.version_notes(config, shape, resolved.given, keras),
     )
 
 
@@ -162,7 +162,7 @@ def prepare(
                 "unbatched)",
             )
         check_shape(batch_input_shape, "--batch-input-shape")
-        given = ResolvedInput(shape=batch_input_shape, source="--batch-input-shape")
+        given = ResolvedInput(shape=batch_input_shape, given=("--batch-input-shape",))
         given = _fill(config, given, "batch", batch_size, "--batch-size")
         return config, _fill(config, given, "timesteps", timesteps, "--timesteps"), []
     from_layer, warnings = resolve(input_args, keras)
@@ -194,7 +194,7 @@ def _fill(
     """An open axis (`batch` or `timesteps`) of the input given its size by an option.
 
     Example:
-        >>> given = ResolvedInput(shape=(None, None, 8), source="--input-shape")
+        >>> given = ResolvedInput(shape=(None, None, 8), given=("--input-shape",))
         >>> _fill(LSTMConfig(units=4), given, "timesteps", 100, "--timesteps").shape
         (None, 100, 8)
     """
@@ -210,7 +210,7 @@ def _fill(
             f"drop {option}, or change the shape",
         )
     filled = (*shape[:index], size, *shape[index + 1 :])
-    return ResolvedInput(shape=filled, source=f"{resolved.source}+{option}")
+    return ResolvedInput(shape=filled, given=(*resolved.given, option))
 
 
 def _with_batch(resolved: ResolvedInput, batch_size: int | None) -> ResolvedInput:
@@ -223,7 +223,7 @@ def _with_batch(resolved: ResolvedInput, batch_size: int | None) -> ResolvedInpu
             f"--batch-size {batch_size} disagrees with the batch axis of {shape_text(shape)}",
             "drop --batch-size, or change the shape in the expression",
         )
-    return ResolvedInput(shape=(batch_size, *shape[1:]), source=f"{resolved.source}+--batch-size")
+    return ResolvedInput(shape=(batch_size, *shape[1:]), given=(*resolved.given, "--batch-size"))
 
 
 def question(
@@ -289,7 +289,7 @@ def comparison(
     config: AnyLayer, resolved: ResolvedInput, keras: KerasVersion, warnings: list[str]
 ) -> CompareReport:
     """One layer in Keras and in PyTorch side by side: shapes, parameters and weight mapping."""
-    rules.check_input(config, resolved.shape, resolved.source, keras)
+    rules.check_input(config, resolved.shape, resolved.given, keras)
     if isinstance(config, TorchConfig):
         (k_config, k_input), t_config, t_input = keras_of(config, resolved), config, resolved
     elif isinstance(config, RecurrentConfig | BidirectionalConfig):

@@ -45,7 +45,7 @@ def torch_of(layer: KerasLayer, resolved: ResolvedInput) -> tuple[TorchConfig, R
     `time_major=True` is PyTorch's default `(L, N, H_in)`.
 
     Example:
-        >>> given = ResolvedInput(shape=(None, 10, 64), source="--input-shape")
+        >>> given = ResolvedInput(shape=(None, 10, 64), given=("--input-shape",))
         >>> torch, _ = torch_of(LSTMConfig(units=32), given)
         >>> torch.input_size, torch.hidden_size, torch.batch_first
         (64, 32, True)
@@ -110,7 +110,7 @@ def keras_of(layer: TorchConfig, resolved: ResolvedInput) -> tuple[KerasLayer, R
         if layer.bidirectional
         else inner
     )
-    return keras, ResolvedInput(shape=keras_shape, source=f"{resolved.source}, as batch-major")
+    return keras, ResolvedInput(shape=keras_shape, given=resolved.given, note="as batch-major")
 
 
 def _blocks(names: tuple[str, ...]) -> str:

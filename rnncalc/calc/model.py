@@ -185,6 +185,10 @@ def summarize(
         layers=layers,
         total_params=total,
         **_without(size_fields(cost, total, trainable, sizes.dtype, sizes.optimizer), "params"),
+        params_dtype=sizes.dtype.variable_dtype,
+        params_bytes=total * sizes.dtype.variable_bytes,
+        trainable_params_bytes=trainable * sizes.dtype.variable_bytes,
+        non_trainable_params_bytes=(total - trainable) * sizes.dtype.variable_bytes,
         warnings=called.warnings,
     )
 
@@ -312,7 +316,9 @@ def _compute(
         return _time_distributed(entry, shapes, keras, where, sizes)
     if kind in KERAS:
         layer = layer_config(entry, keras)
-        report = analysis.analyze(layer, ResolvedInput(shape=shapes[0], source="the model"), keras)
+        report = analysis.analyze(
+            layer, ResolvedInput(shape=shapes[0], given=("the model",)), keras
+        )
         cost = layer_cost(layer, shapes[0], keras)
         return Called(
             report.output_shapes, report.output_names, report.weights, report.warnings, cost

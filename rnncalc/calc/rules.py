@@ -40,11 +40,11 @@ def axes(layer: AnyLayer, rank: int = 3) -> tuple[str, ...]:
     return (*lead, *(("channels", *spatial) if layer.channels_first else (*spatial, "channels")))
 
 
-def check_input(layer: AnyLayer, shape: Shape, source: str, keras: KerasVersion) -> None:
+def check_input(layer: AnyLayer, shape: Shape, given: tuple[str, ...], keras: KerasVersion) -> None:
     """Raise what the framework would raise for this layer and input, saying how to fix it.
 
     Example:
-        >>> check_input(LSTMConfig(units=10), (None, 1, 3, 1), "input_shape", KerasVersion.V2)
+        >>> check_input(LSTMConfig(units=10), (None, 1, 3, 1), ("input_shape",), KerasVersion.V2)
         Traceback (most recent call last):
         ...
         rnncalc.errors.RnncalcError: LSTM expects a 3-D input ...
@@ -52,16 +52,18 @@ def check_input(layer: AnyLayer, shape: Shape, source: str, keras: KerasVersion)
     if isinstance(layer, TorchConfig):
         _check_torch(layer, shape)
     elif isinstance(layer, BidirectionalConfig):
-        _check_bidirectional(layer, shape, source, keras)
+        _check_bidirectional(layer, shape, given, keras)
     else:
-        _check_sequence(layer, shape, source, keras)
+        _check_sequence(layer, shape, given, keras)
 
 
-def _check_sequence(layer: SequenceLayer, shape: Shape, source: str, keras: KerasVersion) -> None:
+def _check_sequence(
+    layer: SequenceLayer, shape: Shape, given: tuple[str, ...], keras: KerasVersion
+) -> None:
     name = layer.class_name()
     names = axes(layer)
     if len(shape) != len(names):
-        raise RnncalcError(*_rank_message(name, names, shape, source))
+        raise RnncalcError(*_rank_message(name, names, shape, given))
     batch_axis, time_axis = names.index("batch"), names.index("timesteps")
     if isinstance(layer, ConvLSTMConfig):
         _check_conv(layer, shape, keras)
@@ -130,7 +132,7 @@ def _check_conv(layer: ConvLSTMConfig, shape: Shape, keras: KerasVersion) -> Non
 
 
 def _check_bidirectional(
-    layer: BidirectionalConfig, shape: Shape, source: str, keras: KerasVersion
+    layer: BidirectionalConfig, shape: Shape, given: tuple[str, ...], keras: KerasVersion
 ) -> None:
     forward, backward = directions(layer, keras)
     if forward.go_backwards == backward.go_backwards:
@@ -152,7 +154,7 @@ def _check_bidirectional(
                 f"give both layers {flag}={getattr(forward, flag)}",
             )
     for direction in (forward, backward):
-        _check_sequence(direction, shape, source, keras)
+        _check_sequence(direction, shape, given, keras)
     if (
         layer.merge_mode in (MergeMode.SUM, MergeMode.MUL, MergeMode.AVE)
         and keras is KerasVersion.V2
@@ -188,14 +190,16 @@ def _check_torch(layer: TorchConfig, shape: Shape) -> None:
         )
 
 
-def _rank_message(layer: str, names: tuple[str, ...], shape: Shape, source: str) -> tuple[str, str]:
+def _rank_message(
+    layer: str, names: tuple[str, ...], shape: Shape, given: tuple[str, ...]
+) -> tuple[str, str]:
     rank = len(names)
     problem = (
         f"{layer} expects a {rank}-D input ({', '.join(names)}), got {len(shape)}-D "
         f"{shape_text(shape)} (Keras: expected ndim={rank}, found ndim={len(shape)})"
     )
     per_sample = shape[1:]
-    excludes_batch = source.startswith(("input_shape", "--input-shape", "input_dim"))
+    excludes_batch = given[:1] in (("input_shape",), ("--input-shape",), ("input_dim",))
     if rank != 3:
         return problem, f"give ({', '.join(names)}), e.g. --batch-input-shape with {rank} axes"
     if len(shape) > 3:
@@ -275,7 +279,9 @@ def _configs(layer: AnyLayer) -> list[KerasConfig]:
     return [layer, *(c for c in cells(layer) if c is not layer)]
 
 
-def version_notes(layer: AnyLayer, shape: Shape, source: str, keras: KerasVersion) -> list[str]:
+def version_notes(
+    layer: AnyLayer, shape: Shape, given: tuple[str, ...], keras: KerasVersion
+) -> list[str]:
     """Where the other Keras version would behave differently from the rules applied."""
     if isinstance(layer, TorchConfig):
         return []
@@ -300,14 +306,13 @@ def version_notes(layer: AnyLayer, shape: Shape, source: str, keras: KerasVersio
         return list(dict.fromkeys(notes))
     if sequence.time_major:
         notes.append(NO_TIME_MAJOR)
-    given = source.split("+")
     for name in ("batch_input_shape", "input_length", "batch_size"):
         if name in given:
             notes.append(
                 f"Keras 3 refuses `{name}` as a layer argument: use "
                 "keras.Input(shape=..., batch_size=...) or keras.Input(batch_shape=...)"
             )
-    if given == ["input_dim"]:
+    if given == ("input_dim",):
         notes.append(
             "Keras 3 reads input_dim alone as input_shape=(input_dim,), a 2-D input that "
             "recurrent layers refuse: use keras.Input(shape=(timesteps, features))"

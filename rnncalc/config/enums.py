@@ -154,6 +154,11 @@ class DType(str, Enum):
         """Bytes of one parameter, gradient or optimizer slot (mixed policies keep float32)."""
         return 4 if self.value.startswith("mixed") else self.compute_bytes
 
+    @property
+    def variable_dtype(self) -> str:
+        """The dtype parameters are kept in: mixed policies keep float32."""
+        return "float32" if self.value.startswith("mixed") else self.value
+
 
 class Optimizer(str, Enum):
     """Training optimizers, by the state they keep per parameter."""

@@ -53,7 +53,16 @@ class ResolvedInput(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     shape: Shape = Field(description="Full input shape, batch axis included; `None` is unknown.")
-    source: str = Field(description="The argument(s) the shape was read from.")
+    given: tuple[str, ...] = Field(
+        description="The arguments or options the shape was read from, first the one that "
+        "gave it (`input_shape`, `--batch-input-shape`), then those that filled an axis."
+    )
+    note: str = Field("", description="How the shape differs from what was given.")
+
+    @property
+    def source(self) -> str:
+        """The origin in words, as reports give it: `input_shape+batch_size`."""
+        return "+".join(self.given) + (f", {self.note}" if self.note else "")
 
 
 def dim_text(d: Dim) -> str:

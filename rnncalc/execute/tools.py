@@ -44,7 +44,7 @@ class Checked(NamedTuple):
 def check(layer: AnyLayer, shape: Shape, keras: KerasVersion, every: bool = False) -> list[Checked]:
     """Run the layer with random weights and compare each returned array's shape with the
     calculator's; `every` checks each combination `rnncalc table` shows."""
-    given = ResolvedInput(shape=shape, source="check")
+    given = ResolvedInput(shape=shape, given=("check",))
     analysis.analyze(layer, given, keras)  # what summary refuses, check refuses
     settings = analysis.table_settings(layer, keras) if every else [{}]
     found, work = [], Work()  # every combination's steps and MACs add up to one bound
@@ -84,7 +84,7 @@ def convert(
     layer: AnyLayer, params: list[Array] | dict[str, Array], shape: Shape, keras: KerasVersion
 ) -> Converted:
     """Keras weights as PyTorch's state_dict, or the reverse, checked by running both."""
-    resolved = ResolvedInput(shape=shape, source="convert")
+    resolved = ResolvedInput(shape=shape, given=("convert",))
     check_run(layer, _sized(layer, shape, keras), keras)  # before any copy of the weights
     if isinstance(layer, TorchConfig):
         named = _named(params)

@@ -70,7 +70,7 @@ def resolve(args: InputArgs, keras: KerasVersion) -> tuple[ResolvedInput | None,
                 f"batch_size={args.batch_size} is ignored: batch_input_shape wins "
                 f"(batch {args.batch_input_shape[0]})"
             )
-        return ResolvedInput(shape=args.batch_input_shape, source="batch_input_shape"), warnings
+        return ResolvedInput(shape=args.batch_input_shape, given=("batch_input_shape",)), warnings
     if args.input_shape is not None:
         if args.input_length is not None:
             raise RnncalcError(
@@ -85,11 +85,11 @@ def resolve(args: InputArgs, keras: KerasVersion) -> tuple[ResolvedInput | None,
                 f"{shape_text(args.input_shape)} when both are given"
             )
         shape = (args.batch_size, *args.input_shape)
-        return ResolvedInput(shape=shape, source=_source("input_shape", given)), warnings
+        return ResolvedInput(shape=shape, given=_given(("input_shape",), given)), warnings
     if "input_dim" in given or "input_length" in given:
         shape = (args.batch_size, args.input_length, args.input_dim)
-        names = "+".join(n for n in ("input_dim", "input_length") if n in given)
-        return ResolvedInput(shape=shape, source=_source(names, given)), warnings
+        names = tuple(n for n in ("input_dim", "input_length") if n in given)
+        return ResolvedInput(shape=shape, given=_given(names, given)), warnings
     return None, warnings
 
 
@@ -112,9 +112,9 @@ def _resolve_keras3(args: InputArgs, given: set[str]) -> tuple[ResolvedInput | N
         "prefer keras.Input(shape) as the first layer"
     )
     if args.input_dim is not None:
-        return ResolvedInput(shape=(None, args.input_dim), source="input_dim"), [warning]
+        return ResolvedInput(shape=(None, args.input_dim), given=("input_dim",)), [warning]
     if args.input_shape is not None:
-        return ResolvedInput(shape=(None, *args.input_shape), source="input_shape"), [warning]
+        return ResolvedInput(shape=(None, *args.input_shape), given=("input_shape",)), [warning]
     return None, []
 
 
@@ -146,16 +146,16 @@ def from_options(
         if batch_size is not None and batch_input_shape[:1] == (None,):
             return ResolvedInput(
                 shape=(batch_size, *batch_input_shape[1:]),
-                source="--batch-input-shape+--batch-size",
+                given=("--batch-input-shape", "--batch-size"),
             )
-        return ResolvedInput(shape=batch_input_shape, source="--batch-input-shape")
+        return ResolvedInput(shape=batch_input_shape, given=("--batch-input-shape",))
     if input_shape is not None:
         return ResolvedInput(
             shape=(batch_size, *input_shape),
-            source="--input-shape" if batch_size is None else "--input-shape+--batch-size",
+            given=("--input-shape",) if batch_size is None else ("--input-shape", "--batch-size"),
         )
     return None
 
 
-def _source(name: str, given: set[str]) -> str:
-    return f"{name}+batch_size" if "batch_size" in given else name
+def _given(names: tuple[str, ...], given: set[str]) -> tuple[str, ...]:
+    return (*names, "batch_size") if "batch_size" in given else names

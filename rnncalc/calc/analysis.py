@@ -11,19 +11,18 @@ from rnncalc.calc import counterparts, rules
 from rnncalc.calc.cost import layer_cost, size_fields
 from rnncalc.calc.counterparts import (
     differences,
-    keras_of,
     output_map,
     recurrent,
-    torch_of,
     weight_map,
 )
+from rnncalc.calc.plan import axes
 from rnncalc.calc.shapes import output_shapes
 from rnncalc.calc.weights import formula, weights
 from rnncalc.config.conv import ConvLSTMConfig
 from rnncalc.config.enums import DType, Framework, KerasVersion, MergeMode, Optimizer
 from rnncalc.config.inputs import InputArgs, ResolvedInput, Shape, shape_text
-from rnncalc.config.keras import RecurrentConfig, field_order
-from rnncalc.config.layers import AnyLayer
+from rnncalc.config.keras import field_order
+from rnncalc.config.layers import AnyLayer, through
 from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError
@@ -72,16 +71,11 @@ def table_settings(config: AnyLayer, keras: KerasVersion) -> list[dict[str, Any]
 
 def with_settings(config: AnyLayer, flags: dict[str, Any]) -> AnyLayer:
     """The config with a table row's settings; Bidirectional passes them to its layers."""
-    if not isinstance(config, BidirectionalConfig):
-        return config.model_copy(update=flags)
-    inner = {k: v for k, v in flags.items() if k != "merge_mode"}
-    update: dict[str, Any] = {
-        "merge_mode": None if flags["merge_mode"] is None else MergeMode(flags["merge_mode"]),
-        "layer": config.layer.model_copy(update=inner),
-    }
-    if config.backward_layer is not None:
-        update["backward_layer"] = config.backward_layer.model_copy(update=inner)
-    return config.model_copy(update=update)
+    own = {k: v for k, v in flags.items() if k in type(config).model_fields}
+    inner = {k: v for k, v in flags.items() if k not in own}
+    if own.get("merge_mode") is not None:
+        own["merge_mode"] = MergeMode(own["merge_mode"])
+    return through(config, lambda layer: layer.model_copy(update=inner)).model_copy(update=own)
 
 
 def analyze(
@@ -115,7 +109,7 @@ def analyze(
         arguments={k: dumped[k] for k in field_order(type(config))},
         input_shape=shape,
         input_source=resolved.source,
-        input_axes=rules.axes(config, len(shape)),
+        input_axes=axes(config, len(shape)),
         output_names=[name for name, _ in returned],
         output_shapes=[s for _, s in returned],
         params_formula=params_formula.text,
@@ -130,7 +124,7 @@ def analyze(
 
 def _timesteps(config: AnyLayer, shape: Shape) -> int:
     """The length of the input's time axis (known, where a cost was computed)."""
-    return shape[rules.axes(config, len(shape)).index("timesteps")] or 1
+    return shape[axes(config, len(shape)).index("timesteps")] or 1
 
 
 def prepare(
@@ -199,7 +193,7 @@ def _fill(
         (None, 100, 8)
     """
     shape = resolved.shape
-    names = rules.axes(config, len(shape))
+    names = axes(config, len(shape))
     if size is None or axis not in names or len(names) != len(shape):
         return resolved  # a wrong rank is refused later, with the layer's own words
     check_shape((size,), option)
@@ -290,15 +284,7 @@ def comparison(
 ) -> CompareReport:
     """One layer in Keras and in PyTorch side by side: shapes, parameters and weight mapping."""
     rules.check_input(config, resolved.shape, resolved.given, keras)
-    if isinstance(config, TorchConfig):
-        (k_config, k_input), t_config, t_input = keras_of(config, resolved), config, resolved
-    elif isinstance(config, RecurrentConfig | BidirectionalConfig):
-        k_config, k_input, (t_config, t_input) = config, resolved, torch_of(config, resolved)
-    else:
-        raise RnncalcError(
-            f"compare maps SimpleRNN, GRU and LSTM layers, not {config.class_name()}",
-            "compare a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
-        )
+    k_config, k_input, t_config, t_input = counterparts.sides(config, resolved)
     keras_report = analyze(k_config, k_input, keras, warnings)
     torch_report = analyze(t_config, t_input, keras)
     blocking, why = differences(k_config)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
@@ -15,6 +15,7 @@ from rnncalc.config.keras import (
     RecurrentConfig,
     SimpleRNNConfig,
 )
+from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import TORCH, TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError
@@ -36,6 +37,28 @@ def recurrent(layer: KerasLayer) -> RecurrentConfig:
             "compare a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
         )
     return inner
+
+
+class Sides(NamedTuple):
+    """A layer and its counterpart in the other framework, each with its input."""
+
+    keras: KerasLayer
+    keras_input: ResolvedInput
+    torch: TorchConfig
+    torch_input: ResolvedInput
+
+
+def sides(layer: AnyLayer, resolved: ResolvedInput, verb: str = "compare") -> Sides:
+    """The layer given and its counterpart: PyTorch's for a Keras SimpleRNN, GRU or LSTM
+    (or Bidirectional one), Keras's for a PyTorch module. `verb` names what refuses others."""
+    if isinstance(layer, TorchConfig):
+        return Sides(*keras_of(layer, resolved), layer, resolved)
+    if not isinstance(layer, RecurrentConfig | BidirectionalConfig):
+        raise RnncalcError(
+            f"{verb} maps SimpleRNN, GRU and LSTM layers, not {layer.class_name()}",
+            f"{verb} a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
+        )
+    return Sides(layer, resolved, *torch_of(layer, resolved))
 
 
 def torch_of(layer: KerasLayer, resolved: ResolvedInput) -> tuple[TorchConfig, ResolvedInput]:

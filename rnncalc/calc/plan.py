@@ -24,6 +24,7 @@ from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, SequenceLayer
 
 StepCell = CellArgs | CuDNNConfig | ConvLSTMConfig  # what one timestep of a Keras layer runs
+SPATIAL = {1: ("steps",), 2: ("rows", "cols"), 3: ("dim1", "dim2", "dim3")}
 
 
 class CellPlan(NamedTuple):
@@ -105,6 +106,30 @@ class Plan(NamedTuple):
     def cells(self) -> list[CellPlan]:
         """Every cell, in the order the framework lists their weights."""
         return [cell for stage in self.stages for d in stage for cell in d.cells]
+
+
+def axes(layer: AnyLayer, rank: int = 3) -> tuple[str, ...]:
+    """The meaning of each input axis: `time_major` swaps batch and time, as PyTorch's default.
+
+    Example:
+        >>> axes(ConvLSTM1DConfig(filters=2, kernel_size=3))
+        ('batch', 'timesteps', 'steps', 'channels')
+    """
+    if isinstance(layer, TorchConfig):
+        if rank == 2:
+            return ("timesteps", "features")
+        return (
+            ("batch", "timesteps", "features")
+            if layer.batch_first
+            else ("timesteps", "batch", "features")
+        )
+    if isinstance(layer, BidirectionalConfig):
+        return axes(layer.layer)
+    lead = ("timesteps", "batch") if layer.runs_time_major else ("batch", "timesteps")
+    if not isinstance(layer, ConvLSTMConfig):
+        return (*lead, "features")
+    spatial = SPATIAL[layer.rank]
+    return (*lead, *(("channels", *spatial) if layer.channels_first else (*spatial, "channels")))
 
 
 def plan(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> Plan:

@@ -14,14 +14,12 @@ from pydantic import ValidationError
 
 from rnncalc.calc import analysis
 from rnncalc.calc.cost import layer_cost, memory
-from rnncalc.calc.plan import cell_runs
-from rnncalc.calc.rules import axes
+from rnncalc.calc.plan import axes, cell_runs
 from rnncalc.calc.weights import weights
 from rnncalc.config.enums import DType, KerasVersion, Optimizer
 from rnncalc.config.inputs import Shape, shape_text
-from rnncalc.config.layers import AnyLayer
+from rnncalc.config.layers import AnyLayer, held, through
 from rnncalc.config.torch import TorchConfig
-from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError, guarded, invalid
 from rnncalc.limits import (
     ANALYSED_LAYERS,
@@ -185,11 +183,8 @@ def measurer(
 
 def with_units(layer: AnyLayer, units: int) -> AnyLayer:
     """The layer with another width: `units`, `filters` or PyTorch's `hidden_size`."""
-    if isinstance(layer, BidirectionalConfig):
-        update = {"layer": with_units(layer.layer, units)}
-        if layer.backward_layer is not None:
-            update["backward_layer"] = with_units(layer.backward_layer, units)
-        return layer.model_copy(update=update)
+    if held(layer):
+        return through(layer, lambda inner: with_units(inner, units))
     for name in ("units", "filters", "hidden_size"):
         if name in type(layer).model_fields:
             if isinstance(layer, TorchConfig) and layer.proj_size >= units:
@@ -422,11 +417,8 @@ def _revalidated(config: AnyLayer, chosen: dict[str, Any], keras: KerasVersion) 
     """The config with some arguments changed, checked as if written so."""
     own = {k: v for k, v in chosen.items() if k in type(config).model_fields}
     inner = {k: v for k, v in chosen.items() if k not in own}
-    if isinstance(config, BidirectionalConfig) and inner:
-        update: dict[str, Any] = {"layer": _revalidated(config.layer, inner, keras)}
-        if config.backward_layer is not None:
-            update["backward_layer"] = _revalidated(config.backward_layer, inner, keras)
-        config = config.model_copy(update=update)
+    if inner and held(config):
+        config = through(config, lambda layer: _revalidated(layer, inner, keras))
     elif inner:
         name = next(iter(inner))
         raise RnncalcError(

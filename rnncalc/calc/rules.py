@@ -2,42 +2,16 @@
 
 from __future__ import annotations
 
-from rnncalc.calc.plan import cells, directions
+from rnncalc.calc.plan import axes, directions
 from rnncalc.calc.shapes import output_shapes
 from rnncalc.config.conv import ConvLSTMConfig
 from rnncalc.config.enums import KerasVersion, MergeMode
 from rnncalc.config.inputs import Shape, shape_text
-from rnncalc.config.keras import NO_TIME_MAJOR, KerasConfig, available
-from rnncalc.config.layers import AnyLayer
+from rnncalc.config.keras import NO_TIME_MAJOR, available
+from rnncalc.config.layers import AnyLayer, parts
 from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, SequenceLayer
 from rnncalc.errors import RnncalcError
-
-SPATIAL = {1: ("steps",), 2: ("rows", "cols"), 3: ("dim1", "dim2", "dim3")}
-
-
-def axes(layer: AnyLayer, rank: int = 3) -> tuple[str, ...]:
-    """The meaning of each input axis: `time_major` swaps batch and time, as PyTorch's default.
-
-    Example:
-        >>> axes(ConvLSTM1DConfig(filters=2, kernel_size=3))
-        ('batch', 'timesteps', 'steps', 'channels')
-    """
-    if isinstance(layer, TorchConfig):
-        if rank == 2:
-            return ("timesteps", "features")
-        return (
-            ("batch", "timesteps", "features")
-            if layer.batch_first
-            else ("timesteps", "batch", "features")
-        )
-    if isinstance(layer, BidirectionalConfig):
-        return axes(layer.layer)
-    lead = ("timesteps", "batch") if layer.runs_time_major else ("batch", "timesteps")
-    if not isinstance(layer, ConvLSTMConfig):
-        return (*lead, "features")
-    spatial = SPATIAL[layer.rank]
-    return (*lead, *(("channels", *spatial) if layer.channels_first else (*spatial, "channels")))
 
 
 def check_input(layer: AnyLayer, shape: Shape, given: tuple[str, ...], keras: KerasVersion) -> None:
@@ -237,7 +211,7 @@ def warnings_for(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> list[str
             ]
         return []
     found = []
-    for config in _configs(layer):
+    for config in parts(layer):
         for name in ("dropout", "recurrent_dropout"):
             value = getattr(config, name, 0.0)
             if not 0.0 <= value <= 1.0:
@@ -269,16 +243,6 @@ def warnings_for(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> list[str
     return list(dict.fromkeys(found))
 
 
-def _configs(layer: AnyLayer) -> list[KerasConfig]:
-    """The layer and every layer or cell inside it."""
-    if isinstance(layer, BidirectionalConfig):
-        inner = [layer.layer] + ([layer.backward_layer] if layer.backward_layer else [])
-        return [layer, *(c for i in inner for c in _configs(i))]
-    if isinstance(layer, TorchConfig):
-        return []
-    return [layer, *(c for c in cells(layer) if c is not layer)]
-
-
 def version_notes(
     layer: AnyLayer, shape: Shape, given: tuple[str, ...], keras: KerasVersion
 ) -> list[str]:
@@ -287,7 +251,7 @@ def version_notes(
         return []
     other = KerasVersion.V3 if keras is KerasVersion.V2 else KerasVersion.V2
     notes = []
-    for config in _configs(layer):
+    for config in parts(layer):
         name = config.class_name()
         if other.value not in config.keras_versions:
             notes.append(f"Keras {other.value} has no {name}")

@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 
 from rnncalc.calc.cost import Cost, layer_cost
-from rnncalc.calc.plan import Direction, Plan, cell_runs, plan
-from rnncalc.calc.rules import axes
+from rnncalc.calc.plan import Direction, Plan, axes, cell_runs, plan
 from rnncalc.calc.shapes import output_shapes
 from rnncalc.calc.weights import weights as weight_specs
 from rnncalc.config.enums import KerasVersion, MergeMode
@@ -68,7 +67,7 @@ def check_weights(
 ) -> None:
     """Refuse weights that are not the layer's on inputs of `shape`: Keras's list in order, or
     PyTorch's state_dict by name."""
-    specs = weight_specs(layer, _batch_free(layer, shape), keras)
+    specs = weight_specs(layer, shape, keras)
     if isinstance(params, dict):
         expected: object = {w.name: w.shape for w in specs}
         found: object = {k: np.shape(v) for k, v in params.items()}
@@ -161,7 +160,7 @@ def check_run(
     RUN_MACS.check(work.macs, what, fix)
     returned = [s for _, s in output_shapes(layer, shape, keras)]
     held = sum(math.prod(d or 1 for d in s) for s in [shape, *returned]) + sum(
-        math.prod(w.shape) for w in weight_specs(layer, _batch_free(layer, shape), keras)
+        math.prod(w.shape) for w in weight_specs(layer, shape, keras)
     )
     # What training would keep of every step bounds what one forward pass holds at once.
     width = max((d.itemsize for d in dtypes), default=4)
@@ -170,11 +169,6 @@ def check_run(
 
 def _dtypes(*arrays: Array) -> tuple[np.dtype[Any], ...]:
     return tuple({np.asarray(a).dtype for a in arrays})
-
-
-def _batch_free(layer: AnyLayer, shape: tuple[int | None, ...]) -> tuple[int | None, ...]:
-    """The input shape weights are computed on: Keras's without its batch axis."""
-    return shape if isinstance(layer, TorchConfig) else (None, *shape[1:])
 
 
 def _named(params: list[Array] | dict[str, Array]) -> dict[str, Array]:
@@ -332,13 +326,13 @@ def random_weights(
 ) -> list[Array] | dict[str, Array]:
     """Weights of the right shapes, uniform in [-0.5, 0.5]: PyTorch's by name, Keras's in order."""
     generator = np.random.default_rng(seed)
-    specs = weight_specs(layer, _batch_free(layer, shape), keras)
+    specs = weight_specs(layer, shape, keras)
     RUN_VALUES.check(
         sum(math.prod(w.shape) for w in specs),
         f"a random {layer.class_name()}",
         "run a smaller layer; rnncalc summary computes its shapes without running it",
     )
     arrays = [generator.uniform(-0.5, 0.5, w.shape).astype(np.float32) for w in specs]
-    if isinstance(layer, TorchConfig):
+    if plan(layer, shape, keras).torch:
         return {w.name: a for w, a in zip(specs, arrays, strict=True)}
     return arrays

@@ -8,15 +8,13 @@ from typing import NamedTuple
 import numpy as np
 
 from rnncalc.calc import analysis
-from rnncalc.calc.counterparts import KerasLayer, differences, keras_of, recurrent, torch_of
-from rnncalc.calc.rules import axes
+from rnncalc.calc.counterparts import KerasLayer, differences, recurrent, sides
+from rnncalc.calc.plan import axes, plan
 from rnncalc.calc.shapes import output_shapes
 from rnncalc.config.enums import Framework, KerasVersion
 from rnncalc.config.inputs import ResolvedInput, Shape
-from rnncalc.config.keras import RecurrentConfig
 from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import TorchConfig
-from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras
@@ -86,24 +84,20 @@ def convert(
     """Keras weights as PyTorch's state_dict, or the reverse, checked by running both."""
     resolved = ResolvedInput(shape=shape, given=("convert",))
     check_run(layer, _sized(layer, shape, keras), keras)  # before any copy of the weights
-    if isinstance(layer, TorchConfig):
+    keras_layer, keras_input, torch_layer, torch_input = sides(layer, resolved, "convert")
+    cells = plan(torch_layer, torch_input.shape, keras).cells  # PyTorch's l0 (and l0_reverse)
+    if layer is torch_layer:  # PyTorch's state_dict into Keras's list
         named = _named(params)
         check_weights(layer, named, shape, keras)
-        target, keras_input = keras_of(layer, resolved)
         arrays: list[Array] = []
-        for suffix in ("", "_reverse")[: layer.directions]:
-            w = torch_to_keras(layer.family, named, f"l0{suffix}")
+        for cell in cells:
+            w = torch_to_keras(cell.family, named, cell.name)
             arrays += [w.kernel, w.recurrent] + ([w.bias] if w.bias is not None else [])
         keras_shape = keras_input.shape if len(shape) == 3 else (1, *keras_input.shape[1:])
-        gap = _difference(target, arrays, layer, named, keras_shape, shape, keras)
+        gap = _difference(keras_layer, arrays, torch_layer, named, keras_shape, shape, keras)
         _finite(gap)
-        return Converted(target, arrays, gap)
-    if not isinstance(layer, RecurrentConfig | BidirectionalConfig):
-        raise RnncalcError(
-            f"convert maps SimpleRNN, GRU and LSTM layers, not {layer.class_name()}",
-            "convert a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
-        )
-    blocking, _ = differences(layer)
+        return Converted(keras_layer, arrays, gap)
+    blocking, _ = differences(keras_layer)
     if blocking:
         raise RnncalcError(
             f"no PyTorch layer computes what this {layer.class_name()} does: " + " ".join(blocking),
@@ -113,13 +107,14 @@ def convert(
     if isinstance(params, dict):
         raise RnncalcError("Keras weights go in order", "give layer.get_weights() as arr_0, ...")
     check_weights(layer, params, shape, keras)
-    torch_layer, torch_input = torch_of(layer, resolved)
-    half = len(params) // torch_layer.directions
+    half = len(params) // len(cells)
     converted: dict[str, Array] = {}
-    for index, suffix in enumerate(("", "_reverse")[: torch_layer.directions]):
+    for index, cell in enumerate(cells):
         part = list(params[index * half : (index + 1) * half])
-        converted |= keras_to_torch(recurrent(layer).family, part, f"l0{suffix}")
-    gap = _difference(layer, list(params), torch_layer, converted, shape, torch_input.shape, keras)
+        converted |= keras_to_torch(cell.family, part, cell.name)
+    gap = _difference(
+        keras_layer, list(params), torch_layer, converted, shape, torch_input.shape, keras
+    )
     _finite(gap)
     return Converted(torch_layer, converted, gap)
 
@@ -196,10 +191,7 @@ def _difference(
     """The largest difference between the Keras layout's whole sequences and final states and
     PyTorch's, on one random input."""
     full = {"return_sequences": True, "return_state": True}
-    if isinstance(keras_layer, BidirectionalConfig):
-        every = analysis.with_settings(keras_layer, {**full, "merge_mode": None})
-    else:
-        every = keras_layer.model_copy(update=full)
+    every = analysis.with_settings(keras_layer, {**full, "merge_mode": None})
     sized = _sized(every, keras_shape, keras)
     check_run(every, sized, keras)  # before the random input is made
     x = _random(sized)

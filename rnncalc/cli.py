@@ -1,6 +1,6 @@
 """The `rnncalc` command: parse, calculate, render, print. No maths here."""
 
-from __future__ import annotations
+
 
 import contextlib
 import errno

@@ -1,4 +1,4 @@
-"""Shared test helpers: the CLI runner and the oracle cases copied from real Keras."""
+"""Shared test helpers: the CLI runner, the oracle cases copied from real Keras, layer configs."""
 
 import json
 import os
@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 from hypothesis import settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from rnncalc import FAMILIES, LayerReport, summary
 from rnncalc.main import app
 
 DATA = Path(__file__).parent / "data"
@@ -70,6 +72,40 @@ def short_name(weight: str) -> str:
 def run_cli(*args: str):
     """Run `rnncalc ARGS` in-process; the result has exit_code, stdout and stderr."""
     return CliRunner().invoke(app, list(args))
+
+
+# Every valid configuration of a Keras layer, for invariants of shapes, weights and reports.
+dims = st.one_of(st.none(), st.integers(1, 4096))
+layers = st.builds(
+    dict,
+    family=st.sampled_from(sorted(FAMILIES)),
+    units=st.integers(1, 2048),
+    features=st.integers(1, 4096),
+    batch=dims,
+    time=dims,
+    use_bias=st.booleans(),
+    reset_after=st.booleans(),
+    return_sequences=st.booleans(),
+    return_state=st.booleans(),
+    time_major=st.booleans(),
+    keras=st.sampled_from(["2", "3"]),
+)
+
+
+def _summary(case: dict) -> LayerReport:
+    extra = f", reset_after={case['reset_after']}" if case["family"] == "GRU" else ""
+    if case["keras"] == "2":
+        extra += f", time_major={case['time_major']}"
+    expression = (
+        f"{case['family']}({case['units']}, use_bias={case['use_bias']}, "
+        f"return_sequences={case['return_sequences']}, return_state={case['return_state']}"
+        f"{extra})"
+    )
+    return summary(
+        expression,
+        batch_input_shape=(case["batch"], case["time"], case["features"]),
+        keras=case["keras"],
+    )
 
 
 # Property-based tests: a fixed, derandomized budget by default (CI); HYPOTHESIS_PROFILE=long

@@ -205,12 +205,6 @@ def test_keras_version_is_read_from_the_file_or_given():
     assert refused.exit_code == 2 and "time_major" in refused.stderr
 
 
-def test_memory_is_shown_in_binary_units():
-    from rnncalc.render import _params
-
-    assert _params(12_416, 49_664, "float32") == "12,416 (48.50 KiB as float32)"
-
-
 def test_parameter_bytes_follow_the_dtype():
     path = "docs/examples/encoder_decoder.json"
     for dtype, width in (("float32", 4), ("float16", 2), ("float64", 8), ("mixed_float16", 4)):

@@ -1,4 +1,4 @@
-"""The same layer in Keras and PyTorch: equivalent configs, parameter gaps, weight mapping."""
+"""Keras and PyTorch counterparts (calc/counterparts): configs, parameter gaps, weight mapping."""
 
 import pytest
 from hypothesis import given

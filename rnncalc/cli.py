@@ -620,8 +620,3 @@ def arguments(
         lambda: api.config_class(layer, framework),
         lambda cls: render.arguments_text(cls, render.check_format(fmt)),
     )
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app()

@@ -8,16 +8,17 @@ from math import prod
 from typing import Any
 
 from rnncalc.calc import counterparts, rules
-from rnncalc.calc.cost import layer_cost, size_fields
+from rnncalc.calc.cost import planned_cost, size_fields
 from rnncalc.calc.counterparts import (
     differences,
     output_map,
     recurrent,
     weight_map,
 )
-from rnncalc.calc.plan import axes
-from rnncalc.calc.shapes import output_shapes
-from rnncalc.calc.weights import formula, weights
+from rnncalc.calc.plan import axes, plan
+from rnncalc.calc.shapes import returned
+from rnncalc.calc.weights import planned as planned_weights
+from rnncalc.calc.weights import planned_formula
 from rnncalc.config.conv import ConvLSTMConfig
 from rnncalc.config.enums import DType, Framework, KerasVersion, MergeMode, Optimizer
 from rnncalc.config.inputs import InputArgs, ResolvedInput, Shape, shape_text
@@ -89,19 +90,20 @@ def analyze(
     """The calculation itself, from a validated config and a full input shape."""
     shape = resolved.shape
     rules.check_input(config, shape, resolved.given, keras)
-    torch = isinstance(config, TorchConfig)
-    returned = output_shapes(config, shape, keras)
+    planned = plan(config, shape, keras)
+    torch = planned.torch
+    outputs = returned(planned, keras)
     trainable = getattr(config, "trainable", True)
     specs = [
         WeightReport(
             name=w.name, shape=w.shape, size=prod(w.shape), formula=w.formula, trainable=trainable
         )
-        for w in weights(config, shape, keras)
+        for w in planned_weights(planned)
     ]
     params = sum(w.size for w in specs)
-    params_formula = formula(config, shape, keras)
+    params_formula = planned_formula(planned)
     dumped = config.model_dump(mode="json")
-    cost = layer_cost(config, shape, keras)
+    cost = planned_cost(planned, keras)
     return LayerReport(
         layer=config.class_name(),
         framework=Framework.TORCH if torch else Framework.KERAS,
@@ -110,8 +112,8 @@ def analyze(
         input_shape=shape,
         input_source=resolved.source,
         input_axes=axes(config, len(shape)),
-        output_names=[name for name, _ in returned],
-        output_shapes=[s for _, s in returned],
+        output_names=[name for name, _ in outputs],
+        output_shapes=[s for _, s in outputs],
         params_formula=params_formula.text,
         formula_values=params_formula.values,
         weights=specs,

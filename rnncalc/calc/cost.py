@@ -57,13 +57,16 @@ def layer_cost(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> Cost | Non
         >>> cost.macs == 16 * 10 * 4 * 32 * (64 + 32)  # batch·steps·gates·units·(in + units)
         True
     """
-    known = tuple(d for d in shape if d is not None)
-    if len(known) != len(shape):
+    return planned_cost(plan(layer, shape, keras), keras)
+
+
+def planned_cost(p: Plan, keras: KerasVersion) -> Cost | None:
+    """The cost of the planned layer; `None` while an axis of its input is unknown."""
+    if None in p.shape:
         return None
-    p = plan(layer, known, keras)
     output = sum(_size(s) for _, s in returned(p, keras))
     if p.torch:
-        return _torch(p, known)._replace(inference=output)
+        return _torch(p)._replace(inference=output)
     both = total([_direction(p, d) for d in p.directions])
     return both._replace(inference=both.inference + output)
 
@@ -87,7 +90,7 @@ def _direction(p: Plan, direction: Direction) -> Cost:
     return Cost(macs * steps, elementwise * steps, live * p.batch, saved * steps)
 
 
-def _torch(p: Plan, shape: tuple[int, ...]) -> Cost:
+def _torch(p: Plan) -> Cost:
     """PyTorch's layers and directions; what its CPU path keeps for backward (docs/cost.md)."""
     cells = p.cells
     family, hidden, proj = cells[0].family, cells[0].units, cells[0].projection
@@ -106,7 +109,7 @@ def _torch(p: Plan, shape: tuple[int, ...]) -> Cost:
     for upper in p.stages[1:]:
         kept += steps * (upper[0].inputs[0] or 0) * (2 if layer.dropout > 0 else 1)
     if p.directions[0].time_major is False and batch > 1 and p.time > 1:
-        kept += len(p.directions) * steps * shape[-1]  # the transposed copy of the input
+        kept += len(p.directions) * steps * layer.input_size  # the transposed copy of the input
     return Cost(macs, len(cells) * steps * hidden * family.elementwise, 0, kept)
 
 

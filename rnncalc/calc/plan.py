@@ -90,6 +90,7 @@ class Plan(NamedTuple):
     """A layer on one input: its stages of directions, and where time and batch are."""
 
     layer: AnyLayer
+    shape: Shape  # the full input it is planned on
     torch: bool  # PyTorch's layout and names
     time: Dim
     batch: Dim  # None where unknown; PyTorch's unbatched input has none (`batched` False)
@@ -161,7 +162,7 @@ def plan(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> Plan:
         for d in layers
     )
     merge = layer.merge_mode if isinstance(layer, BidirectionalConfig) else MergeMode.CONCAT
-    return Plan(layer, False, time, batch, True, (stage,), merge)
+    return Plan(layer, shape, False, time, batch, True, (stage,), merge)
 
 
 def cell_runs(layer: AnyLayer, keras: KerasVersion) -> int:
@@ -258,7 +259,7 @@ def _torch(layer: TorchConfig, shape: Shape) -> Plan:
                 )
             )
         stages.append(tuple(stage))
-    return Plan(layer, True, time, batch, batched, tuple(stages), MergeMode.CONCAT)
+    return Plan(layer, shape, True, time, batch, batched, tuple(stages), MergeMode.CONCAT)
 
 
 def step(cell: StepCell, features: Shape) -> Shape:

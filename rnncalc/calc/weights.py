@@ -133,7 +133,11 @@ def formula(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> Formula:
         >>> formula(GRUConfig(units=5, reset_after=False), (None, 10, 4), KerasVersion.V2).text
         '3·units·(input_dim + units + 1)'
     """
-    p = plan(layer, shape, keras)
+    return planned_formula(plan(layer, shape, keras))
+
+
+def planned_formula(p: Plan) -> Formula:
+    """The planned layer's parameter count in symbols (see `formula`)."""
     if p.torch:
         return _torch_formula(p)
     if len(p.directions) == 2:

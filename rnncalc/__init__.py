@@ -35,16 +35,14 @@ if TYPE_CHECKING:
     from rnncalc.config.torch import TorchConfig, TorchGRUConfig, TorchLSTMConfig, TorchRNNConfig
     from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
     from rnncalc.errors import RnncalcError
-    from rnncalc.report import (
+    from rnncalc.report import LayerReport, WeightReport
+    from rnncalc.report.models import ModelLayerReport, ModelReport
+    from rnncalc.report.tables import (
         CompareReport,
-        LayerReport,
-        ModelLayerReport,
-        ModelReport,
         OutputMapping,
         TableReport,
         TableRow,
         WeightMapping,
-        WeightReport,
     )
 
 __version__ = "0.2.0"
@@ -85,14 +83,14 @@ _WHERE = {
     "RNNConfig": "rnncalc.config.wrappers",
     "StackedRNNCellsConfig": "rnncalc.config.wrappers",
     "RnncalcError": "rnncalc.errors",
-    "CompareReport": "rnncalc.report",
+    "CompareReport": "rnncalc.report.tables",
     "LayerReport": "rnncalc.report",
-    "ModelLayerReport": "rnncalc.report",
-    "ModelReport": "rnncalc.report",
-    "OutputMapping": "rnncalc.report",
-    "TableReport": "rnncalc.report",
-    "TableRow": "rnncalc.report",
-    "WeightMapping": "rnncalc.report",
+    "ModelLayerReport": "rnncalc.report.models",
+    "ModelReport": "rnncalc.report.models",
+    "OutputMapping": "rnncalc.report.tables",
+    "TableReport": "rnncalc.report.tables",
+    "TableRow": "rnncalc.report.tables",
+    "WeightMapping": "rnncalc.report.tables",
     "WeightReport": "rnncalc.report",
     "model_summary": "rnncalc.calc.model",
 }

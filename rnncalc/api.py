@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from rnncalc.calc import analysis
@@ -11,7 +13,10 @@ from rnncalc.config.inputs import InputArgs, Shape
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import guarded
 from rnncalc.parse.construct import config_class_of
-from rnncalc.report import CompareReport, LayerReport, TableReport
+from rnncalc.report import LayerReport
+
+if TYPE_CHECKING:
+    from rnncalc.report.tables import CompareReport, TableReport
 
 
 @guarded
@@ -131,7 +136,9 @@ def compare(
     config, resolved, version, warnings = analysis.question(
         layer, input_shape, batch_size, batch_input_shape, keras, framework, timesteps
     )
-    return analysis.comparison(config, resolved, version, warnings)
+    from rnncalc.calc.counterparts import comparison  # loaded with the command
+
+    return comparison(config, resolved, version, warnings)
 
 
 @guarded

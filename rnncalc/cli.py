@@ -9,7 +9,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -21,7 +21,9 @@ from rnncalc.config.enums import DType, Framework, KerasVersion, Optimizer
 from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError, as_error
 from rnncalc.parse.expressions import parse_shape
-from rnncalc.report import MemoryPlanReport
+
+if TYPE_CHECKING:  # loaded with `rnncalc memory`
+    from rnncalc.report.plans import MemoryPlanReport
 
 
 class _Commands(TyperGroup):
@@ -341,7 +343,7 @@ def memory(
 ) -> None:
     """Memory of one layer for training and inference, swept over a size or fitted to a budget."""
 
-    def compute() -> MemoryPlanReport:
+    def compute() -> "MemoryPlanReport":
         from rnncalc.calc.planning import memory_plan
 
         report = memory_plan(
@@ -363,7 +365,7 @@ def memory(
             render.plot_sweep(report, plot)
         return report
 
-    def show(report: MemoryPlanReport) -> str:
+    def show(report: "MemoryPlanReport") -> str:
         if json:
             return render.as_json(report)
         text = render.memory_text(report, render.check_format(fmt))

@@ -8,7 +8,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError
@@ -20,16 +20,13 @@ from rnncalc.config.keras import SequenceArgs, field_order
 from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError, closest
-from rnncalc.report import (
-    CompareReport,
-    GridReport,
-    LayerReport,
-    MemoryPlanReport,
-    MemoryReport,
-    ModelReport,
-    TableReport,
-)
+from rnncalc.report import LayerReport, MemoryReport
 from rnncalc.writing import open_output
+
+if TYPE_CHECKING:  # each command's report loads with the command
+    from rnncalc.report.models import ModelReport
+    from rnncalc.report.plans import GridReport, MemoryPlanReport
+    from rnncalc.report.tables import CompareReport, TableReport
 
 
 def check_format(fmt: str) -> str:

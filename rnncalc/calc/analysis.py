@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from itertools import product
 from math import prod
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rnncalc.calc import counterparts, rules
+from rnncalc.calc import rules
 from rnncalc.calc.cost import planned_cost, size_fields
-from rnncalc.calc.counterparts import (
-    differences,
-    output_map,
-    recurrent,
-    weight_map,
-)
 from rnncalc.calc.plan import axes, plan
 from rnncalc.calc.shapes import returned
 from rnncalc.calc.weights import planned as planned_weights
@@ -30,15 +24,10 @@ from rnncalc.errors import RnncalcError
 from rnncalc.parse.construct import check_available, layer_from_call
 from rnncalc.parse.expressions import parse
 from rnncalc.parse.inputs import check_shape, from_options, resolve
-from rnncalc.report import (
-    CompareReport,
-    LayerReport,
-    OutputMapping,
-    TableReport,
-    TableRow,
-    WeightMapping,
-    WeightReport,
-)
+from rnncalc.report import LayerReport, WeightReport
+
+if TYPE_CHECKING:
+    from rnncalc.report.tables import TableReport
 
 KerasLike = KerasVersion | str | int
 FrameworkLike = Framework | str | None
@@ -248,6 +237,8 @@ def question(
 
 def layer_table(config: AnyLayer, resolved: ResolvedInput, keras: KerasVersion) -> TableReport:
     """The returned shapes for every combination of the settings that change them."""
+    from rnncalc.report.tables import TableReport, TableRow  # loaded with the command
+
     analyze(config, resolved, keras)  # what summary refuses, table refuses
     torch = isinstance(config, TorchConfig)
     rows = []
@@ -278,41 +269,6 @@ def layer_table(config: AnyLayer, resolved: ResolvedInput, keras: KerasVersion) 
         input_source=resolved.source,
         rows=rows,
         notes=notes,
-    )
-
-
-def comparison(
-    config: AnyLayer, resolved: ResolvedInput, keras: KerasVersion, warnings: list[str]
-) -> CompareReport:
-    """One layer in Keras and in PyTorch side by side: shapes, parameters and weight mapping."""
-    rules.check_input(config, resolved.shape, resolved.given, keras)
-    k_config, k_input, t_config, t_input = counterparts.sides(config, resolved)
-    keras_report = analyze(k_config, k_input, keras, warnings)
-    torch_report = analyze(t_config, t_input, keras)
-    blocking, why = differences(k_config)
-    inner = recurrent(k_config)
-    return CompareReport(
-        keras_expression=counterparts.expression(k_config),
-        torch_expression=counterparts.expression(t_config),
-        keras=keras_report,
-        torch=torch_report,
-        params_difference=torch_report.params - keras_report.params,
-        exact=not blocking,
-        differences=why,
-        outputs=[
-            OutputMapping(keras=k, torch=t)
-            for k, t in output_map(
-                keras_report.output_names, k_config, t_config, len(t_input.shape)
-            )
-        ],
-        weights=[
-            WeightMapping(keras=k, torch=t, how=h)
-            for k, t, h in weight_map(
-                [w.name for w in keras_report.weights],
-                inner.family,
-                inner.bias_copies,
-            )
-        ],
     )
 
 

@@ -6,7 +6,8 @@ from typing import NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
-from rnncalc.config.enums import MergeMode
+from rnncalc.calc import analysis, rules
+from rnncalc.config.enums import KerasVersion, MergeMode
 from rnncalc.config.families import Family
 from rnncalc.config.inputs import ResolvedInput, Shape
 from rnncalc.config.keras import (
@@ -19,6 +20,7 @@ from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import TORCH, TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError
+from rnncalc.report.tables import CompareReport, OutputMapping, WeightMapping
 
 KerasLayer = RecurrentConfig | BidirectionalConfig
 Config = TypeVar("Config", bound=BaseModel)
@@ -309,3 +311,38 @@ def expression(layer: KerasLayer | TorchConfig) -> str:
     args = [str(given.pop(k)) for k in lead] + [f"{k}={v!r}" for k, v in given.items()]
     prefix = "nn." if isinstance(layer, TorchConfig) else ""
     return f"{prefix}{layer.class_name()}({', '.join(args)})"
+
+
+def comparison(
+    config: AnyLayer, resolved: ResolvedInput, keras: KerasVersion, warnings: list[str]
+) -> CompareReport:
+    """One layer in Keras and in PyTorch side by side: shapes, parameters and weight mapping."""
+    rules.check_input(config, resolved.shape, resolved.given, keras)
+    k_config, k_input, t_config, t_input = sides(config, resolved)
+    keras_report = analysis.analyze(k_config, k_input, keras, warnings)
+    torch_report = analysis.analyze(t_config, t_input, keras)
+    blocking, why = differences(k_config)
+    inner = recurrent(k_config)
+    return CompareReport(
+        keras_expression=expression(k_config),
+        torch_expression=expression(t_config),
+        keras=keras_report,
+        torch=torch_report,
+        params_difference=torch_report.params - keras_report.params,
+        exact=not blocking,
+        differences=why,
+        outputs=[
+            OutputMapping(keras=k, torch=t)
+            for k, t in output_map(
+                keras_report.output_names, k_config, t_config, len(t_input.shape)
+            )
+        ],
+        weights=[
+            WeightMapping(keras=k, torch=t, how=h)
+            for k, t, h in weight_map(
+                [w.name for w in keras_report.weights],
+                inner.family,
+                inner.bias_copies,
+            )
+        ],
+    )

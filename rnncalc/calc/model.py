@@ -33,7 +33,8 @@ from rnncalc.parse.graph import (
 )
 from rnncalc.parse.inputs import check_shape
 from rnncalc.parse.keras_files import load
-from rnncalc.report import ModelLayerReport, ModelReport, WeightReport
+from rnncalc.report import WeightReport
+from rnncalc.report.models import ModelLayerReport, ModelReport
 
 
 class Called(NamedTuple):

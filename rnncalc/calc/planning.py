@@ -32,7 +32,7 @@ from rnncalc.limits import (
 )
 from rnncalc.parse.construct import check_available
 from rnncalc.parse.expressions import LayerCall
-from rnncalc.report import FitReport, GridReport, GridRow, MemoryPlanReport, SweepPoint
+from rnncalc.report.plans import FitReport, GridReport, GridRow, MemoryPlanReport, SweepPoint
 
 VARIABLES = ("batch", "timesteps", "units")
 UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}

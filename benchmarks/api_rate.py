@@ -11,7 +11,7 @@ import sys
 import time
 
 from rnncalc import GRUConfig, LSTMConfig, SimpleRNNConfig, summary
-from rnncalc.api import analyze
+from rnncalc.calc.analysis import analyze
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import ResolvedInput
 

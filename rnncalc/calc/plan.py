@@ -34,9 +34,7 @@ class CellPlan(NamedTuple):
     family: Family
     name: str  # tells its weights apart: Keras's `lstm_cell_1/` in a stack, PyTorch's `l1_reverse`
     depth: int  # its stage: 0 reads the layer's input
-    inputs: (
-        Shape  # its input at one timestep: `(features,)`, or ConvLSTM's spatial axes and channels
-    )
+    inputs: Shape  # its input at one timestep: `(features,)`, or ConvLSTM's axes and channels
     outputs: Shape  # its output at one timestep (`h`)
     states: tuple[tuple[str, Shape], ...]  # each state it returns, with its shape
     units: int  # the width of each gate block: Keras's units or filters, PyTorch's hidden_size

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -95,26 +94,3 @@ class LayerReport(_Report):
     memory: MemoryReport | None = Field(description="Bytes, for the given batch and timesteps.")
     warnings: list[str] = Field(description="What Keras accepts but silently changes or ignores.")
     notes: list[str] = Field(description="Where the other Keras version would behave differently.")
-
-
-# The other commands' reports load with the command (`from rnncalc.report import GridReport`).
-_ELSEWHERE = {
-    "TableRow": "tables",
-    "TableReport": "tables",
-    "WeightMapping": "tables",
-    "OutputMapping": "tables",
-    "CompareReport": "tables",
-    "ModelLayerReport": "models",
-    "ModelReport": "models",
-    "SweepPoint": "plans",
-    "FitReport": "plans",
-    "MemoryPlanReport": "plans",
-    "GridRow": "plans",
-    "GridReport": "plans",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module 'rnncalc.report' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"rnncalc.report.{_ELSEWHERE[name]}"), name)

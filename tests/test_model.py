@@ -274,3 +274,66 @@ def test_model_macs_and_memory_with_sizes():
     assert report["macs"] == sum(macs.values())
     assert report["memory"]["params_bytes"] == report["total_params"] * 4
     assert json.loads(run_cli("model", path, "--json").stdout)["memory"] is None
+
+
+SEQUENTIAL_K2 = [
+    c
+    for c in MODELS
+    if c.get("accepted", True)
+    and c["keras"].startswith("tf-keras")
+    and c["model_json"]["class_name"] == "Sequential"
+][:40]
+
+
+def _as_found(model: dict, form: str) -> object:
+    """A model JSON as it is found in repositories, in one of the forms Keras wrote over time."""
+    if form == "keras-2.2":  # Keras 2.0-2.2: a Sequential's config is its list of layers
+        return {**model, "config": model["config"]["layers"]}
+    if form == "json-string":  # json.dump(model.to_json(), f)
+        return json.dumps(model)
+    topology = {"keras_version": model.get("keras_version"), "backend": "tensorflow"}
+    if form == "tfjs":  # TensorFlow.js's converter: the model inside modelTopology
+        return {"format": "layers-model", "modelTopology": {**topology, "model_config": model}}
+    return {"format": "layers-model", "modelTopology": {**model, **topology}}  # older converter
+
+
+@pytest.mark.parametrize("form", ["keras-2.2", "json-string", "tfjs", "tfjs-bare"])
+@pytest.mark.parametrize("case", SEQUENTIAL_K2, ids=lambda c: c["id"])
+def test_models_as_found_in_repositories(case, form, tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(_as_found(case["model_json"], form)))
+    result = summary_of(path)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["keras"] == "2"
+    if form == "keras-2.2":  # the layers' names are kept; the model's was never saved
+        assert report["name"] == "sequential"
+    assert_same_as_keras(report, case)
+
+
+def test_keras1_models_are_refused_as_keras1(tmp_path):
+    # What Keras 1.2's model.to_json() wrote: a Sequential as a list, Keras 1's argument names.
+    lstm = {
+        "name": "lstm_1",
+        "output_dim": 32,
+        "init": "glorot_uniform",
+        "dropout_W": 0.0,
+        "batch_input_shape": [None, 10, 64],
+        "input_dim": 64,
+    }
+    model = {"class_name": "Sequential", "config": [{"class_name": "LSTM", "config": lstm}]}
+    for version in ({"keras_version": "1.2.2"}, {}):
+        path = tmp_path / "model.json"
+        path.write_text(json.dumps({**model, **version}))
+        result = summary_of(path)
+        assert result.exit_code == 2
+        assert "a Keras 1 model" in result.stderr and "malformed" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_saved_model_class_is_functional(tmp_path):
+    case = next(c for c in MODELS if c["model_json"]["class_name"] == "Functional")
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps({**case["model_json"], "class_name": "Model"}))
+    report = json.loads(summary_of(path).stdout)
+    assert report["model_class"] == "Functional"

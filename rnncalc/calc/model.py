@@ -180,7 +180,8 @@ def summarize(
         source=source,
         format=kind,
         keras=keras,
-        model_class=top.class_name,
+        # Keras 2.3+ and 3 rebuild a saved `Model` as the Functional it is
+        model_class="Functional" if top.class_name == "Model" else top.class_name,
         name=validated(Graph, top.config, source).name,
         output_shapes=called.shapes,
         layers=layers,

@@ -69,6 +69,26 @@ def load(path: str) -> Loaded:
 
 
 def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Loaded:
+    config = _parsed(data, where)
+    if isinstance(config, str):  # JSON saved as a JSON string: json.dump(model.to_json(), f)
+        try:
+            config = _parsed(config.encode("utf-8", "surrogatepass"), where)
+        except RnncalcError:
+            raise RnncalcError(
+                f"{where}: this JSON is a string, not a Keras model", "give what Keras wrote"
+            ) from None
+    check_json(config, where)
+    config, version = _as_found(config, where)
+    if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
+        raise RnncalcError(
+            f"{where}: this JSON is not a Keras model (no class_name and config at the top)",
+            "give what model.to_json() wrote",
+        )
+    return Loaded(config, keras or _version(version, data), "json")
+
+
+def _parsed(data: bytes, where: str) -> Any:
+    """The JSON value of `data`, within rnncalc's bounds, or why it is none."""
     if len(data) > CONFIG_BYTES.value:
         raise RnncalcError(
             f"{where}: more than {CONFIG_BYTES.value:,} bytes of JSON", "give one model"
@@ -79,7 +99,7 @@ def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Lo
         "give what Keras wrote",
     )
     try:
-        config = json.loads(data)
+        return json.loads(data)
     except RecursionError:  # deeper than Python's parser goes, so far past the limit
         raise RnncalcError(
             f"{where}: the JSON nests deeper than rnncalc's limit of {JSON_DEPTH.value} levels",
@@ -103,13 +123,58 @@ def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Lo
         raise RnncalcError(
             f"{where}: a number in the JSON has more than 4,300 digits", "give what Keras wrote"
         ) from None
-    check_json(config, where)
-    if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
+
+
+# Arguments only Keras 1 had: Keras 2 renamed them (init is kernel_initializer, W_regularizer
+# kernel_regularizer, dropout_W dropout, border_mode padding, nb_filter filters). Its Dense and
+# LSTM `output_dim` is `units` today, but Embedding still has one, so it tells nothing.
+KERAS1_ARGUMENTS = frozenset(
+    "init inner_init W_regularizer U_regularizer b_regularizer W_constraint "
+    "U_constraint b_constraint dropout_W dropout_U border_mode subsample nb_filter "
+    "filter_length consume_less".split()
+)
+
+
+def _as_found(config: Any, where: str) -> tuple[Any, Any]:
+    """A model config in the forms found in repositories, as `model.to_json()` writes it today,
+    with the Keras version it names: TensorFlow.js's `model.json` (`modelTopology`, with or
+    without `model_config`), and Keras 2.0-2.2's Sequential, whose config is its list of
+    layers. A Keras 1 config is refused as what it is."""
+    if not isinstance(config, dict):
+        return config, None
+    version = config.get("keras_version")
+    topology = config.get("modelTopology")
+    if isinstance(topology, dict):  # TensorFlow.js layers format
+        version = topology.get("keras_version", version)
+        config = topology.get("model_config", topology)
+        if not isinstance(config, dict):
+            return config, version
+    layers = config.get("config")
+    if config.get("class_name") == "Sequential" and isinstance(layers, list):
+        config = {**config, "config": {"name": "sequential", "layers": layers}}
+    found = _keras1(config)
+    if (isinstance(version, str) and version.startswith("1")) or found:
+        said = f"keras_version {version}" if isinstance(version, str) else f"`{found}`"
         raise RnncalcError(
-            f"{where}: this JSON is not a Keras model (no class_name and config at the top)",
-            "give what model.to_json() wrote",
+            f"{where}: a Keras 1 model ({said}): Keras 2 and 3 cannot load it, since Keras 2 "
+            "renamed most layer arguments (output_dim is units, init kernel_initializer, "
+            "dropout_W dropout, border_mode padding)",
+            "build the model again with today's Keras and save it, or give its code",
         )
-    return Loaded(config, keras or _version(config, data), "json")
+    return config, version
+
+
+def _keras1(config: dict[str, Any]) -> str | None:
+    """A Keras 1 argument that one of the model's layers gives, if any."""
+    inner = config.get("config")
+    layers = inner.get("layers") if isinstance(inner, dict) else None
+    for layer in layers if isinstance(layers, list) else []:
+        arguments = layer.get("config") if isinstance(layer, dict) else None
+        if isinstance(arguments, dict):
+            for name in arguments:
+                if name in KERAS1_ARGUMENTS:
+                    return str(name)
+    return None
 
 
 def check_json(value: Any, where: str) -> None:
@@ -138,10 +203,9 @@ def check_json(value: Any, where: str) -> None:
             check_size(item, f"{where}: a number in the JSON")
 
 
-def _version(config: dict[str, Any], data: bytes) -> KerasVersion:
+def _version(version: Any, data: bytes) -> KerasVersion:
     """Keras 2 writes its version into the JSON; Keras 3 writes `batch_shape`, not
     `batch_input_shape`."""
-    version = config.get("keras_version")
     if isinstance(version, str):
         return KerasVersion.V2 if version.startswith("2") else KerasVersion.V3
     return KerasVersion.V2 if b'"batch_input_shape"' in data else KerasVersion.V3

@@ -84,7 +84,7 @@ def _direction(p: Plan, direction: Direction) -> Cost:
     for cell in direction.cells:
         units = _size(cell.outputs)  # the values of one state
         macs += cell.macs
-        elementwise += units * cell.family.elementwise
+        elementwise += cell.elementwise
         live += units * len(cell.family.states)
         saved += units * cell.family.saved
     return Cost(macs * steps, elementwise * steps, live * p.batch, saved * steps)
@@ -108,9 +108,9 @@ def _torch(p: Plan) -> Cost:
     assert isinstance(layer, TorchConfig)
     for upper in p.stages[1:]:
         kept += steps * (upper[0].inputs[0] or 0) * (2 if layer.dropout > 0 else 1)
-    if p.directions[0].time_major is False and batch > 1 and p.time > 1:
+    if not p.directions[0].time_major and batch > 1 and p.time > 1:
         kept += len(p.directions) * steps * layer.input_size  # the transposed copy of the input
-    return Cost(macs, len(cells) * steps * hidden * family.elementwise, 0, kept)
+    return Cost(macs, steps * sum(cell.elementwise for cell in cells), 0, kept)
 
 
 def memory(

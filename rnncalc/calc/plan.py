@@ -58,6 +58,12 @@ class CellPlan(NamedTuple):
         return self.projection or self.units
 
     @property
+    def elementwise(self) -> int:
+        """FLOPs besides the products, of one timestep of one sample: the family's per value
+        of a gate block, at every position."""
+        return self.positions * self.units * self.family.elementwise
+
+    @property
     def macs(self) -> int:
         """Multiply-accumulates of one timestep of one sample: the input and recurrent products
         of every gate at every position, and PyTorch's projection of `h`."""

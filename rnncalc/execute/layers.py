@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from rnncalc.calc.cost import Cost, layer_cost
+from rnncalc.calc.cost import Cost, planned_cost
 from rnncalc.calc.plan import Direction, Plan, axes, cell_runs, plan
-from rnncalc.calc.shapes import output_shapes
+from rnncalc.calc.shapes import returned
+from rnncalc.calc.weights import planned as planned_weights
 from rnncalc.calc.weights import weights as weight_specs
 from rnncalc.config.enums import KerasVersion, MergeMode
 from rnncalc.config.keras import CellArgs
@@ -154,13 +155,14 @@ def check_run(
     if "timesteps" in names:
         work.steps += shape[names.index("timesteps")] * cell_runs(layer, keras)
         RUN_STEPS.check(work.steps, what, fix)
-    cost = layer_cost(layer, shape, keras) or Cost(0, 0, 0, 0)
+    planned = plan(layer, shape, keras)  # after the steps are bounded: they bound its size
+    cost = planned_cost(planned, keras) or Cost(0, 0, 0, 0)
     slow = any(d not in (np.float32, np.float64) for d in dtypes)
     work.macs += cost.macs * (16 if slow else 1)
     RUN_MACS.check(work.macs, what, fix)
-    returned = [s for _, s in output_shapes(layer, shape, keras)]
-    held = sum(math.prod(d or 1 for d in s) for s in [shape, *returned]) + sum(
-        math.prod(w.shape) for w in weight_specs(layer, shape, keras)
+    outputs = [s for _, s in returned(planned, keras)]
+    held = sum(math.prod(d or 1 for d in s) for s in [shape, *outputs]) + sum(
+        math.prod(w.shape) for w in planned_weights(planned)
     )
     # What training would keep of every step bounds what one forward pass holds at once.
     width = max((d.itemsize for d in dtypes), default=4)

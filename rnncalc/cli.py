@@ -379,8 +379,8 @@ def model(
     path: Annotated[
         str,
         typer.Argument(
-            help="Model JSON (model.to_json()), a .keras archive or an .h5 file; - reads JSON "
-            "from standard input.",
+            help="Model JSON (model.to_json()), a .keras archive, an .h5 file, or Python code "
+            "that builds the model (read, never run); - reads JSON or code from standard input.",
             show_default=False,
         ),
     ],
@@ -388,7 +388,37 @@ def model(
         KerasVersion | None,
         typer.Option(
             "--keras",
-            help="Whose rules: 2 or 3. By default, the Keras that wrote the file.",
+            help="Whose rules: 2 or 3. By default, the Keras that wrote the file; Keras 2 for "
+            "code.",
+            show_default=False,
+        ),
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Code: a value for a name the code uses but never defines, NAME=VALUE with a "
+            "Python literal (--set max_len=100); NAME.shape=1000,10,64 gives an array's shape. "
+            "Repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    variables: Annotated[
+        str | None,
+        typer.Option(
+            "--vars",
+            help='Code: the free names as a JSON object, or a .json file: {"max_len": 100, '
+            '"X_train": {"shape": [1000, 10, 64]}, "vocab": {"len": 5000}, "config": '
+            '{"units": 32}}.',
+            show_default=False,
+        ),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--target",
+            help='Code: which model: a name, a call of a function of the file ("build_model((60, '
+            '1))"), or @N for the N-th model the top level creates. By default the last.',
             show_default=False,
         ),
     ] = None,
@@ -413,12 +443,19 @@ def model(
     json: Json = False,
     fmt: Format = "simple",
 ) -> None:
-    """Every layer of a saved Keras model with its output shapes and parameters, like
-    model.summary(), without TensorFlow."""
+    """Every layer of a Keras model with its output shapes and parameters, like
+    model.summary(), without TensorFlow: from a saved file, or from the code that builds it."""
     from rnncalc.calc.model import Sizes, model_summary
+    from rnncalc.parse.code import given_variables
 
     handle(
-        lambda: model_summary(path, keras, Sizes(batch_size, timesteps, dtype, optimizer)),
+        lambda: model_summary(
+            path,
+            keras,
+            Sizes(batch_size, timesteps, dtype, optimizer),
+            variables=given_variables(sets or [], variables),
+            target=target,
+        ),
         lambda report: (
             render.as_json(report) if json else render.model_text(report, render.check_format(fmt))
         ),

@@ -101,6 +101,19 @@ MODEL_CALLS = Limit(
     "each call is computed (a nested model's anew for new shapes); models call each layer once "
     "or twice",
 )
+CODE_BYTES = Limit(
+    1_000_000, "bytes", "model-building code is a few kilobytes; a whole notebook's export less"
+)
+CODE_STEPS = Limit(
+    1_000_000,
+    "steps (statements and expressions evaluated)",
+    "building a model takes hundreds; a million take about a second, so a loop without end "
+    "is refused within one",
+)
+CODE_DEPTH = Limit(50, "levels of calls", "helper functions call each other a few levels deep")
+CODE_ITEMS = Limit(
+    100_000, "items", "lists, ranges and strings in model code hold a few hundred at most"
+)
 CELLS = Limit(1_000, "cells", "an RNN over stacked cells stacks a handful")
 ARCHIVE_MEMBERS = Limit(10_000, "files", "a .keras archive holds three")
 

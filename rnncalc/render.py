@@ -7,7 +7,8 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from html import escape
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -219,12 +220,15 @@ def model_text(report: ModelReport, fmt: str = "simple") -> str:
     rows = []
     for layer in report.layers:
         shapes = layer.output_shapes
-        if len(shapes) == 1:
+        if shapes is None:
+            returns = "?"
+        elif len(shapes) == 1:
             returns = shape_text(shapes[0])
         else:
             pairs = zip(layer.output_names, shapes, strict=True)
             returns = "\n".join(f"{n} {shape_text(s)}" for n, s in pairs)
-        row = [f"{layer.name} ({layer.class_name})", returns, f"{layer.params:,}"]
+        params = "? (unbuilt)" if layer.params is None else f"{layer.params:,}"
+        row = [f"{layer.name} ({layer.class_name})", returns, params]
         rows.append([*row, "\n".join(layer.inbound)] if functional else row)
     headers = ["layer (type)", "output shape", "params"] + (["connected to"] if functional else [])
     lines = [
@@ -247,8 +251,23 @@ def model_text(report: ModelReport, fmt: str = "simple") -> str:
             report.macs, report.flops, report.training_flops, report.memory, "--json for each part"
         ),
     ]
-    lines += _remarks(report.warnings, [])
+    notes = [] if report.built else [UNBUILT]
+    if report.skipped:
+        notes.append(
+            f"skipped {len(report.skipped)} statement(s) that build no model, not run: "
+            + "; ".join(report.skipped[:5])
+            + ("; ..." if len(report.skipped) > 5 else "")
+        )
+    lines += _remarks(report.warnings, notes)
     return "\n".join(lines)
+
+
+UNBUILT = (
+    "the model was never built: no layer gave it an input shape, so layers whose weights depend "
+    "on it are unbuilt (Keras's summary shows `?` and `0 (unbuilt)`, and its totals leave them "
+    "out). Start the model with keras.Input(shape=...), or give the first layer input_shape "
+    "(Keras 3 ignores Embedding's input_length)"
+)
 
 
 def _params(count: int, size: int, dtype: str) -> str:
@@ -512,6 +531,35 @@ def _setting(value: Any) -> str:
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def notebook(report: BaseModel, html: bool) -> str:
+    """A report as a notebook shows it: the CLI's text, with its table as Markdown or HTML.
+
+    Example:
+        >>> from rnncalc.api import summary
+        >>> print(notebook(summary("LSTM(4, input_shape=(10, 3))"), html=False))
+        LSTM, Keras 2 rules
+        ...
+    """
+    shown: dict[str, Callable[[Any, str], str]] = {
+        "LayerReport": summary_text,
+        "TableReport": table_text,
+        "CompareReport": compare_text,
+        "ModelReport": model_text,
+        "MemoryPlanReport": memory_text,
+        "GridReport": grid_text,
+    }
+    text = shown[type(report).__name__](report, "html" if html else "github")
+    lines, table = [], False
+    for line in text.splitlines():
+        table = table or line.startswith(("<table", "|"))
+        if table:
+            lines.append(line)
+        elif line:
+            lines.append(escape(line) + "<br>" if html else line + "  ")  # a line break
+        table = table and not line.startswith("</table") and (html or line.startswith("|"))
+    return "\n".join(lines)
 
 
 def _remarks(warnings: list[str], notes: list[str]) -> list[str]:

@@ -69,9 +69,10 @@ def short_name(weight: str) -> str:
     return "/".join(parts)
 
 
-def run_cli(*args: str):
-    """Run `rnncalc ARGS` in-process; the result has exit_code, stdout and stderr."""
-    return CliRunner().invoke(app, list(args))
+def run_cli(*args: str, input: str | None = None):
+    """Run `rnncalc ARGS` in-process (with `input` on standard input); the result has
+    exit_code, stdout and stderr."""
+    return CliRunner().invoke(app, list(args), input=input)
 
 
 # Every valid configuration of a Keras layer, for invariants of shapes, weights and reports.

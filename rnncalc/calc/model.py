@@ -13,12 +13,13 @@ from pydantic import ValidationError
 
 from rnncalc.calc import analysis
 from rnncalc.calc.cost import NOTHING, Cost, layer_cost, size_fields, total
-from rnncalc.calc.plain import PLAIN, MergeConfig
+from rnncalc.calc.plain import PLAIN, MergeConfig, PlainConfig
 from rnncalc.config.enums import DType, KerasVersion, Optimizer
 from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import RnncalcError, guarded, invalid
 from rnncalc.limits import MODEL_CALLS, check_size
+from rnncalc.parse.code import read_code
 from rnncalc.parse.construct import KERAS, config_from_serialized
 from rnncalc.parse.graph import (
     MODELS,
@@ -27,11 +28,13 @@ from rnncalc.parse.graph import (
     Graph,
     input_shape,
     layer_name,
+    one_output,
     sequential_input,
     validated,
     walk_graph,
 )
 from rnncalc.parse.inputs import check_shape
+from rnncalc.parse.keras_code import Shapes
 from rnncalc.parse.keras_files import load
 from rnncalc.report import WeightReport
 from rnncalc.report.models import ModelLayerReport, ModelReport
@@ -118,27 +121,68 @@ def layer_config(entry: Entry, keras: KerasVersion) -> AnyLayer:
 
 @guarded
 def model_summary(
-    path: str, keras: KerasVersion | str | None = None, sizes: Sizes | None = None
+    path: str | None = None,
+    keras: KerasVersion | str | None = None,
+    sizes: Sizes | None = None,
+    *,
+    code: str | None = None,
+    variables: dict[str, Any] | None = None,
+    target: str | None = None,
 ) -> ModelReport:
-    """`model.summary()` of a saved model: model JSON, a `.keras` archive or an `.h5` file.
+    """`model.summary()` of a saved model (model JSON, a `.keras` archive or an `.h5` file),
+    or of the model that Python code builds, read without running it.
 
     Args:
-        path: the file; `-` reads JSON from standard input.
-        keras: whose rules to apply; by default, those of the Keras that wrote the file.
+        path: the file; `-` reads JSON or code from standard input. A `.py` file, or text
+            that is not JSON, is code.
+        keras: whose rules to apply; by default, those of the Keras that wrote the file, and
+            Keras 2 for code.
         sizes: batch and timesteps for the inputs' open axes, dtype and optimizer, for MACs and
             memory.
+        code: Python code that builds the model, in place of a file.
+        variables: values of the names the code uses but never defines: `{"units": 64,
+            "X_train": {"shape": [1000, 10, 64]}, "vocab": {"len": 5000}, "config":
+            {"max_len": 100}}`.
+        target: which model the code builds: an expression (`model`, `build_model((60, 1))`),
+            `@N` for the N-th the top level creates; by default the last.
 
     Raises:
-        RnncalcError: naming the file, and the layer at fault, when the file or the model is
-            bad.
+        RnncalcError: naming the file, and the layer (or the line of code) at fault.
+
+    Example:
+        >>> code = ("from keras import layers, models; "
+        ...     "model = models.Sequential([layers.LSTM(4, input_shape=(10, 3))])")
+        >>> report = model_summary(code=code)
+        >>> report.layers[0].name, report.layers[0].output_shapes, report.total_params
+        ('lstm', [(None, 4)], 128)
     """
     sizes = sizes or Sizes()
     for option, size in (("--batch-size", sizes.batch), ("--timesteps", sizes.timesteps)):
         check_shape((size,), option)
     with collecting_after():
-        loaded = load(path)
-        version = loaded.keras if keras is None else KerasVersion.of(keras)
-        return summarize(loaded.config, version, path, loaded.kind, sizes)
+        if code is None:
+            if path is None:
+                raise RnncalcError("give a model file, or code", "model_summary('model.json')")
+            loaded = load(path)
+            if loaded.kind != "code":
+                version = loaded.keras if keras is None else KerasVersion.of(keras)
+                return summarize(loaded.config, version, path, loaded.kind, sizes)
+            code = loaded.code
+        version = KerasVersion.V2 if keras is None else KerasVersion.of(keras)
+        read = read_code(code, version, _shapes(version, sizes), variables, target)
+        return summarize(
+            read.config, version, path or "<code>", "code", sizes, built=read.built
+        ).model_copy(update={"skipped": read.skipped, "warnings": read.warnings})
+
+
+def _shapes(keras: KerasVersion, sizes: Sizes) -> Shapes:
+    """The calculator's output shapes of one layer call, for the code reader."""
+
+    def shapes(config: dict[str, Any], inputs: list[Shape], where: str) -> list[Shape]:
+        entry = validated(Entry, config, where)
+        return _checked(entry, inputs, keras, where, sizes).shapes
+
+    return shapes
 
 
 def summarize(
@@ -148,6 +192,7 @@ def summarize(
     kind: str = "json",
     sizes: Sizes | None = None,
     inputs: list[Shape] | None = None,
+    built: bool = True,
 ) -> ModelReport:
     """Every layer of a serialized model with its output shapes and weights, and the totals.
 
@@ -159,6 +204,8 @@ def summarize(
         sizes: what the cost estimate assumes.
         inputs: the shapes of the tensors given to the model, in place of its own input
             shapes (as running it on arrays does).
+        built: False for a Sequential model that never got an input shape (from code): each
+            layer is reported unbuilt, as Keras's summary shows it.
 
     Example:
         >>> seq = {"class_name": "Sequential", "config": {"layers": [
@@ -171,9 +218,13 @@ def summarize(
     sizes = sizes or Sizes()
     top = validated(Entry, config, f"{source}: the model")
     with walk():
-        called, layers = _model(top, inputs, keras, source, sizes)
+        if built:
+            called, layers = _model(top, inputs, keras, source, sizes)
+        else:
+            called, layers = _unbuilt(top, keras, source)
     weights = [w for layer in layers for w in layer.weights]
     total = sum(w.size for w in weights)
+    built_shapes = called.shapes if built else None
     trainable = sum(w.size for w in weights if w.trainable)
     cost = called.cost
     return ModelReport(
@@ -183,7 +234,8 @@ def summarize(
         # Keras 2.3+ and 3 rebuild a saved `Model` as the Functional it is
         model_class="Functional" if top.class_name == "Model" else top.class_name,
         name=validated(Graph, top.config, source).name,
-        output_shapes=called.shapes,
+        built=built,
+        output_shapes=built_shapes,
         layers=layers,
         total_params=total,
         **_without(size_fields(cost, total, trainable, sizes.dtype, sizes.optimizer), "params"),
@@ -224,14 +276,11 @@ def _model(
         if layer.is_operation:
             return [_operation(layer, shapes, here)]
         called = _call(layer, shapes, keras, here, sizes)
-        if sequential and len(called.shapes) != 1:
-            raise RnncalcError(
-                f"{where}: layer {name!r} returns {len(called.shapes)} tensors; all layers in a "
-                "Sequential model should have a single output tensor",
-                "use the functional API for layers with return_state=True",
-            )
+        if sequential and keras is KerasVersion.V2:
+            one_output(f"{where}: layer {name!r}", len(called.shapes))
         if step.node == 0:  # model.summary() shows a shared layer's first call
-            inbound = [r[0] if sequential else f"{r[0]}[{r[1]}][{r[2]}]" for r in step.refs]
+            refs = step.refs[:1] if sequential else step.refs
+            inbound = [r[0] if sequential else f"{r[0]}[{r[1]}][{r[2]}]" for r in refs]
             reports[name] = _report(layer, name, called, inbound, sizes)
             warnings.extend(called.warnings)
         else:  # a shared layer costs again at each call
@@ -291,13 +340,21 @@ def _call(
         return state.called[key]
     state.computed += 1
     MODEL_CALLS.check(state.computed, f"{where}: the model", "give a smaller model")
+    state.called[key] = called = _checked(entry, shapes, keras, where, sizes)
+    return called
+
+
+def _checked(
+    entry: Entry, shapes: list[Shape], keras: KerasVersion, where: str, sizes: Sizes
+) -> Called:
+    """One layer on its input shapes, with the sizes of what it returns checked, and its
+    errors named by `where`."""
     try:
         called = _compute(entry, shapes, keras, where, sizes)
         for shape in called.shapes:  # RepeatVector(n) on Flatten on ...: sizes that multiply
             for size in shape:
                 if size is not None:
                     check_size(size, "an axis of its output")
-        state.called[key] = called
         return called
     except RnncalcError as exc:
         if exc.message.startswith(where):
@@ -349,9 +406,12 @@ def _plain(entry: Entry, shapes: list[Shape], keras: KerasVersion) -> Called:
             f"{entry.class_name} takes one input, got {len(shapes)}", "give it one tensor"
         )
     out = layer.outputs(shapes)
+    return Called([out], ["output"], _weight_reports(layer, shapes), [], layer.cost(shapes, out))
+
+
+def _weight_reports(layer: PlainConfig, shapes: list[Shape]) -> list[WeightReport]:
     frozen = layer.non_trainable()
-    cost = layer.cost(shapes, out)
-    weights = [
+    return [
         WeightReport(
             name=w.name,
             shape=w.shape,
@@ -361,7 +421,52 @@ def _plain(entry: Entry, shapes: list[Shape], keras: KerasVersion) -> Called:
         )
         for w in layer.weights(shapes)
     ]
-    return Called([out], ["output"], weights, [], cost)
+
+
+def _unbuilt(
+    entry: Entry, keras: KerasVersion, where: str
+) -> tuple[Called, list[ModelLayerReport]]:
+    """A Sequential model that never got an input shape, as Keras's summary shows it: no
+    output shapes, and no weights but those a layer holds before any call (none, or an
+    Embedding given its `weights`); the other layers' parameters are unknown (None)."""
+    graph = validated(Graph, entry.config, f"{where}: the Sequential model")
+    layers: list[ModelLayerReport] = []
+    previous: list[str] = []
+    for index, layer in enumerate(graph.layers):
+        name = layer_name(layer, index)
+        weights = _weights_before_call(layer, keras)
+        found = [w.model_copy(update={"name": f"{name}/{w.name}"}) for w in weights or []]
+        params = None if weights is None else sum(w.size for w in found)
+        trainable = None if weights is None else sum(w.size for w in found if w.trainable)
+        report = ModelLayerReport(
+            name=name,
+            class_name=layer.class_name,
+            output_names=[],
+            output_shapes=None,
+            params=params,
+            trainable_params=trainable,
+            non_trainable_params=None if params is None else params - (trainable or 0),
+            macs=None,
+            flops=None,
+            memory=None,
+            weights=found,
+            inbound=previous,
+        )
+        layers.append(report)
+        previous = [name]
+    return Called([], [], [], [], None), layers
+
+
+def _weights_before_call(entry: Entry, keras: KerasVersion) -> list[WeightReport] | None:
+    cls = PLAIN.get(entry.class_name)
+    if cls is None:
+        return None
+    try:
+        layer = cls.model_validate(entry.config, context={"keras": keras.value})
+        weights = _weight_reports(layer, [(None,)])
+    except (ValidationError, RnncalcError):
+        return None
+    return weights if entry.built or not weights else None
 
 
 def _time_distributed(

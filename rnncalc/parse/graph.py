@@ -32,6 +32,9 @@ class Entry(BaseModel):
     name: str | None = None
     module: str | None = None
     inbound_nodes: list[Any] | None = None
+    # Read from code only: a layer that holds its weights before any call (Keras 3 builds
+    # an Embedding given `weights=` at once).
+    built: bool = False
 
     @property
     def is_operation(self) -> bool:
@@ -79,6 +82,16 @@ def sequential_input(graph: Graph, where: str) -> Shape:
         f"{where}: the Sequential model has no input shape (it was never built)",
         "build the model before saving it: start it with keras.Input(shape=...)",
     )
+
+
+def one_output(where: str, count: int) -> None:
+    """Keras's refusal of a layer that returns several tensors inside a Sequential model."""
+    if count != 1:
+        raise RnncalcError(
+            f"{where} returns {count} tensors; all layers in a Sequential model should have a "
+            "single output tensor",
+            "use the functional API for layers with return_state=True",
+        )
 
 
 class Call(NamedTuple):
@@ -225,12 +238,13 @@ def walk_graph(
         layers = graph.layers
         if layers and layers[0].class_name == "InputLayer":
             layers = layers[1:]  # model.layers leaves a Sequential's InputLayer out
-        value, previous = start(None, 0), "input"
-        for index, entry in enumerate(layers):
+        values, previous = [start(None, 0)], "input"
+        for index, entry in enumerate(layers):  # Keras 3 passes on every output of a layer
             name = layer_name(entry, index)
-            (value,) = call(Call(name, entry, 0, [(previous, 0, 0)]), [value])
+            refs: list[Ref] = [(previous, 0, i) for i in range(len(values))]
+            values = call(Call(name, entry, 0, refs), values)
             previous = name
-        return [value]
+        return values
     inputs = [r[0] for r in tensor_refs(graph.input_layers, where)]
     tensors: dict[str, list[list[T]]] = {}  # layer name -> node -> returned values
     for step in schedule(graph, where):

@@ -15,6 +15,7 @@ from rnncalc.errors import RnncalcError
 from rnncalc.limits import (
     ARCHIVE_MEMBERS,
     CELLS,
+    CODE_BYTES,
     CONFIG_BYTES,
     JSON_DEPTH,
     JSON_VALUES,
@@ -34,20 +35,22 @@ class Loaded(NamedTuple):
 
     config: dict[str, Any]
     keras: KerasVersion
-    kind: str  # "json", "keras" or "h5"
+    kind: str  # "json", "keras", "h5", or "code": Python that builds the model
+    code: str = ""  # the code, when that is what the file holds
 
 
 def load(path: str) -> Loaded:
     """Read a model config from a file (or `-` for standard input), whatever its kind.
 
     The kind is read from the content, not the name: a zip is a `.keras` archive, an HDF5 file a
-    legacy `.h5` (needs `pip install "rnncalc[h5]"`), anything else JSON.
+    legacy `.h5` (needs `pip install "rnncalc[h5]"`), Python code (a `.py` file, or text that
+    is not JSON) the code that builds the model, anything else JSON.
 
     Raises:
         RnncalcError: naming the file and what is wrong with it.
     """
     if path == "-":
-        return _from_json(sys.stdin.buffer.read(CONFIG_BYTES.value + 1), "-")
+        return _from_text(sys.stdin.buffer.read(CONFIG_BYTES.value + 1), "-", code=False)
     file = Path(path)
     if not file.exists():
         raise RnncalcError(f"{path}: no such file", "give the path of a model file")
@@ -65,7 +68,36 @@ def load(path: str) -> Loaded:
             f"(at most {CONFIG_BYTES.value:,})",
             "give the JSON of model.to_json(), a .keras or an .h5 file",
         )
-    return _from_json(file.read_bytes(), path)
+    data = file.read_bytes()
+    if file.suffix == ".json":  # what the name says, even when the JSON is broken
+        return _from_json(data, path)
+    return _from_text(data, path, code=file.suffix == ".py")
+
+
+def _from_text(data: bytes, where: str, code: bool) -> Loaded:
+    """JSON, or Python code: code when the name says so, or text that does not start as JSON
+    does (`{`, `[` or a string)."""
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if code or (start and start not in b'{["' and _is_text(data)):
+        if len(data) > CODE_BYTES.value:
+            raise RnncalcError(
+                f"{where}: more than {CODE_BYTES.value:,} bytes of code",
+                "give the code that builds the model",
+            )
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise RnncalcError(f"{where}: the code is not UTF-8 text", "save it as UTF-8") from None
+        return Loaded({}, KerasVersion.V2, "code", text)
+    return _from_json(data, where)
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        data[:4096].decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return exc.start > 4090  # a character cut at the end of the sample
+    return True
 
 
 def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Loaded:
@@ -125,14 +157,25 @@ def _parsed(data: bytes, where: str) -> Any:
         ) from None
 
 
-# Arguments only Keras 1 had: Keras 2 renamed them (init is kernel_initializer, W_regularizer
-# kernel_regularizer, dropout_W dropout, border_mode padding, nb_filter filters). Its Dense and
-# LSTM `output_dim` is `units` today, but Embedding still has one, so it tells nothing.
-KERAS1_ARGUMENTS = frozenset(
-    "init inner_init W_regularizer U_regularizer b_regularizer W_constraint "
-    "U_constraint b_constraint dropout_W dropout_U border_mode subsample nb_filter "
-    "filter_length consume_less".split()
-)
+# Arguments only Keras 1 had, and what Keras 2 renamed them. Its Dense and LSTM `output_dim` is
+# `units` today, but Embedding still has one, so in a saved config it tells nothing.
+KERAS1_RENAMED = {
+    "init": "kernel_initializer",
+    "inner_init": "recurrent_initializer",
+    "W_regularizer": "kernel_regularizer",
+    "U_regularizer": "recurrent_regularizer",
+    "b_regularizer": "bias_regularizer",
+    "W_constraint": "kernel_constraint",
+    "U_constraint": "recurrent_constraint",
+    "b_constraint": "bias_constraint",
+    "dropout_W": "dropout",
+    "dropout_U": "recurrent_dropout",
+    "border_mode": "padding",
+    "subsample": "strides",
+    "nb_filter": "filters",
+    "filter_length": "kernel_size",
+    "consume_less": "implementation",
+}
 
 
 def _as_found(config: Any, where: str) -> tuple[Any, Any]:
@@ -172,7 +215,7 @@ def _keras1(config: dict[str, Any]) -> str | None:
         arguments = layer.get("config") if isinstance(layer, dict) else None
         if isinstance(arguments, dict):
             for name in arguments:
-                if name in KERAS1_ARGUMENTS:
+                if name in KERAS1_RENAMED:
                     return str(name)
     return None
 

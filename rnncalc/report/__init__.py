@@ -14,6 +14,20 @@ class _Report(BaseModel):
     model_config = ConfigDict(frozen=True, use_enum_values=True, defer_build=True)
 
 
+class Shown(_Report):
+    """A report a notebook shows as the CLI's table (Jupyter calls these methods)."""
+
+    def _repr_markdown_(self) -> str:
+        from rnncalc import render  # upward, and only when a notebook displays the report
+
+        return render.notebook(self, html=False)
+
+    def _repr_html_(self) -> str:
+        from rnncalc import render
+
+        return render.notebook(self, html=True)
+
+
 class WeightReport(_Report):
     """One weight of a layer."""
 
@@ -48,7 +62,7 @@ class MemoryReport(_Report):
     )
 
 
-class LayerReport(_Report):
+class LayerReport(Shown):
     """Everything rnncalc knows about one layer on one input: `rnncalc summary --json`."""
 
     layer: str = Field(description="Class name: `LSTM`, `Bidirectional`, `ConvLSTM2D`, ...")

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import Shape
-from rnncalc.report import MemoryReport, WeightReport, _Report
+from rnncalc.report import MemoryReport, Shown, WeightReport, _Report
 
 
 class ModelLayerReport(_Report):
@@ -17,10 +17,15 @@ class ModelLayerReport(_Report):
     output_names: list[str] = Field(
         description="Name of each returned tensor: `output`, then an RNN's states."
     )
-    output_shapes: list[Shape] = Field(description="One shape per returned tensor (first call).")
-    params: int = Field(description="Parameters of the layer (`count_params()`).")
-    trainable_params: int = Field(description="Parameters updated in training.")
-    non_trainable_params: int = Field(description="Parameters not updated in training.")
+    output_shapes: list[Shape] | None = Field(
+        description="One shape per returned tensor (first call); null in a model never built."
+    )
+    params: int | None = Field(
+        description="Parameters of the layer (`count_params()`); null while the layer is "
+        "unbuilt (its weights depend on an input shape the model never got)."
+    )
+    trainable_params: int | None = Field(description="Parameters updated in training.")
+    non_trainable_params: int | None = Field(description="Parameters not updated in training.")
     macs: int | None = Field(
         description="Multiply-accumulates of the layer in one forward pass (all its calls); "
         "null while a size it needs is open."
@@ -34,15 +39,28 @@ class ModelLayerReport(_Report):
     )
 
 
-class ModelReport(_Report):
+class ModelReport(Shown):
     """A whole model, like `model.summary()`: `rnncalc model --json`."""
 
-    source: str = Field(description="The file (or `-`) the model was read from.")
-    format: str = Field(description="What the file was: `json`, `keras` (archive) or `h5`.")
+    source: str = Field(
+        description="The file (or `-`, or `<code>` for code given from Python) the model was "
+        "read from."
+    )
+    format: str = Field(
+        description="What the file was: `json`, `keras` (archive), `h5`, or `code` (Python "
+        "that builds the model, read without running it)."
+    )
     keras: KerasVersion = Field(description='Whose rules were applied: `"2"` or `"3"`.')
     model_class: str = Field(description="`Sequential` or `Functional`.")
     name: str | None = Field(description="The model's name.")
-    output_shapes: list[Shape] = Field(description="The model's outputs, in order.")
+    built: bool = Field(
+        True,
+        description="False for a Sequential model that never got an input shape: Keras's "
+        "summary shows its layers unbuilt (`?`, `0 (unbuilt)`), and so does rnncalc.",
+    )
+    output_shapes: list[Shape] | None = Field(
+        description="The model's outputs, in order; null when it was never built."
+    )
     layers: list[ModelLayerReport] = Field(description="Each layer, in `model.layers` order.")
     total_params: int = Field(description="`model.count_params()`.")
     trainable_params: int = Field(description="Parameters updated in training.")
@@ -61,3 +79,8 @@ class ModelReport(_Report):
         "output for the backward pass (docs/cost.md)."
     )
     warnings: list[str] = Field(description="What Keras accepts but silently changes.")
+    skipped: list[str] = Field(
+        [],
+        description="Code only: each statement or call that builds no model and was skipped, "
+        "not run (`line 13: model.compile(...)`).",
+    )

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 
 from rnncalc.config.inputs import Shape
-from rnncalc.report import LayerReport, _Report
+from rnncalc.report import LayerReport, Shown, _Report
 
 
 class SweepPoint(_Report):
@@ -30,7 +30,7 @@ class FitReport(_Report):
     bytes_one_more: int = Field(description="Memory needed at `largest + 1` (does not fit).")
 
 
-class MemoryPlanReport(_Report):
+class MemoryPlanReport(Shown):
     """`rnncalc memory --json`: one layer's memory and cost, swept or fitted to a budget."""
 
     layer: LayerReport = Field(description="The layer at the given sizes, as `summary` reports it.")
@@ -50,7 +50,7 @@ class GridRow(_Report):
     error: str | None = Field(None, description="Why the framework refuses this combination.")
 
 
-class GridReport(_Report):
+class GridReport(Shown):
     """`rnncalc sweep --json`: a layer analysed over every combination of some arguments."""
 
     layer: str = Field(description="The class name.")

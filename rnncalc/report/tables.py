@@ -8,7 +8,7 @@ from pydantic import Field
 
 from rnncalc.config.enums import Framework, KerasVersion
 from rnncalc.config.inputs import Shape
-from rnncalc.report import LayerReport, _Report
+from rnncalc.report import LayerReport, Shown, _Report
 
 
 class TableRow(_Report):
@@ -23,7 +23,7 @@ class TableRow(_Report):
     error: str | None = Field(None, description="Why Keras refuses this combination, if it does.")
 
 
-class TableReport(_Report):
+class TableReport(Shown):
     """Every output combination of one layer on one input: `rnncalc table --json`."""
 
     layer: str
@@ -50,7 +50,7 @@ class OutputMapping(_Report):
     torch: str = Field(description="The PyTorch expression giving the same tensor.")
 
 
-class CompareReport(_Report):
+class CompareReport(Shown):
     """One layer in Keras and in PyTorch: `rnncalc compare --json`."""
 
     keras_expression: str = Field(description="The Keras layer, written as code.")

@@ -1,0 +1,796 @@
+"""What Keras's classes do when code calls them, modelled for the code reader: layers named as
+a fresh Keras process names them, a `Sequential` that builds as layers are added, functional
+calls that compute their output shapes at once, and `Model(inputs, outputs)`'s graph in the
+order `model.layers` lists it."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from rnncalc.config.enums import KerasVersion
+from rnncalc.config.inputs import InputArgs, Shape
+from rnncalc.errors import RnncalcError
+from rnncalc.parse.construct import KERAS, SEQUENCE, layer_from_call
+from rnncalc.parse.expressions import LayerCall
+from rnncalc.parse.graph import one_output
+from rnncalc.parse.inputs import parse_args, resolve
+from rnncalc.parse.keras_files import KERAS1_RENAMED
+from rnncalc.parse.python import Interpreter, Method, Module, Unknown, _kind
+
+# An entry as Keras serializes it, its input shapes and where it is -> its output shapes.
+Shapes = Callable[[dict[str, Any], list[Shape], str], list[Shape]]
+
+KERAS_ROOTS = (
+    "tf.keras",
+    "tf.compat.v1.keras",
+    "tensorflow.keras",
+    "tensorflow.python.keras",
+    "tensorflow.compat.v1.keras",
+    "tf_keras",
+    "keras",
+)
+# Modules of Keras that rnncalc knows every name of (Keras 1's keras.layers.recurrent and the
+# like are served from keras.layers, as the Keras of today serves them).
+LISTED = ((), ("layers",), ("models",))
+# Classes Keras also exports under another name; the instance is the first's.
+ALIASES = {
+    "Convolution1D": "Conv1D",
+    "Convolution2D": "Conv2D",
+    "Convolution3D": "Conv3D",
+    "MaxPool1D": "MaxPooling1D",
+    "MaxPool2D": "MaxPooling2D",
+    "MaxPool3D": "MaxPooling3D",
+    "AvgPool1D": "AveragePooling1D",
+    "AvgPool2D": "AveragePooling2D",
+    "AvgPool3D": "AveragePooling3D",
+    "GlobalMaxPool1D": "GlobalMaxPooling1D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D",
+    "GlobalAvgPool1D": "GlobalAveragePooling1D",
+    "GlobalAvgPool2D": "GlobalAveragePooling2D",
+}
+# Keras's positional order of the leading arguments of layers other than the recurrent ones.
+POSITIONAL: dict[str, tuple[str, ...]] = {
+    "Dense": ("units", "activation", "use_bias"),
+    "Embedding": ("input_dim", "output_dim"),
+    "Dropout": ("rate", "noise_shape", "seed"),
+    "SpatialDropout1D": ("rate",),
+    "GaussianDropout": ("rate",),
+    "GaussianNoise": ("stddev",),
+    "Activation": ("activation",),
+    "Masking": ("mask_value",),
+    "Reshape": ("target_shape",),
+    "RepeatVector": ("n",),
+    "Permute": ("dims",),
+    "Flatten": ("data_format",),
+    "Conv1D": ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate"),
+    "Conv2D": ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate"),
+    "MaxPooling1D": ("pool_size", "strides", "padding", "data_format"),
+    "AveragePooling1D": ("pool_size", "strides", "padding", "data_format"),
+    "MaxPooling2D": ("pool_size", "strides", "padding", "data_format"),
+    "GlobalAveragePooling1D": ("data_format",),
+    "GlobalMaxPooling1D": ("data_format",),
+    "BatchNormalization": ("axis", "momentum", "epsilon"),
+    "LayerNormalization": ("axis", "epsilon"),
+    "Concatenate": ("axis",),
+    "ActivityRegularization": ("l1", "l2"),
+    "TimeDistributed": ("layer",),
+}
+# keras.layers.concatenate([a, b]) and friends: a layer made and called at once.
+MERGES = {
+    name.lower(): name
+    for name in ("Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum")
+}
+# A model's methods that build it; any other (compile, fit, summary, save) is skipped.
+BUILDING = frozenset({"add", "pop", "build"})
+# Keras modules whose names are objects that configure a layer, not layers.
+SETTINGS = frozenset({"regularizers", "initializers", "constraints", "activations"})
+
+
+@cache
+def keras_names(keras: KerasVersion) -> frozenset[str]:
+    """What `keras.layers`, `keras.models` and `keras` export in this Keras version
+    (tests/data/generate_keras_names.py wrote the list from tf-keras and Keras 3)."""
+    text = resources.files("rnncalc.parse").joinpath("keras_names.json").read_text()
+    found = json.loads(text)[keras.value]
+    return frozenset(found["layers"]) | frozenset(found["models"]) | frozenset(found["keras"])
+
+
+@dataclass
+class KerasName:
+    """A class or function of Keras, not yet called: `LSTM`, `Sequential`, `Input`."""
+
+    name: str
+    module: tuple[str, ...]  # its module under keras: ("layers",), ("regularizers",), ()
+
+
+@dataclass
+class KerasObject:
+    """A Keras object that is not a layer: a regularizer, initializer or constraint."""
+
+    name: str
+    args: list[Any]
+    kwargs: dict[str, Any]
+
+
+@dataclass(eq=False)
+class Node:
+    """One call of a layer: what it was given (positional first), and the shapes it returned."""
+
+    args: list[Any]
+    kwargs: dict[str, Any]
+    outputs: list[Shape]
+
+    def tensors(self) -> list[Tensor]:
+        """The tensors it took, as Keras flattens a call (not the mask)."""
+        given = [v for k, v in sorted(self.kwargs.items()) if k != "mask"]
+        return list(tensors([self.args, given]))
+
+
+@dataclass(eq=False)
+class InputLayer:
+    name: str
+    shape: Shape
+    nodes: list[Node] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Layer:
+    """A layer object: its class, Keras name, arguments, and the calls made of it."""
+
+    class_name: str
+    name: str
+    config: dict[str, Any]  # its arguments by name, as Keras serializes them
+    input: Shape | None = None  # what input_shape and the like give a Sequential it starts
+    built: bool = False  # holds weights before any call (Keras 3: Embedding(weights=...))
+    nodes: list[Node] = field(default_factory=list)
+
+    def entry(self) -> dict[str, Any]:
+        entry = {"class_name": self.class_name, "name": self.name, "config": dump(self.config)}
+        return entry | ({"built": True} if self.built else {})
+
+
+@dataclass(eq=False)
+class Sequential:
+    name: str
+    layers: list[Any] = field(default_factory=list)
+    input: InputLayer | None = None  # once it has an input shape
+    outputs: list[Shape] | None = None  # the last layer's outputs, once built
+    trainable: bool = True
+    nodes: list[Node] = field(default_factory=list)
+
+    def entry(self) -> dict[str, Any]:
+        first = [_input_entry(self.input)] if self.input else []
+        layers = first + [layer.entry() for layer in self.layers]
+        config = {"name": self.name, "trainable": self.trainable, "layers": layers}
+        return {"class_name": "Sequential", "name": self.name, "config": config}
+
+
+@dataclass(eq=False)
+class Functional:
+    name: str
+    inputs: list[Tensor]
+    outputs: list[Tensor]
+    trainable: bool = True
+    nodes: list[Node] = field(default_factory=list)
+
+    def entry(self) -> dict[str, Any]:
+        return {"class_name": "Functional", "name": self.name, "config": _graph(self)}
+
+
+@dataclass(eq=False)
+class Tensor:
+    """A symbolic tensor: the `index`-th output of call `node` of `source`."""
+
+    source: Layer | Sequential | Functional | InputLayer
+    node: int
+    index: int
+    shape: Shape
+
+
+Callable_ = Layer | Sequential | Functional
+
+
+def tensors(value: Any) -> Iterator[Tensor]:
+    """The tensors in a call's arguments, in the order Keras flattens them (dicts by key)."""
+    if isinstance(value, Tensor):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from tensors(item)
+    elif isinstance(value, dict):
+        for key in sorted(value, key=str):
+            yield from tensors(value[key])
+
+
+def dump(value: Any) -> Any:
+    """An argument as Keras serializes it: a nested layer as `{"class_name", "config"}`."""
+    if isinstance(value, Layer | Sequential | Functional):
+        return value.entry()
+    if isinstance(value, KerasObject):
+        found: dict[str, Any] = {"class_name": value.name, "config": dump(value.kwargs)}
+        return found | ({"args": dump(value.args)} if value.args else {})
+    if isinstance(value, dict):
+        return {k: dump(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(dump(v) for v in value)
+    return value
+
+
+def _input_entry(layer: InputLayer) -> dict[str, Any]:
+    config = {"name": layer.name, "batch_shape": list(layer.shape)}
+    return {"class_name": "InputLayer", "name": layer.name, "config": config, "inbound_nodes": []}
+
+
+def snake_case(name: str) -> str:
+    """A Keras class name as Keras names its instances: `SimpleRNN` → `simple_rnn`."""
+    import re
+
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+# ---------------------------------------------------------------- a functional model's graph
+
+
+def network(model: Functional) -> tuple[list[Any], dict[tuple[int, int], int]]:
+    """A functional model's layers in `model.layers` order, and the calls that belong to it,
+    numbered per layer: Keras's `map_graph`, which walks back from the outputs and sorts the
+    layers by depth, then by when the walk first met them."""
+    order: list[tuple[Any, int]] = []  # calls, each after the calls whose outputs it takes
+    met: dict[int, int] = {}  # layer -> when the walk from the outputs first met it
+    layers: dict[int, Any] = {}
+    done: set[tuple[int, int]] = set()
+    for output in model.outputs:
+        stack: list[tuple[Tensor, bool]] = [(output, False)]
+        while stack:  # depth first without recursion: a model may be 10,000 layers deep
+            tensor, expanded = stack.pop()
+            key = (id(tensor.source), tensor.node)
+            if expanded or key in done:
+                if expanded and key not in done:
+                    done.add(key)
+                    order.append((tensor.source, tensor.node))
+                continue
+            layers.setdefault(id(tensor.source), tensor.source)
+            met.setdefault(id(tensor.source), len(met))
+            stack.append((tensor, True))
+            if not isinstance(tensor.source, InputLayer):
+                given = tensor.source.nodes[tensor.node].tensors()
+                stack += [(t, False) for t in reversed(given)]
+    # A call is one deeper than every call that takes its outputs; a layer is as deep as its
+    # deepest call.
+    node_depth: dict[tuple[int, int], int] = {}
+    layer_depth: dict[int, int] = {}
+    for source, node in reversed(order):
+        key = (id(source), node)
+        depth = max(node_depth.get(key, 0), layer_depth.get(id(source), 0))
+        node_depth[key] = layer_depth[id(source)] = depth
+        if not isinstance(source, InputLayer):
+            for given in source.nodes[node].tensors():
+                parent = (id(given.source), given.node)
+                node_depth[parent] = max(depth + 1, node_depth.get(parent, 0))
+    for tensor in model.inputs:
+        known = id(tensor.source)
+        if known not in layer_depth:  # an input no output needs
+            layers[known] = tensor.source
+            layer_depth[known], met[known] = 0, -1
+            node_depth[known, 0] = 0
+    given_inputs = {id(t.source) for t in model.inputs}
+    for known, source in layers.items():
+        if isinstance(source, InputLayer) and known not in given_inputs:
+            raise RnncalcError(
+                f"Graph disconnected: the model's outputs need Input {source.name!r}, which is "
+                "not among its inputs",
+                f"add it to the model's inputs: Model(inputs=[..., {source.name}], ...)",
+            )
+    ordered = [layers[k] for k in sorted(layers, key=lambda k: (-layer_depth[k], met[k]))]
+    numbers: dict[tuple[int, int], int] = {}
+    counts: Counter[int] = Counter()
+    for layer, node in sorted(node_depth, key=lambda key: key[1]):
+        numbers[layer, node] = counts[layer]
+        counts[layer] += 1
+    return ordered, numbers
+
+
+def _graph(model: Functional) -> dict[str, Any]:
+    """A functional model's config, as Keras 3's `model.to_json()` writes it."""
+    ordered, numbers = network(model)
+    calls: dict[int, list[int]] = {}
+    for layer, node in numbers:
+        calls.setdefault(layer, []).append(node)
+    entries = []
+    for source in ordered:
+        if isinstance(source, InputLayer):
+            entries.append(_input_entry(source))
+            continue
+        entry = source.entry()
+        entry["inbound_nodes"] = [
+            {
+                "args": _refs(source.nodes[n].args, numbers),
+                "kwargs": _refs(source.nodes[n].kwargs, numbers),
+            }
+            for n in sorted(calls[id(source)])
+        ]
+        entries.append(entry)
+    return {
+        "name": model.name,
+        "trainable": model.trainable,
+        "layers": entries,
+        "input_layers": [_ref(t, numbers) for t in model.inputs],
+        "output_layers": [_ref(t, numbers) for t in model.outputs],
+    }
+
+
+def _ref(tensor: Tensor, numbers: dict[tuple[int, int], int]) -> list[Any]:
+    return [tensor.source.name, numbers[id(tensor.source), tensor.node], tensor.index]
+
+
+def _refs(value: Any, numbers: dict[tuple[int, int], int]) -> Any:
+    """A call's arguments with each tensor as Keras 3 writes it (`__keras_tensor__`)."""
+    if isinstance(value, Tensor):
+        history = _ref(value, numbers)
+        return {"class_name": "__keras_tensor__", "config": {"keras_history": history}}
+    if isinstance(value, dict):
+        return {k: _refs(v, numbers) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_refs(v, numbers) for v in value]
+    return dump(value)
+
+
+# ---------------------------------------------------------------- the reader
+
+
+class KerasReader(Interpreter):
+    """The interpreter, with Keras's classes: what model code builds, as Keras builds it."""
+
+    def __init__(self, keras: KerasVersion, variables: dict[str, Any], shapes: Shapes) -> None:
+        super().__init__(variables)
+        self.keras = keras
+        self.shapes = shapes
+        self.uids: Counter[str] = Counter()
+        self.models: list[Sequential | Functional] = []  # every model made, in order
+        self.warnings: list[str] = []
+
+    def unique(self, base: str) -> str:
+        """`lstm`, `lstm_1`, ...: Keras's names; Keras 2 counts its inputs from 1 (`input_1`)."""
+        count = self.uids[base]
+        self.uids[base] += 1
+        if base == "input":
+            return f"input_{count + 1}"
+        return base if count == 0 else f"{base}_{count}"
+
+    # -- names
+
+    def module_attribute(self, path: str) -> Any:
+        keras = _under_keras(path)
+        if keras is None:
+            return Module(path)
+        *module, name = keras
+        if set(module) & SETTINGS:  # keras.regularizers.l2: configures a layer
+            return KerasName(name, tuple(module))
+        if name[:1].isupper() or name in MERGES or name == "clear_session":
+            if name in keras_names(self.keras) or name in MERGES or name == "clear_session":
+                return KerasName(ALIASES.get(name, name), tuple(module))
+            if tuple(module) in LISTED:
+                return Missing(name, path)
+        return Module(path)
+
+    def imported(self, path: str, name: str) -> Any:
+        value = self.module_attribute(f"{path}.{name}" if path else name)
+        if isinstance(value, Missing):
+            raise RnncalcError(
+                f"cannot import name {name!r} from {path!r}: Keras {self.keras.value} has no "
+                "such name",
+                _missing_fix(name),
+            )
+        return value
+
+    def star_name(self, path: str, name: str) -> Any:
+        value = self.module_attribute(f"{path}.{name}")
+        if isinstance(value, KerasName):
+            return value
+        if _under_keras(path) is None:  # from numpy import *: any name may be numpy's
+            return value
+        return None
+
+    def other_attribute(self, owner: Any, name: str) -> Any:
+        if isinstance(owner, Missing):
+            raise RnncalcError(
+                f"module {owner.path.rpartition('.')[0]!r} has no attribute {owner.name!r} in "
+                f"Keras {self.keras.value}",
+                _missing_fix(owner.name),
+            )
+        if isinstance(owner, Tensor):
+            if name in ("shape", "ndim"):
+                return owner.shape if name == "shape" else len(owner.shape)
+            return Unknown(f"`.{name}` of a tensor")
+        if isinstance(owner, Layer):
+            if name == "output":
+                return _outputs(owner)
+            return owner.name if name == "name" else Method(owner, name)
+        if isinstance(owner, Sequential | Functional):
+            return self.model_attribute(owner, name)
+        if isinstance(owner, KerasName):
+            if owner.name == "Sequential" and name in BUILDING:
+                raise RnncalcError(
+                    f"Sequential.{name}() missing 1 required positional argument: 'layer' (the "
+                    "name holds the class Sequential, not a model)",
+                    "make the model first: model = Sequential()",
+                )
+            return Unknown(f"`{owner.name}.{name}`")
+        return Unknown(f"`.{name}`")
+
+    def model_attribute(self, model: Sequential | Functional, name: str) -> Any:
+        if name == "layers":
+            return list(model.layers) if isinstance(model, Sequential) else network(model)[0]
+        if name in ("output", "outputs", "input", "inputs") and isinstance(model, Functional):
+            found = model.outputs if name.startswith("output") else model.inputs
+            return found if name.endswith("s") or len(found) > 1 else found[0]
+        return model.name if name == "name" else Method(model, name)
+
+    def set_attribute(self, owner: Any, name: str, value: Any) -> None:
+        if name == "trainable" and isinstance(value, bool):
+            if isinstance(owner, Layer):
+                owner.config["trainable"] = value
+            elif isinstance(owner, Sequential | Functional):
+                owner.trainable = value
+        super().set_attribute(owner, name, value)
+
+    def other_subscript(self, owner: Any, node: Any) -> Any:
+        if isinstance(owner, Tensor):
+            raise RnncalcError(
+                "slicing a tensor makes a Keras operation, which rnncalc cannot read yet",
+                "use a layer for it: Reshape, Cropping1D, or return_sequences=False",
+            )
+        return super().other_subscript(owner, node)
+
+    def operand(self, value: Any) -> None:
+        if isinstance(value, Tensor):
+            raise RnncalcError(
+                "arithmetic on tensors makes a Keras operation, which rnncalc cannot read yet",
+                "use the merge layer for it: keras.layers.Add()([x, y])",
+            )
+
+    def truthy(self, value: Any) -> bool:
+        if isinstance(value, Tensor | Layer | Sequential | Functional | KerasName):
+            return True
+        return super().truthy(value)
+
+    # -- calls
+
+    def skipped_call(self, function: Any) -> bool:
+        if isinstance(function, Method) and isinstance(function.owner, Layer | Functional):
+            return True  # layer.get_weights(), model.compile(), model.fit(), ...
+        if isinstance(function, Method) and isinstance(function.owner, Sequential):
+            return function.name not in BUILDING
+        return super().skipped_call(function)
+
+    def other_method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if not isinstance(owner, Sequential):
+            return NotImplemented
+        if name == "add":
+            if len(args) != 1 or kwargs:
+                raise RnncalcError("Sequential.add() takes one layer", "add one layer at a time")
+            self.add(owner, args[0])
+        elif name == "pop":
+            if not owner.layers:
+                raise RnncalcError("There are no layers in the model", "add a layer first")
+            self.rebuild(owner, owner.layers[:-1])
+        elif name == "build":
+            shape = args[0] if args else kwargs.get("input_shape")
+            if owner.input is None and isinstance(shape, tuple | list):
+                self.start(owner, tuple(shape))
+                self.rebuild(owner, owner.layers)
+        return None
+
+    def call_other(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if isinstance(function, Layer | Sequential | Functional):
+            return self.call_layer(function, args, kwargs)
+        if not isinstance(function, KerasName):
+            return super().call_other(function, args, kwargs)
+        name = function.name
+        if name == "clear_session":  # names count from zero again
+            self.uids.clear()
+            return None
+        if name == "Sequential":
+            return self.sequential(args, kwargs)
+        if name in ("Model", "Functional"):
+            return self.functional(args, kwargs)
+        if name in ("Input", "InputLayer"):
+            return self.input(args, kwargs, layer=name == "InputLayer")
+        if name in MERGES:
+            inputs = args[0] if args else kwargs.pop("inputs", None)
+            return self.call_layer(self.layer(MERGES[name], list(args[1:]), kwargs), [inputs], {})
+        layers = function.module in (("layers",), ()) and name[:1].isupper()
+        if (layers or name in KERAS) and not set(function.module) & SETTINGS:
+            return self.layer(name, args, kwargs)
+        return KerasObject(name, args, kwargs)
+
+    def layer(self, class_name: str, args: list[Any], kwargs: dict[str, Any]) -> Layer:
+        """A layer made as its class's `__init__` checks it, and named as Keras names it."""
+        for value in [*args, *kwargs.values()]:
+            if isinstance(value, Unknown):
+                raise RnncalcError(
+                    f"an argument of {class_name} comes from {value.origin}, which rnncalc "
+                    "does not run",
+                    "give the value with --set NAME=VALUE",
+                )
+        for key in kwargs:
+            if key in KERAS1_RENAMED or (key == "output_dim" and class_name != "Embedding"):
+                raise self.refused(class_name, key, KERAS1_RENAMED.get(key, "units"), "argument")
+        config = dict(kwargs)
+        weights = config.pop("weights", None)  # rnncalc works from shapes, not values
+        inputs = {k: config.pop(k) for k in list(config) if k in InputArgs.names()}
+        if class_name == "Embedding" and "input_dim" in inputs:
+            config["input_dim"] = inputs.pop("input_dim")
+        if class_name in KERAS:  # the constructor's checks, at the line that calls it
+            layer_from_call(LayerCall(class_name, "", tuple(dump(args)), dump(config)), self.keras)
+            positional = KERAS[class_name].positional
+        else:
+            positional = POSITIONAL.get(class_name, ())
+        config = _by_name(class_name, args, config, positional)
+        shape = self.input_shape(class_name, inputs)
+        given = config.get("name")
+        config["name"] = given if isinstance(given, str) else self.unique(snake_case(class_name))
+        # Keras 3 builds an Embedding given its weights at once; anything else on first call
+        built = self.keras is KerasVersion.V3 and weights is not None and class_name == "Embedding"
+        return Layer(class_name, config["name"], config, shape, built)
+
+    def refused(self, owner: str, old: str, new: str, what: str) -> RnncalcError:
+        said = (
+            f"('Keyword argument not understood:', '{old}')"
+            if self.keras is KerasVersion.V2
+            else f"Unrecognized keyword arguments passed to {owner}: {{'{old}': ...}}"
+        )
+        return RnncalcError(
+            f"{owner} does not accept `{old}`, Keras 1's {what} (Keras {self.keras.value}: {said})",
+            f"write {new}= instead of {old}=",
+        )
+
+    def input_shape(self, class_name: str, inputs: dict[str, Any]) -> Shape | None:
+        """The input shape that a layer's arguments give a Sequential model it starts."""
+        keras2 = self.keras is KerasVersion.V2
+        if class_name == "Embedding":
+            length = inputs.pop("input_length", None)
+            if not keras2 and length is not None:
+                self.warnings.append(
+                    f"line {self.line}: Keras 3 warns that Embedding's `input_length` is "
+                    "deprecated, and ignores it"
+                )
+            elif keras2 and "input_shape" not in inputs and "batch_input_shape" not in inputs:
+                inputs["input_shape"] = (length,)  # tf-keras's Embedding always has one
+        elif class_name not in SEQUENCE and class_name != "Bidirectional":
+            if "input_length" in inputs and keras2:
+                raise RnncalcError(
+                    f"{class_name} does not take `input_length` (Keras 2: ('Keyword argument "
+                    "not understood:', 'input_length'))",
+                    "give input_shape=(timesteps, features)",
+                )
+            if keras2 and "input_dim" in inputs and "input_shape" not in inputs:
+                inputs["input_shape"] = (inputs.pop("input_dim"),)
+        inputs = {k: tuple(v) if isinstance(v, list) else v for k, v in inputs.items()}
+        resolved, warnings = resolve(parse_args(inputs), self.keras)
+        self.warnings.extend(f"line {self.line}: {w}" for w in warnings)
+        return None if resolved is None else resolved.shape
+
+    def input(self, args: list[Any], kwargs: dict[str, Any], layer: bool = False) -> Tensor:
+        """`keras.Input(...)`, or an `InputLayer(...)`, which a Sequential model may start with."""
+        if layer:
+            names: tuple[str, ...] = ("input_shape", "batch_size", "dtype")
+        elif self.keras is KerasVersion.V2:
+            names = ("shape", "batch_size", "name", "dtype")
+        else:
+            names = ("shape", "batch_size", "dtype", "sparse", "batch_shape", "name")
+        given = _by_name("Input", args, dict(kwargs), names)
+        shape = given.get("shape", given.get("input_shape"))
+        batch = given.get("batch_shape", given.get("batch_input_shape"))
+        if isinstance(shape, int) and self.keras is KerasVersion.V2:
+            shape = (shape,)
+        if isinstance(batch, tuple | list):
+            full = tuple(batch)
+        elif isinstance(shape, tuple | list):
+            full = (given.get("batch_size"), *shape)
+        else:
+            raise RnncalcError(
+                f"Input needs a shape, got {shape!r}",
+                "give the shape of one sample: Input(shape=(timesteps, features))",
+            )
+        if not all(d is None or (type(d) is int and d >= 0) for d in full):
+            raise RnncalcError(
+                f"the Input shape {full!r} has an axis that is not a size",
+                "give whole numbers or None",
+            )
+        parse_args({"batch_input_shape": full})  # sizes within bounds
+        name = given.get("name")
+        base = "input" if self.keras is KerasVersion.V2 else "input_layer"
+        source = InputLayer(name if isinstance(name, str) else self.unique(base), full)
+        source.nodes.append(Node([], {}, [full]))
+        return Tensor(source, 0, 0, full)
+
+    def sequential(self, args: list[Any], kwargs: dict[str, Any]) -> Sequential:
+        given = _by_name("Sequential", args, dict(kwargs), ("layers", "name"))
+        name = given.get("name")
+        model = Sequential(name if isinstance(name, str) else self.unique("sequential"))
+        self.models.append(model)
+        for layer in given.get("layers") or []:
+            self.add(model, layer, rebuild=False)
+        self.built(model)
+        return model
+
+    def add(self, model: Sequential, layer: Any, rebuild: bool = True) -> None:
+        """`model.add(layer)`: a model with an input shape calls the layer at once."""
+        if isinstance(layer, Tensor) and isinstance(layer.source, InputLayer):
+            if model.layers or model.input is not None:
+                raise RnncalcError(
+                    "an Input can only start a Sequential model", "add it first, or not at all"
+                )
+            model.input, model.outputs = layer.source, [layer.shape]
+            return
+        if not isinstance(layer, Layer | Sequential | Functional):
+            raise RnncalcError(
+                f"Sequential.add() takes a layer, got {_what(layer)}",
+                "add a layer: model.add(LSTM(32))",
+            )
+        if not model.layers and model.input is None:
+            shape = _first_input(layer)
+            if shape is not None:
+                # Keras 2 names the InputLayer after the layer; Keras 3 counts it as an input
+                name = self.unique("input_layer") if self.keras is KerasVersion.V3 else None
+                self.start(model, shape, name or f"{layer.name}_input")
+        model.layers.append(layer)
+        if model.outputs is not None:
+            where = _where(layer)
+            model.outputs = self.shapes(layer.entry(), model.outputs, where)
+            if self.keras is KerasVersion.V2:  # Keras 3 passes them all to the next layer
+                one_output(where, len(model.outputs))
+            if rebuild:
+                self.built(model)
+
+    def built(self, model: Sequential) -> None:
+        """Keras 3 builds a Sequential model with an input and a layer into a Functional one
+        at each change, and names each one: the next `Model(...)` is `functional_1`."""
+        if self.keras is KerasVersion.V3 and model.input is not None and model.layers:
+            self.unique("functional")
+
+    def start(self, model: Sequential, shape: Shape, name: str | None = None) -> None:
+        source = InputLayer(name or f"{model.name}_input", shape)
+        model.input, model.outputs = source, [shape]
+
+    def rebuild(self, model: Sequential, layers: list[Any]) -> None:
+        model.layers = []
+        model.outputs = [model.input.shape] if model.input else None
+        for layer in layers:
+            self.add(model, layer, rebuild=False)
+        self.built(model)
+
+    def call_layer(self, layer: Callable_, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """`layer(x)`: the output shapes, computed at once, as Keras computes them."""
+        where = _where(layer)
+        given = list(tensors([args, [v for k, v in sorted(kwargs.items()) if k != "mask"]]))
+        if not given:
+            what = _what(args[0]) if args else "nothing"
+            raise RnncalcError(
+                f"{where} is called on {what}, not on a tensor",
+                "call it on the output of keras.Input(...) or of another layer",
+            )
+        if isinstance(layer, Sequential) and layer.outputs is None:
+            self.start(layer, given[0].shape)
+            self.rebuild(layer, layer.layers)
+        outputs = self.shapes(layer.entry(), [t.shape for t in given], where)
+        node = len(layer.nodes)
+        layer.nodes.append(Node(list(args), dict(kwargs), outputs))
+        made = [Tensor(layer, node, i, s) for i, s in enumerate(outputs)]
+        return made[0] if len(made) == 1 else made
+
+    def functional(self, args: list[Any], kwargs: dict[str, Any]) -> Functional:
+        for old, new in (("input", "inputs"), ("output", "outputs")):
+            if old in kwargs:
+                raise self.refused("Model", old, new, "name")
+        given = _by_name("Model", args, dict(kwargs), ("inputs", "outputs"))
+        if "inputs" not in given or "outputs" not in given:
+            raise RnncalcError(
+                "Model() without inputs and outputs is a subclassed model: its layers are "
+                "built by its call(), which rnncalc does not run",
+                "build it as Model(inputs=keras.Input(...), outputs=...)",
+            )
+        inputs, outputs = list(tensors(given["inputs"])), list(tensors(given["outputs"]))
+        for what, found in (("inputs", inputs), ("outputs", outputs)):
+            if not found:
+                raise RnncalcError(
+                    f"the model's {what} are {_what(given[what])}, not tensors",
+                    "give keras.Input(...) tensors as inputs and layer outputs as outputs",
+                )
+        if not all(isinstance(t.source, InputLayer) for t in inputs):
+            raise RnncalcError(
+                "a model's inputs must come from keras.Input(...)",
+                "give the Input tensors as the model's inputs",
+            )
+        name = given.get("name")
+        base = "model" if self.keras is KerasVersion.V2 else "functional"
+        model = Functional(name if isinstance(name, str) else self.unique(base), inputs, outputs)
+        if isinstance(given.get("trainable"), bool):
+            model.trainable = given["trainable"]
+        network(model)  # a disconnected graph is refused here, at the line of Model(...)
+        self.models.append(model)
+        return model
+
+
+@dataclass
+class Missing:
+    """A name Keras does not have (`keras.layers.Merge`): refused where it is used."""
+
+    name: str
+    path: str
+
+
+def _under_keras(path: str) -> list[str] | None:
+    """`tf.keras.layers.LSTM` → `["layers", "LSTM"]`; None for a path outside Keras."""
+    for root in KERAS_ROOTS:
+        if path == root or path.startswith(root + "."):
+            rest = [p for p in path[len(root) :].split(".") if p]
+            if rest[:1] == ["layers"] and len(rest) > 2:  # keras.layers.recurrent.LSTM
+                rest = ["layers", rest[-1]]
+            return rest or None
+    return None
+
+
+def _by_name(
+    owner: str, args: list[Any], kwargs: dict[str, Any], names: tuple[str, ...]
+) -> dict[str, Any]:
+    """The call's arguments by name, positional ones first, in Keras's order."""
+    if len(args) > len(names):
+        raise RnncalcError(
+            f"{owner} takes at most {len(names)} positional arguments, got {len(args)}",
+            "pass the others by keyword",
+        )
+    for name, value in zip(names, args, strict=False):
+        if name in kwargs:
+            raise RnncalcError(f"{owner} got two values for `{name}`", "give it once")
+        kwargs[name] = value
+    return {**{n: kwargs.pop(n) for n in names if n in kwargs}, **kwargs}
+
+
+def _first_input(layer: Callable_) -> Shape | None:
+    """The input shape a layer, or a model, gives a Sequential model that it starts."""
+    if isinstance(layer, Layer):
+        return layer.input
+    if isinstance(layer, Sequential):
+        return layer.input.shape if layer.input else None
+    return layer.inputs[0].shape if len(layer.inputs) == 1 else None
+
+
+def _outputs(layer: Layer) -> Any:
+    if not layer.nodes:
+        raise RnncalcError(
+            f"layer {layer.name!r} has never been called, so it has no output",
+            "call it on a tensor first: y = layer(x)",
+        )
+    node = len(layer.nodes) - 1
+    made = [Tensor(layer, node, i, s) for i, s in enumerate(layer.nodes[node].outputs)]
+    return made[0] if len(made) == 1 else made
+
+
+def _where(layer: Callable_) -> str:
+    kind = layer.class_name if isinstance(layer, Layer) else type(layer).__name__
+    return f"layer {layer.name!r} ({kind})"
+
+
+def _what(value: Any) -> str:
+    if isinstance(value, KerasName):
+        return f"the class {value.name} (not an instance: add parentheses)"
+    if isinstance(value, Tensor):
+        return "a tensor"
+    return _kind(value)
+
+
+def _missing_fix(name: str) -> str:
+    if name == "Merge":
+        return "Keras 2 removed Merge: use Concatenate()([a, b]), Add() or another merge layer"
+    if name.startswith("CuDNN"):
+        return f"use {name.removeprefix('CuDNN')}: it uses cuDNN on a GPU by itself"
+    return "check the name against the Keras documentation"

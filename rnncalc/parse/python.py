@@ -1,0 +1,895 @@
+"""Python read, never run: a bounded interpreter of the subset of Python that model code uses.
+
+Every statement and expression is interpreted here from its `ast` node. There is no `eval`,
+`exec`, `compile` or import. Literals, arithmetic, containers, f-strings, `if`, `for` and
+`while`, comprehensions and the file's own functions are evaluated; every loop, call depth,
+collection and number is bounded (`rnncalc.limits`). A call of anything else, such as
+`os.system`, `open`, `np.load` or `model.fit`, is skipped and listed, and its result is
+`Unknown`: an error names where it came from if the model needs it. What the names of a
+library do when called is a subclass's business (`parse.keras_code`).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import operator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from rnncalc.errors import RnncalcError
+from rnncalc.limits import CODE_DEPTH, CODE_ITEMS, CODE_STEPS, check_size
+
+Scope = dict[str, Any]
+
+OPERATORS: dict[type[ast.AST], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+}
+COMPARISONS: dict[type[ast.AST], Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+    ast.Is: operator.is_,
+    ast.IsNot: operator.is_not,
+}
+UNARY: dict[type[ast.AST], Callable[[Any], Any]] = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Invert: operator.invert,
+}
+BUILTINS: dict[str, Callable[..., Any]] = {
+    "int": int,
+    "float": float,
+    "str": str,
+    "bool": bool,
+    "abs": abs,
+    "round": round,
+    "min": min,
+    "max": max,
+    "sum": sum,
+    "dict": dict,
+    "sorted": sorted,
+    "enumerate": lambda *a: list(enumerate(*a)),
+    "zip": lambda *a: list(zip(*a)),  # noqa: B905 (Python's own zip, as the code asked)
+    "reversed": lambda a: list(reversed(a)),
+}
+# Builtins that take one iterable: its items are listed (and bounded) first.
+OVER_ITEMS = frozenset({"list", "tuple", "set", "sorted", "reversed", "sum", "min", "max"})
+COMPUTED = frozenset({*BUILTINS, *OVER_ITEMS, "len", "range", "isinstance"})
+# Every other builtin (print, open, eval, exec, __import__, getattr, input) is skipped.
+PYTHON_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+PYTHON_BUILTINS |= {"__import__", "__build_class__"}
+STRING_METHODS = frozenset(
+    "format join upper lower replace strip split startswith endswith".split()
+)
+BITS = 10_000  # the largest integer computed, in bits: far above any size, far below slow
+
+
+class Array(NamedTuple):
+    """A free name given as an array: only its shape is known (`X_train.shape[1]`)."""
+
+    shape: tuple[Any, ...]
+
+
+class Items(NamedTuple):
+    """A free name given as a collection of n items: only `len()` is known."""
+
+    size: int
+
+
+@dataclass
+class Namespace:
+    """A free name given as an object: attributes and subscripts both answer."""
+
+    values: dict[str, Any]
+
+
+@dataclass
+class Unknown:
+    """A value rnncalc does not compute: what a skipped call returned, or a name of a module
+    it does not model. Using it where the model needs a value is an error naming its origin."""
+
+    origin: str
+
+
+@dataclass
+class Module:
+    """A module the code imported, or a dotted name in it: `numpy`, `os.path`."""
+
+    path: str
+
+
+@dataclass
+class Builtin:
+    name: str
+
+
+@dataclass
+class Function:
+    """A function the file defines, with the scope it was defined in."""
+
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    scope: Scope
+
+
+@dataclass
+class Method:
+    owner: Any
+    name: str
+
+
+class Free(RnncalcError):
+    """A name the code uses but never defines, and that no `--set` or `--vars` gives."""
+
+    def __init__(self, name: str, example: str = "") -> None:
+        super().__init__(
+            f"`{name}` is used but never defined in the code",
+            f"give it: --set {example or name + '=VALUE'} (or in --vars)",
+        )
+        self.name = name
+
+
+class CodeError(RnncalcError):
+    """An error on a line of the code: the innermost call or statement where it happened."""
+
+    def __init__(self, message: str, hint: str, line: int) -> None:
+        super().__init__(f"line {line}: {message}", hint)
+        self.line = line
+
+
+class _Return(Exception):
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+FLOW = (_Return, _Break, _Continue, CodeError)
+
+
+class Interpreter:
+    """One reading of a file's code, statement by statement, as Python would run it.
+
+    Subclasses give meaning to the names of a library through the hooks `module_attribute`,
+    `other_attribute`, `call_other`, `skipped_call`, `set_attribute` and `star_name`.
+    """
+
+    def __init__(self, variables: dict[str, Any]) -> None:
+        self.variables = variables
+        self.steps = 0
+        self.depth = 0
+        self.line = 0
+        self.skipped: list[str] = []
+        self.star: list[str] = []  # modules imported with `*`
+        self.globals: Scope = {}
+
+    # -- hooks
+
+    def module_attribute(self, path: str) -> Any:
+        """What a dotted name in an imported module is."""
+        return Module(path)
+
+    def other_attribute(self, owner: Any, name: str) -> Any:
+        return Unknown(f"`.{name}`")
+
+    def star_name(self, path: str, name: str) -> Any:
+        """A name found through `from path import *`, or None."""
+        return None
+
+    def skipped_call(self, function: Any) -> bool:
+        """Whether a call is skipped, its arguments never evaluated."""
+        return isinstance(function, Unknown | Module) or (
+            isinstance(function, Builtin) and function.name not in COMPUTED
+        )
+
+    def call_other(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        raise RnncalcError(
+            f"{_kind(function)} is not something rnncalc can call",
+            "call a layer, a model or a function of the file",
+        )
+
+    def set_attribute(self, owner: Any, name: str, value: Any) -> None:
+        if isinstance(owner, Namespace):
+            owner.values[name] = value
+
+    def other_method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        return NotImplemented
+
+    def truthy(self, value: Any) -> bool:
+        return bool(value)
+
+    # -- statements
+
+    def run(self, body: list[ast.stmt], scope: Scope) -> None:
+        for node in body:
+            self.statement(node, scope)
+
+    def tick(self, node: ast.AST) -> None:
+        self.steps += 1
+        if self.steps > CODE_STEPS.value:
+            raise CodeError(
+                f"the code takes more than {CODE_STEPS.value:,} steps to build the model (a "
+                "loop without end?)",
+                "give the code that builds the model, with bounded loops",
+                getattr(node, "lineno", self.line),
+            )
+
+    def statement(self, node: ast.stmt, scope: Scope) -> None:
+        self.tick(node)
+        self.line = node.lineno
+        try:
+            self._statement(node, scope)
+        except FLOW:
+            raise
+        except RnncalcError as exc:
+            raise CodeError(exc.message, exc.hint, node.lineno) from None
+        except RecursionError:
+            raise CodeError(
+                "the code nests too deeply to read", "write it with less nesting", node.lineno
+            ) from None
+
+    def _statement(self, node: ast.stmt, scope: Scope) -> None:
+        if isinstance(node, ast.Expr):
+            self.expr(node.value, scope)
+        elif isinstance(node, ast.Assign):
+            value = self.expr(node.value, scope)
+            for target in node.targets:
+                self.assign(target, value, scope)
+        elif isinstance(node, ast.AnnAssign):
+            if node.value is not None:
+                self.assign(node.target, self.expr(node.value, scope), scope)
+        elif isinstance(node, ast.AugAssign):
+            current = self.expr(_loaded(node.target), scope)
+            value = self.binary(node.op, current, self.expr(node.value, scope))
+            self.assign(node.target, value, scope)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    scope[alias.asname] = self.module_attribute(alias.name)
+                else:
+                    top = alias.name.split(".")[0]
+                    scope[top] = self.module_attribute(top)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.name == "*":
+                    self.star.append(node.module or "")
+                else:
+                    value = self.imported(node.module or "", alias.name)
+                    scope[alias.asname or alias.name] = value
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            scope[node.name] = Function(node, scope)
+        elif isinstance(node, ast.ClassDef):
+            scope[node.name] = Unknown(f"the class {node.name} (line {node.lineno})")
+        elif isinstance(node, ast.If):
+            self.run(node.body if self.truth(node.test, scope) else node.orelse, scope)
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            self.loop(node, self.iterate(self.expr(node.iter, scope), node.iter), scope)
+        elif isinstance(node, ast.While):
+            self.loop(node, None, scope)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:  # `with tf.device(...)`, `strategy.scope()`: the body runs
+                self.skip(item.context_expr)
+            self.run(node.body, scope)
+        elif isinstance(node, ast.Try):
+            self.run(node.body, scope)
+            self.run(node.orelse, scope)
+            self.run(node.finalbody, scope)
+        elif isinstance(node, ast.Return):
+            raise _Return(None if node.value is None else self.expr(node.value, scope))
+        elif isinstance(node, ast.Break):
+            raise _Break
+        elif isinstance(node, ast.Continue):
+            raise _Continue
+        elif isinstance(node, ast.Raise):
+            raise RnncalcError(
+                f"the code raises an exception: {ast.unparse(node)[:80]}",
+                "give values for which the code builds the model",
+            )
+        elif not isinstance(node, ast.Pass | ast.Assert | ast.Global | ast.Nonlocal | ast.Delete):
+            self.skip(node)
+
+    def imported(self, path: str, name: str) -> Any:
+        return self.module_attribute(f"{path}.{name}" if path else name)
+
+    def skip(self, node: ast.AST) -> None:
+        text = ast.unparse(node).splitlines()[0]
+        found = f"line {getattr(node, 'lineno', self.line)}: {text[:70]}"
+        if self.skipped and found.startswith(self.skipped[-1]):  # `f(x).g()`: one skip
+            self.skipped[-1] = found
+        else:
+            self.skipped.append(found)
+
+    def loop(
+        self, node: ast.For | ast.AsyncFor | ast.While, items: list[Any] | None, scope: Scope
+    ) -> None:
+        """A `for` over its items, or a `while` (items None), within the step bound."""
+        index = 0
+        while True:
+            if items is None:
+                if not self.truth(node.test, scope):  # type: ignore[union-attr]
+                    break
+            else:
+                if index == len(items):
+                    break
+                self.assign(node.target, items[index], scope)  # type: ignore[union-attr]
+                index += 1
+            self.tick(node)
+            try:
+                self.run(node.body, scope)
+            except _Break:
+                return
+            except _Continue:
+                continue
+        self.run(node.orelse, scope)
+
+    def iterate(self, value: Any, node: ast.AST) -> list[Any]:
+        """The items of an iterable value, bounded."""
+        if isinstance(value, Array) and value.shape:
+            size = value.shape[0]
+            if not isinstance(size, int):
+                raise RnncalcError(f"`{_text(node)}` has no known length", "give its shape")
+            CODE_ITEMS.check(size, f"`{_text(node)}`", "loop over fewer items")
+            return [Array(value.shape[1:])] * size
+        if isinstance(value, range):
+            CODE_ITEMS.check(len(value), f"`{_text(node)}`", "loop over fewer items")
+        if isinstance(value, range | list | tuple | str | dict):
+            return list(value)
+        if isinstance(value, Unknown):
+            raise self.unknown(value, node)
+        raise RnncalcError(
+            f"cannot loop over `{_text(node)}` ({_kind(value)})",
+            "loop over range(), a list or a tuple",
+        )
+
+    def assign(self, target: ast.expr, value: Any, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            scope[target.id] = value
+        elif isinstance(target, ast.Tuple | ast.List):
+            items = (
+                [value] * len(target.elts)
+                if isinstance(value, Unknown)
+                else self.iterate(value, target)
+            )
+            if len(items) != len(target.elts):
+                raise RnncalcError(
+                    f"cannot unpack {len(items)} values into {len(target.elts)} names",
+                    "unpack as many names as there are values (a layer with return_state=True "
+                    "returns the output, then each state)",
+                )
+            for elt, item in zip(target.elts, items, strict=True):
+                self.assign(elt, item, scope)
+        elif isinstance(target, ast.Subscript):
+            owner = self.expr(target.value, scope)
+            if isinstance(owner, dict | list):
+                try:
+                    owner[self.expr(target.slice, scope)] = value
+                except (IndexError, TypeError) as exc:
+                    raise RnncalcError(f"`{_text(target)}`: {exc}", "fix the index") from None
+        elif isinstance(target, ast.Attribute):
+            self.set_attribute(self.expr(target.value, scope), target.attr, value)
+
+    def truth(self, node: ast.expr, scope: Scope) -> bool:
+        value = self.expr(node, scope)
+        if isinstance(value, Unknown):
+            raise self.unknown(value, node, "cannot decide")
+        return self.truthy(value)
+
+    def unknown(self, value: Unknown, node: ast.AST, what: str = "cannot use") -> RnncalcError:
+        return RnncalcError(
+            f"{what} `{_text(node)}`: it comes from {value.origin}, which rnncalc does not run",
+            f"give the value: --set {_settable(node)}=VALUE",
+        )
+
+    # -- expressions
+
+    def expr(self, node: ast.expr, scope: Scope) -> Any:
+        self.tick(node)
+        method = getattr(self, f"e_{type(node).__name__}", None)
+        if method is None:
+            raise RnncalcError(
+                f"rnncalc cannot read `{_text(node)}` ({type(node).__name__})",
+                "write the model with plain calls, numbers and names",
+            )
+        return method(node, scope)
+
+    def e_Constant(self, node: ast.Constant, scope: Scope) -> Any:
+        if type(node.value) is int:
+            check_size(node.value, "a number in the code")
+        return node.value
+
+    def e_Name(self, node: ast.Name, scope: Scope) -> Any:
+        name = node.id
+        for found in (scope, self.globals):
+            if name in found:
+                return found[name]
+        for path in self.star:
+            value = self.star_name(path, name)
+            if value is not None:
+                return value
+        if name in self.variables:
+            return self.variables[name]
+        if name in COMPUTED or name in PYTHON_BUILTINS:
+            return Builtin(name)
+        if name == "__name__":
+            return "__main__"
+        raise Free(name)
+
+    def e_Attribute(self, node: ast.Attribute, scope: Scope) -> Any:
+        try:
+            owner = self.expr(node.value, scope)
+        except Free as free:
+            if isinstance(node.value, ast.Name) and node.attr in ("shape", "ndim"):
+                raise Free(free.name, f"{free.name}.shape=1000,10,64") from None
+            raise
+        return self.attribute(owner, node.attr)
+
+    def attribute(self, owner: Any, name: str) -> Any:
+        if isinstance(owner, Module):
+            return self.module_attribute(f"{owner.path}.{name}")
+        if isinstance(owner, Array):
+            if name in ("shape", "ndim"):
+                return tuple(owner.shape) if name == "shape" else len(owner.shape)
+            return Unknown(f"`.{name}` of an array")
+        if isinstance(owner, Namespace):
+            if name in owner.values:
+                return owner.values[name]
+            raise RnncalcError(
+                f"the object given has no attribute `{name}`",
+                f'add it to the object in --vars: {{..., "{name}": VALUE}}',
+            )
+        if isinstance(owner, list | dict | str):
+            return Method(owner, name)
+        if isinstance(owner, Unknown):
+            return owner
+        return self.other_attribute(owner, name)
+
+    def e_Subscript(self, node: ast.Subscript, scope: Scope) -> Any:
+        owner = self.expr(node.value, scope)
+        key = self.expr(node.slice, scope)
+        if isinstance(owner, Unknown) or isinstance(key, Unknown):
+            return owner if isinstance(owner, Unknown) else key
+        if isinstance(owner, Namespace):
+            if isinstance(key, str) and key in owner.values:
+                return owner.values[key]
+            raise RnncalcError(f"the object given has no key {key!r}", "add it in --vars")
+        if isinstance(owner, Array):
+            if isinstance(key, int) and owner.shape:
+                return Array(owner.shape[1:])
+            return Unknown(f"`{_text(node)}`, a slice of an array")
+        if not isinstance(owner, list | tuple | dict | str | range):
+            return self.other_subscript(owner, node)
+        try:
+            return owner[key]
+        except (IndexError, KeyError, TypeError, ValueError) as exc:
+            raise RnncalcError(
+                f"`{_text(node)}`: {type(exc).__name__}: {exc}", "fix the index"
+            ) from None
+
+    def other_subscript(self, owner: Any, node: ast.Subscript) -> Any:
+        raise RnncalcError(f"`{_text(node)}`: {_kind(owner)} cannot be indexed", "fix the index")
+
+    def e_Slice(self, node: ast.Slice, scope: Scope) -> Any:
+        return slice(
+            *(
+                None if p is None else self.expr(p, scope)
+                for p in (node.lower, node.upper, node.step)
+            )
+        )
+
+    def e_Tuple(self, node: ast.Tuple, scope: Scope) -> Any:
+        return tuple(self.elements(node.elts, scope))
+
+    def e_List(self, node: ast.List, scope: Scope) -> Any:
+        return self.elements(node.elts, scope)
+
+    e_Set = e_List
+
+    def elements(self, elts: list[ast.expr], scope: Scope) -> list[Any]:
+        found: list[Any] = []
+        for elt in elts:
+            if isinstance(elt, ast.Starred):
+                found.extend(self.iterate(self.expr(elt.value, scope), elt.value))
+            else:
+                found.append(self.expr(elt, scope))
+            CODE_ITEMS.check(len(found), "a list in the code", "use fewer items")
+        return found
+
+    def e_Dict(self, node: ast.Dict, scope: Scope) -> Any:
+        found: dict[Any, Any] = {}
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is None:  # {**other}
+                merged = self.expr(value, scope)
+                if isinstance(merged, dict):
+                    found.update(merged)
+            else:
+                found[self.hashable(self.expr(key, scope), key)] = self.expr(value, scope)
+        return found
+
+    def hashable(self, value: Any, node: ast.AST) -> Any:
+        try:
+            hash(value)
+        except TypeError:
+            raise RnncalcError(
+                f"`{_text(node)}` cannot be a dict key", "use a string or a number"
+            ) from None
+        return value
+
+    def e_JoinedStr(self, node: ast.JoinedStr, scope: Scope) -> Any:
+        parts = []
+        for value in node.values:
+            if not isinstance(value, ast.FormattedValue):
+                parts.append(self.expr(value, scope))
+                continue
+            found = self.expr(value.value, scope)
+            if isinstance(found, Unknown):
+                return found
+            spec = self.expr(value.format_spec, scope) if value.format_spec else ""
+            _check_format(spec)
+            try:
+                parts.append(format(found, spec))
+            except (ValueError, TypeError):
+                parts.append(str(found))
+        return "".join(parts)
+
+    def e_FormattedValue(self, node: ast.FormattedValue, scope: Scope) -> Any:
+        return self.e_JoinedStr(ast.JoinedStr(values=[node]), scope)
+
+    def e_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
+        return self.binary(node.op, self.expr(node.left, scope), self.expr(node.right, scope))
+
+    def binary(self, op: ast.operator, left: Any, right: Any) -> Any:
+        if isinstance(left, Unknown) or isinstance(right, Unknown):
+            return left if isinstance(left, Unknown) else right
+        for value in (left, right):
+            self.operand(value)
+        function = OPERATORS.get(type(op))
+        if function is None:
+            raise RnncalcError(
+                f"rnncalc does not compute `{type(op).__name__}`", "use + - * / // % **"
+            )
+        _check_arithmetic(op, left, right)
+        try:
+            found = function(left, right)
+        except (TypeError, ZeroDivisionError, ValueError, OverflowError) as exc:
+            raise RnncalcError(f"{type(exc).__name__}: {exc}", "fix the arithmetic") from None
+        if isinstance(found, int) and found.bit_length() > BITS:
+            raise RnncalcError("a number in the code grows past any size", "give smaller numbers")
+        if isinstance(found, str | list | tuple):
+            CODE_ITEMS.check(len(found), "a sequence in the code", "use a shorter one")
+        return found
+
+    def operand(self, value: Any) -> None:
+        """Refuse what arithmetic cannot take (a subclass's tensors)."""
+
+    def e_UnaryOp(self, node: ast.UnaryOp, scope: Scope) -> Any:
+        if isinstance(node.op, ast.Not):
+            return not self.truth(node.operand, scope)
+        value = self.expr(node.operand, scope)
+        if isinstance(value, Unknown):
+            return value
+        self.operand(value)
+        try:
+            return UNARY[type(node.op)](value)
+        except TypeError as exc:
+            raise RnncalcError(f"TypeError: {exc}", "fix the arithmetic") from None
+
+    def e_BoolOp(self, node: ast.BoolOp, scope: Scope) -> Any:
+        value: Any = None
+        for item in node.values:
+            value = self.expr(item, scope)
+            if isinstance(value, Unknown):
+                raise self.unknown(value, item, "cannot decide")
+            if self.truthy(value) == isinstance(node.op, ast.Or):
+                return value
+        return value
+
+    def e_Compare(self, node: ast.Compare, scope: Scope) -> Any:
+        left = self.expr(node.left, scope)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self.expr(right_node, scope)
+            if isinstance(left, Unknown) or isinstance(right, Unknown):
+                return left if isinstance(left, Unknown) else right
+            try:
+                if not COMPARISONS[type(op)](left, right):
+                    return False
+            except TypeError as exc:
+                raise RnncalcError(f"TypeError: {exc}", "fix the comparison") from None
+            left = right
+        return True
+
+    def e_IfExp(self, node: ast.IfExp, scope: Scope) -> Any:
+        return self.expr(node.body if self.truth(node.test, scope) else node.orelse, scope)
+
+    def e_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> Any:
+        value = self.expr(node.value, scope)
+        self.assign(node.target, value, scope)
+        return value
+
+    def e_Lambda(self, node: ast.Lambda, scope: Scope) -> Any:
+        return Unknown(f"the lambda on line {node.lineno}")
+
+    def comprehension(self, generators: list[ast.comprehension], scope: Scope) -> Iterator[Scope]:
+        inner = dict(scope)
+
+        def loops(index: int) -> Iterator[Scope]:
+            if index == len(generators):
+                yield inner
+                return
+            gen = generators[index]
+            for item in self.iterate(self.expr(gen.iter, inner), gen.iter):
+                self.tick(gen.iter)
+                self.assign(gen.target, item, inner)
+                if all(self.truth(test, inner) for test in gen.ifs):
+                    yield from loops(index + 1)
+
+        yield from loops(0)
+
+    def e_ListComp(self, node: ast.ListComp, scope: Scope) -> Any:
+        found = []
+        for inner in self.comprehension(node.generators, scope):
+            found.append(self.expr(node.elt, inner))
+            CODE_ITEMS.check(len(found), "a list in the code", "use fewer items")
+        return found
+
+    e_GeneratorExp = e_ListComp
+    e_SetComp = e_ListComp
+
+    def e_DictComp(self, node: ast.DictComp, scope: Scope) -> Any:
+        found = {}
+        for inner in self.comprehension(node.generators, scope):
+            found[self.hashable(self.expr(node.key, inner), node.key)] = self.expr(
+                node.value, inner
+            )
+            CODE_ITEMS.check(len(found), "a dict in the code", "use fewer items")
+        return found
+
+    # -- calls
+
+    def e_Call(self, node: ast.Call, scope: Scope) -> Any:
+        function = self.expr(node.func, scope)
+        if self.skipped_call(function):
+            self.skip(node)
+            return Unknown(f"`{_text(node.func, 40)}(...)` (line {node.lineno})")
+        args: list[Any] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                args.extend(self.iterate(self.expr(arg.value, scope), arg.value))
+            else:
+                args.append(self.expr(arg, scope))
+        kwargs: dict[str, Any] = {}
+        for kw in node.keywords:
+            value = self.expr(kw.value, scope)
+            if kw.arg is None:  # **kwargs
+                if isinstance(value, Unknown):
+                    raise self.unknown(value, kw.value)
+                if not isinstance(value, dict):
+                    raise RnncalcError(f"`**{_text(kw.value)}` is not a dict", "pass a dict")
+                given = list(value.items())
+            else:
+                given = [(kw.arg, value)]
+            for name, item in given:
+                if name in kwargs:
+                    raise RnncalcError(
+                        f"{_text(node.func, 40)}() got multiple values for keyword argument "
+                        f"'{name}'",
+                        "give it once",
+                    )
+                kwargs[name] = item
+        line, self.line = self.line, node.lineno
+        try:
+            return self.call(function, args, kwargs)
+        except FLOW:
+            raise
+        except RnncalcError as exc:
+            raise CodeError(exc.message, exc.hint, node.lineno) from None
+        finally:
+            self.line = line
+
+    def call(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if isinstance(function, Function):
+            return self.call_function(function, args, kwargs)
+        if isinstance(function, Builtin):
+            return self.builtin(function.name, args, kwargs)
+        if isinstance(function, Method):
+            found = self.other_method(function.owner, function.name, args, kwargs)
+            if found is NotImplemented:
+                found = self.method(function.owner, function.name, args, kwargs)
+            return found
+        return self.call_other(function, args, kwargs)
+
+    def call_function(self, function: Function, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        self.depth += 1
+        CODE_DEPTH.check(self.depth, "the code's function calls", "call functions less deeply")
+        try:
+            bound = self.bind(function, args, kwargs)
+            # A function of the top level sees the globals; a nested one also its enclosing
+            # function's names, as they were when it was defined.
+            local = bound if function.scope is self.globals else {**function.scope, **bound}
+            try:
+                self.run(function.node.body, local)
+            except _Return as result:
+                return result.value
+            return None
+        finally:
+            self.depth -= 1
+
+    def bind(self, function: Function, args: list[Any], kwargs: dict[str, Any]) -> Scope:
+        """The function's parameters given the call's arguments, as Python binds them."""
+        spec, name = function.node.args, function.node.name
+        positional = [*spec.posonlyargs, *spec.args]
+        if len(args) > len(positional) and spec.vararg is None:
+            raise RnncalcError(
+                f"{name}() takes {len(positional)} positional arguments but {len(args)} were given",
+                "give it as many arguments as it takes",
+            )
+        bound: Scope = {p.arg: v for p, v in zip(positional, args, strict=False)}
+        if spec.vararg is not None:
+            bound[spec.vararg.arg] = tuple(args[len(positional) :])
+        names = {p.arg for p in [*positional, *spec.kwonlyargs]}
+        extra: dict[str, Any] = {}
+        for key, value in kwargs.items():
+            if key in bound:
+                raise RnncalcError(
+                    f"{name}() got multiple values for argument '{key}'", "give it once"
+                )
+            if key in names:
+                bound[key] = value
+            elif spec.kwarg is not None:
+                extra[key] = value
+            else:
+                raise RnncalcError(
+                    f"{name}() got an unexpected keyword argument '{key}'", "see its definition"
+                )
+        defaults = [None] * (len(positional) - len(spec.defaults)) + list(spec.defaults)
+        pairs = [
+            *zip(positional, defaults, strict=True),
+            *zip(spec.kwonlyargs, spec.kw_defaults, strict=True),
+        ]
+        for param, default in pairs:
+            if param.arg not in bound:
+                if default is None:
+                    raise RnncalcError(
+                        f"{name}() missing required argument: '{param.arg}'",
+                        f"give it: {name}(..., {param.arg}=...)",
+                    )
+                bound[param.arg] = self.expr(default, function.scope)
+        if spec.kwarg is not None:
+            bound[spec.kwarg.arg] = extra
+        return bound
+
+    def builtin(self, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        for value in [*args, *kwargs.values()]:
+            if isinstance(value, Unknown):
+                return value
+        if name == "isinstance":
+            return Unknown("isinstance()")
+        if name == "len" and len(args) == 1:
+            value = args[0]
+            if isinstance(value, Array):
+                return value.shape[0] if value.shape else 0
+            if isinstance(value, Items):
+                return value.size
+            if isinstance(value, Namespace):
+                return len(value.values)
+            return (
+                len(value)
+                if isinstance(value, list | tuple | dict | str | range)
+                else Unknown("len()")
+            )
+        if name == "range":
+            found = _call(range, args, kwargs, name)
+            CODE_ITEMS.check(len(found), "a range in the code", "loop over fewer items")
+            return found
+        if name in OVER_ITEMS and len(args) == 1:
+            items = self.iterate(args[0], ast.Name(id=name))
+            if name in ("list", "set"):
+                return items
+            if name == "tuple":
+                return tuple(items)
+            args = [items]
+        if name not in BUILTINS:
+            raise RnncalcError(f"{name}() takes one iterable here", f"give {name}() a list")
+        found = _call(BUILTINS[name], args, kwargs, name)
+        if isinstance(found, str | list):
+            CODE_ITEMS.check(len(found), "a value in the code", "use a shorter one")
+        return found
+
+    def method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """A method of a list, dict or str; any other is skipped."""
+        if isinstance(owner, list) and name in ("append", "extend", "insert", "index", "pop"):
+            items = (
+                self.iterate(args[0], ast.Name(id="items")) if name == "extend" and args else None
+            )
+            found = _call(
+                getattr(owner, name), [items] if items is not None else args, kwargs, name
+            )
+            CODE_ITEMS.check(len(owner), "a list in the code", "use fewer items")
+            return found
+        if isinstance(owner, dict) and name in (
+            "get",
+            "keys",
+            "values",
+            "items",
+            "update",
+            "pop",
+            "setdefault",
+        ):
+            found = _call(getattr(owner, name), args, kwargs, name)
+            return list(found) if name in ("keys", "values", "items") else found
+        if isinstance(owner, str) and name in STRING_METHODS:
+            if name == "format":
+                _check_format(owner)
+            found = _call(getattr(owner, name), args, kwargs, name)
+            if isinstance(found, str | list):
+                CODE_ITEMS.check(len(found), "a string in the code", "use a shorter string")
+            return found
+        self.skipped.append(f"line {self.line}: .{name}(...)")
+        return Unknown(f"`.{name}(...)` (line {self.line})")
+
+
+def _call(function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], name: str) -> Any:
+    try:
+        return function(*args, **kwargs)
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
+        raise RnncalcError(
+            f"{name}(): {type(exc).__name__}: {exc}", "give it values it takes"
+        ) from None
+
+
+def _check_arithmetic(op: ast.operator, left: Any, right: Any) -> None:
+    """Refuse arithmetic whose result alone would be too large: `2 ** 10 ** 9`, `[0] * 10**9`."""
+    power = isinstance(op, ast.Pow) and isinstance(left, int) and isinstance(right, int)
+    if power and abs(left) > 1 and right > 0 and right * abs(left).bit_length() > BITS:
+        raise RnncalcError(f"{left} ** {right} grows past any size", "give smaller numbers")
+    if isinstance(op, ast.Mult):
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, str | list | tuple) and isinstance(times, int):
+                CODE_ITEMS.check(len(seq) * max(times, 0), "a repeated sequence", "repeat less")
+
+
+def _check_format(text: str) -> None:
+    """Refuse a format that pads to a huge width (`f"{x:>999999999}"`) before it allocates."""
+    for digits in re.findall(r"\d+", text):
+        if len(digits) > 5:
+            raise RnncalcError("a format in the code pads too wide", "use a width under 100,000")
+
+
+def _loaded(node: ast.expr) -> ast.expr:
+    """The target of `x += 1` read as a value."""
+    return ast.parse(ast.unparse(node), mode="eval").body
+
+
+def _text(node: ast.AST, length: int = 60) -> str:
+    return ast.unparse(node)[:length]
+
+
+def _settable(node: ast.AST) -> str:
+    """What `--set` names for a value: `X_train.shape` when the code reads its shape."""
+    if isinstance(node, ast.Subscript) and ast.unparse(node.value).endswith(".shape"):
+        return ast.unparse(node.value)
+    return ast.unparse(node)[:60]
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Unknown):
+        return f"a value from {value.origin}"
+    return f"a {type(value).__name__}"

@@ -5,6 +5,9 @@ import pytest
 import rnncalc
 from rnncalc import render
 
+# The snippets are model code to be read, never imported; the generators need the frameworks.
+collect_ignore_glob = ["tests/data/*", "docs/examples/*.py", "docs/examples/*/*.py"]
+
 
 @pytest.fixture(autouse=True)
 def _doctest_names(doctest_namespace):

@@ -44,6 +44,15 @@ def refresh(page: Path) -> None:
     page.write_text(BLOCK.sub(block, page.read_text()))
 
 
+FILE = re.compile(r"```python\n# (docs/examples/\S+\.py)\n(.*?)```", re.S)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_code_shown_is_the_file_the_example_reads(page):
+    for path, shown in FILE.findall(page.read_text()):
+        assert (ROOT / path).read_text() == shown, f"{page.name}: {path}"
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_examples_print_what_the_page_says(page):
     if UPDATE:

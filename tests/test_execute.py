@@ -40,6 +40,8 @@ def test_saved_models_run_like_keras(path, tmp_path):
 # (tests/data/generate_weight_files.py): a .keras archive keeps them under lstm, lstm_1, ...
 WEIGHTS = DATA / "weights"
 NAMED_MODELS = ["k2_named.keras", "k2_named.h5", "k3_named.keras"]
+# The layers found around RNNs whose maths the executor runs (activations, padding, pooling)
+AROUND_MODELS = ["k2_around.keras", "k3_around.keras"]
 WEIGHT_FILES = [  # (the model, where its weights are)
     *((m, None) for m in NAMED_MODELS),
     ("k2_named.keras", "k2_named.weights.h5"),
@@ -48,7 +50,7 @@ WEIGHT_FILES = [  # (the model, where its weights are)
 ]
 
 
-@pytest.mark.parametrize("name", NAMED_MODELS)
+@pytest.mark.parametrize("name", NAMED_MODELS + AROUND_MODELS)
 def test_models_with_named_layers_run_like_keras(name, tmp_path):
     stem, out = WEIGHTS / name.split(".")[0], tmp_path / "out.npz"
     result = run_cli(

@@ -14,7 +14,12 @@ from conftest import run_cli
 def test_module_path_and_nested_calls():
     call = parse("tf.keras.layers.LSTM(8, kernel_regularizer=keras.regularizers.l2(0.01))")
     assert (call.name, call.module, call.args) == ("LSTM", "tf.keras.layers", (8,))
-    assert call.kwargs["kernel_regularizer"] == {"class_name": "l2", "config": {}, "args": [0.01]}
+    assert call.kwargs["kernel_regularizer"] == {
+        "class_name": "l2",
+        "config": {},
+        "args": [0.01],
+        "module": "keras.regularizers",  # as Keras 3 serializes it
+    }
 
 
 @pytest.mark.parametrize(

@@ -85,11 +85,16 @@ def analyze(
     trainable = getattr(config, "trainable", True)
     specs = [
         WeightReport(
-            name=w.name, shape=w.shape, size=prod(w.shape), formula=w.formula, trainable=trainable
+            name=w.name,
+            shape=w.shape,
+            size=prod(w.shape),
+            formula=w.formula,
+            trainable=trainable and w.trainable,
         )
         for w in planned_weights(planned)
     ]
     params = sum(w.size for w in specs)
+    trained = sum(w.size for w in specs if w.trainable)
     params_formula = planned_formula(planned)
     dumped = config.model_dump(mode="json")
     cost = planned_cost(planned, keras)
@@ -107,7 +112,7 @@ def analyze(
         formula_values=params_formula.values,
         weights=specs,
         macs_per_timestep=None if cost is None else cost.macs // _timesteps(config, shape),
-        **size_fields(cost, params, params if trainable else 0, dtype, optimizer),
+        **size_fields(cost, params, trained, dtype, optimizer),
         warnings=[*(warnings or []), *rules.warnings_for(config, shape, keras)],
         notes=rules.version_notes(config, shape, resolved.given, keras),
     )

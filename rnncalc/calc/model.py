@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from rnncalc.calc import analysis
 from rnncalc.calc.cost import NOTHING, Cost, layer_cost, size_fields, total
-from rnncalc.calc.plain import PLAIN, MergeConfig, PlainConfig
+from rnncalc.calc.layers import PLAIN
+from rnncalc.calc.plain import MergeConfig, PlainConfig
 from rnncalc.config.enums import DType, KerasVersion, Optimizer
 from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.config.layers import AnyLayer

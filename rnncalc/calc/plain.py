@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from math import prod
-from typing import Annotated, Any, ClassVar, Literal
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from rnncalc.calc.cost import Cost
-from rnncalc.calc.plan import conv_length
 from rnncalc.calc.weights import WeightSpec
 from rnncalc.config.inputs import Shape, shape_text
 from rnncalc.errors import RnncalcError
@@ -188,107 +187,29 @@ class PermuteConfig(PlainConfig):
         return (shape[0], *(shape[d] for d in self.dims))
 
 
-Size = Annotated[int, Field(ge=1)]
+class PReLUConfig(PlainConfig):
+    """PReLU: a learned slope per input value, shared along `shared_axes`."""
 
-
-class Conv1DConfig(PlainConfig):
-    filters: Size
-    kernel_size: Size
-    strides: Size = 1
-    padding: Literal["valid", "same", "causal"] = "valid"
-    data_format: Literal["channels_last", "channels_first"] | None = "channels_last"
-    dilation_rate: Size = 1
-    groups: Size = 1
-    use_bias: bool = True
-
-    @field_validator("kernel_size", "strides", "dilation_rate", mode="before")
-    @classmethod
-    def _one(cls, value: Any) -> Any:
-        return value[0] if isinstance(value, list | tuple) and len(value) == 1 else value
-
-    @property
-    def channels_first(self) -> bool:
-        return self.data_format == "channels_first"
-
-    def outputs(self, shapes: list[Shape]) -> Shape:
-        _exactly(3, shapes[0], "Conv1D")
-        batch, a, b = shapes[0]
-        steps = b if self.channels_first else a
-        length = conv_length(
-            steps, self.kernel_size, self.strides, self.dilation_rate, self.padding
-        )
-        if length is not None and length <= 0:
-            raise RnncalcError(
-                f"Conv1D's kernel {self.kernel_size} (dilation {self.dilation_rate}) is longer "
-                f"than the input {shape_text(shapes[0])} with padding='valid'",
-                "use padding='same', a smaller kernel_size, or a longer input",
-            )
-        return (
-            (batch, self.filters, length) if self.channels_first else (batch, length, self.filters)
-        )
-
-    def macs(self, shapes: list[Shape], out: tuple[int, ...]) -> int:
-        channels = shapes[0][1] if self.channels_first else shapes[0][-1]
-        return prod(out) * self.kernel_size * (channels or 0) // self.groups
+    shared_axes: list[int] | int | None = None
 
     def weights(self, shapes: list[Shape]) -> list[WeightSpec]:
-        channels = shapes[0][1] if self.channels_first else shapes[0][-1]
-        if channels is None:
+        shape = list(shapes[0][1:])
+        shared = [self.shared_axes] if isinstance(self.shared_axes, int) else self.shared_axes
+        for axis in shared or []:
+            if not 1 <= axis <= len(shape):
+                raise RnncalcError(
+                    f"PReLU shared_axes {self.shared_axes} are not axes of the input "
+                    f"{shape_text(shapes[0])}",
+                    f"give axes from 1 to {len(shape)}",
+                )
+            shape[axis - 1] = 1
+        if None in shape:
             raise RnncalcError(
-                f"Conv1D needs to know the channels of its input, got {shape_text(shapes[0])}",
-                "give the channel axis a size",
+                f"PReLU needs every axis of its input but the batch, got {shape_text(shapes[0])}",
+                "give those axes a size, or share the unknown ones: shared_axes=[1]",
             )
-        if channels % self.groups or self.filters % self.groups:
-            raise RnncalcError(
-                f"Conv1D groups={self.groups} must divide the input channels ({channels}) and "
-                f"filters ({self.filters})",
-                "choose groups that divides both",
-            )
-        per_group = channels // self.groups
-        kernel = WeightSpec(
-            "kernel",
-            (self.kernel_size, per_group, self.filters),
-            "(kernel_size, channels/groups, filters)",
-        )
-        return [kernel] + (
-            [WeightSpec("bias", (self.filters,), "(filters,)")] if self.use_bias else []
-        )
-
-
-class Pooling1DConfig(PlainConfig):
-    pool_size: Size = 2
-    strides: Size | None = None
-    padding: Literal["valid", "same"] = "valid"
-    data_format: Literal["channels_last", "channels_first"] | None = "channels_last"
-
-    @field_validator("pool_size", "strides", mode="before")
-    @classmethod
-    def _one(cls, value: Any) -> Any:
-        return value[0] if isinstance(value, list | tuple) and len(value) == 1 else value
-
-    def outputs(self, shapes: list[Shape]) -> Shape:
-        _exactly(3, shapes[0], "Pooling1D")
-        batch, a, b = shapes[0]
-        first = self.data_format == "channels_first"
-        length = conv_length(
-            b if first else a, self.pool_size, self.strides or self.pool_size, 1, self.padding
-        )
-        return (batch, a, length) if first else (batch, length, b)
-
-
-class GlobalPooling1DConfig(PlainConfig):
-    data_format: Literal["channels_last", "channels_first"] | None = "channels_last"
-    keepdims: bool = False
-
-    def outputs(self, shapes: list[Shape]) -> Shape:
-        _exactly(3, shapes[0], "GlobalPooling1D")
-        batch, a, b = shapes[0]
-        channels = a if self.data_format == "channels_first" else b
-        if not self.keepdims:
-            return (batch, channels)
-        return (
-            (batch, channels, 1) if self.data_format == "channels_first" else (batch, 1, channels)
-        )
+        found = tuple(d for d in shape if d is not None)
+        return [WeightSpec("alpha", found, "input_shape[1:], 1 along shared_axes")]
 
 
 class NormalizationConfig(PlainConfig):
@@ -402,34 +323,3 @@ def _incompatible(shapes: list[Shape], why: str) -> RnncalcError:
         f"cannot merge inputs of shapes {', '.join(shape_text(s) for s in shapes)}: they {why}",
         "make the inputs' shapes agree, e.g. with Dense or Reshape before the merge",
     )
-
-
-PLAIN: dict[str, type[PlainConfig]] = {
-    "Dropout": DropoutConfig,
-    "Activation": Identity,
-    "Masking": Identity,
-    "GaussianNoise": DropoutConfig,
-    "GaussianDropout": DropoutConfig,
-    "ActivityRegularization": Identity,
-    "SpatialDropout1D": SpatialDropout1DConfig,
-    "Dense": DenseConfig,
-    "Embedding": EmbeddingConfig,
-    "Flatten": FlattenConfig,
-    "Reshape": ReshapeConfig,
-    "RepeatVector": RepeatVectorConfig,
-    "Permute": PermuteConfig,
-    "Conv1D": Conv1DConfig,
-    "MaxPooling1D": Pooling1DConfig,
-    "AveragePooling1D": Pooling1DConfig,
-    "GlobalAveragePooling1D": GlobalPooling1DConfig,
-    "GlobalMaxPooling1D": GlobalPooling1DConfig,
-    "BatchNormalization": BatchNormalizationConfig,
-    "LayerNormalization": NormalizationConfig,
-    "Add": MergeConfig,
-    "Subtract": SubtractConfig,
-    "Multiply": MergeConfig,
-    "Average": MergeConfig,
-    "Maximum": MergeConfig,
-    "Minimum": MergeConfig,
-    "Concatenate": ConcatenateConfig,
-}

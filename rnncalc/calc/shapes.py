@@ -66,8 +66,18 @@ def _direction(p: Plan, direction: Direction) -> Named:
         for cell in direction.cells
         for name, size in cell.states
     ]
+    if getattr(direction.config, "reversed_states", False):  # StackedRNNCells(reverse_...)
+        states = [
+            (cell.name + name, (p.batch, *size))
+            for cell in direction.cells[::-1]
+            for name, size in cell.states
+        ]
     output = _sequence(p, direction, direction.outputs)
-    return [("output", output), *(states if direction.states else [])]
+    if direction.states:
+        return [("output", output), *states]
+    if getattr(direction.config, "return_runtime", False):  # tf-keras: which kernel ran
+        return [("output", output), ("runtime", ())]
+    return [("output", output)]
 
 
 def _torch(p: Plan) -> Named:

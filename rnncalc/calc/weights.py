@@ -18,6 +18,7 @@ class WeightSpec(NamedTuple):
     name: str
     shape: tuple[int, ...]
     formula: str  # the shape in symbols: "(input_dim, 4·units)"
+    trainable: bool = True  # False in a cell or direction built with trainable=False
 
 
 class Formula(NamedTuple):
@@ -62,7 +63,13 @@ def planned(p: Plan) -> list[WeightSpec]:
                     found += _torch(cell, len(stage))
                 else:
                     specs = cell_weights(cell.config, cell.inputs)  # type: ignore[arg-type]
-                    found += [w._replace(name=prefix + cell.name + w.name) for w in specs]
+                    trainable = all(
+                        getattr(c, "trainable", True) for c in (direction.config, cell.config)
+                    )
+                    found += [
+                        w._replace(name=prefix + cell.name + w.name, trainable=trainable)
+                        for w in specs
+                    ]
     return found
 
 

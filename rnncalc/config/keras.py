@@ -301,6 +301,15 @@ class LSTMCellConfig(GatedCellArgs):
     )
 
 
+# `tf.compat.v1.keras.layers` in tf-keras (Keras 2): the same classes, but its GRU keeps one
+# bias per gate by default. TensorFlow 2.16 and later serve it from Keras 3 as Keras 3's own.
+V1_DEFAULTS: dict[str, dict[str, Any]] = {
+    "GRU": {"reset_after": False},
+    "GRUCell": {"reset_after": False},
+}
+V1_MODULE = "compat.v1"
+
+
 class RecurrentConfig(SequenceArgs, CellArgs):
     """A Keras SimpleRNN, GRU or LSTM layer: its cell's arguments and the sequence arguments.
 
@@ -324,11 +333,20 @@ class UseCuDNN(KerasConfig):
     )
 
 
-class GRUConfig(GRUCellConfig, RecurrentConfig, UseCuDNN):
+class Runtime(KerasConfig):
+    return_runtime: bool = arg(
+        False,
+        "Also return a scalar saying which implementation ran (cuDNN or the generic one); "
+        "tf-keras returns it after the output, unless `return_state` is set.",
+        keras=KERAS2,
+    )
+
+
+class GRUConfig(GRUCellConfig, RecurrentConfig, UseCuDNN, Runtime):
     """`keras.layers.GRU`: Gated Recurrent Unit, with update, reset and candidate blocks."""
 
 
-class LSTMConfig(LSTMCellConfig, RecurrentConfig, UseCuDNN):
+class LSTMConfig(LSTMCellConfig, RecurrentConfig, UseCuDNN, Runtime):
     """`keras.layers.LSTM`: Long Short-Term Memory with input, forget, cell and output blocks."""
 
 

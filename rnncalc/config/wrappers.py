@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import ValidationInfo, field_validator
+from pydantic import ValidationInfo, field_validator, model_validator
 
 from rnncalc.config.conv import ConvLSTMConfig
 from rnncalc.config.enums import KerasVersion, MergeMode
-from rnncalc.config.keras import Cell, DenseLayer, KerasConfig, SequenceArgs, _context_keras, arg
+from rnncalc.config.keras import (
+    KERAS2,
+    Cell,
+    DenseLayer,
+    KerasConfig,
+    SequenceArgs,
+    _context_keras,
+    arg,
+)
 from rnncalc.limits import CELLS
 
 
@@ -34,6 +42,12 @@ class StackedRNNCellsConfig(KerasConfig):
     cells: tuple[Cell, ...] = arg(
         ..., "The cells, first to last; each cell's output is the next cell's input."
     )
+    reverse_state_order: bool = arg(
+        False,
+        "Keep the states last cell first (tf-keras, for old checkpoints; deprecated). It "
+        "runs only when every cell has the same units.",
+        keras=KERAS2,
+    )
 
     _counted = field_validator("cells", mode="before")(_few)
 
@@ -41,6 +55,16 @@ class StackedRNNCellsConfig(KerasConfig):
     @classmethod
     def _some(cls, cells: tuple[Cell, ...], info: ValidationInfo) -> tuple[Cell, ...]:
         return _not_empty(cells, info)
+
+    @model_validator(mode="after")
+    def _reversible(self) -> StackedRNNCellsConfig:
+        # tf-keras hands each cell the states of the cell in its mirror position.
+        if self.reverse_state_order and len({cell.units for cell in self.cells}) > 1:
+            raise ValueError(
+                "with reverse_state_order=True, tf-keras gives each cell the states of the cell "
+                "in its mirror position, so it fails unless every cell has the same units"
+            )
+        return self
 
 
 class RNNConfig(SequenceArgs):
@@ -80,6 +104,11 @@ class RNNConfig(SequenceArgs):
     @property
     def stacked(self) -> bool:
         return not isinstance(self.cell, Cell)
+
+    @property
+    def reversed_states(self) -> bool:
+        """Whether the states come last cell first (`StackedRNNCells(reverse_state_order=True)`)."""
+        return isinstance(self.cell, StackedRNNCellsConfig) and self.cell.reverse_state_order
 
 
 SequenceLayer = DenseLayer | ConvLSTMConfig | RNNConfig  # a layer that runs over time

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,9 +12,10 @@ from rnncalc.calc.plan import snake_case
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import RnncalcError, guarded
-from rnncalc.execute.activations import Array, activation
+from rnncalc.execute.activations import Array
 from rnncalc.execute.io import Budget, SavedLayer, load_array, read_keras_weights
 from rnncalc.execute.layers import Work, run_layer
+from rnncalc.execute.simple import SIMPLE, Tensor
 from rnncalc.limits import RUN_MACS, RUN_VALUES
 from rnncalc.parse.construct import KERAS
 from rnncalc.parse.graph import (
@@ -31,8 +30,6 @@ from rnncalc.parse.graph import (
     walk_graph,
 )
 from rnncalc.parse.keras_files import load
-
-Tensor = tuple[Array, Array | None]  # an array and its Keras mask (batch, timesteps), if any
 
 
 @guarded
@@ -210,105 +207,6 @@ def _check_masks(graph: Graph, where: str) -> None:
                     "follows masks from Masking and Embedding(mask_zero=True) only",
                     "rnncalc model counts its shapes and parameters without running it",
                 )
-
-
-def _dense(
-    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
-) -> Tensor:
-    x, mask = given[0]
-    y = x @ w[0] + (w[1] if len(w) > 1 else 0)
-    return activation(config.get("activation", "linear"), keras)(y), mask
-
-
-def _time_distributed(
-    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
-) -> Tensor:
-    inner = validated(Entry, config.get("layer"), "the wrapped layer")
-    if inner.class_name != "Dense":
-        raise RnncalcError(
-            f"the executor runs TimeDistributed(Dense), not TimeDistributed({inner.class_name})",
-            "rnncalc model counts its shapes and parameters without running it",
-        )
-    return _dense(inner.config, given, w, keras)  # Dense acts on the last axis at every step
-
-
-def _embedding(
-    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
-) -> Tensor:
-    values = given[0][0]
-    rows = w[0].shape[0]
-    whole = np.isfinite(values).all() and (values == np.round(values)).all()
-    if not whole or values.min(initial=0) < 0 or values.max(initial=0) >= rows:
-        raise RnncalcError(
-            f"Embedding takes whole numbers from 0 to {rows - 1} (its input_dim), and the "
-            "input holds others",
-            "give token ids within the vocabulary",
-        )
-    ids = values.astype(np.int64)
-    return w[0][ids], (ids != 0) if config.get("mask_zero") else None
-
-
-def _masking(
-    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
-) -> Tensor:
-    x = given[0][0]
-    keep = np.any(x != config.get("mask_value", 0.0), axis=-1)
-    return x * keep[..., None], keep
-
-
-def _merge(op: Callable[[list[Array]], Array]) -> Callable[..., Tensor]:
-    """A merge layer: its inputs combined two at a time (never stacked: a thousand inputs
-    take no more memory than two), and their masks together, as Keras ANDs them."""
-
-    def merged(
-        config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
-    ) -> Tensor:
-        masks = [mask for _, mask in given if mask is not None]
-        mask = functools.reduce(np.logical_and, masks) if masks else None
-        return op([x for x, _ in given]), mask
-
-    return merged
-
-
-def _concatenate(
-    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
-) -> Tensor:
-    """Concatenate, and its mask as Keras makes it: the masks joined along the time axis where
-    the tensors are, else ANDed (an input without a mask counts as unmasked)."""
-    arrays = [x for x, _ in given]
-    axis = config.get("axis", -1) % arrays[0].ndim
-    joined = np.concatenate(arrays, axis=axis)
-    if all(mask is None for _, mask in given):
-        return joined, None
-    masks = [np.ones(x.shape[:2], bool) if m is None else m for x, m in given]
-    return joined, np.concatenate(masks, axis=1) if axis == 1 else functools.reduce(
-        np.logical_and, masks
-    )
-
-
-def _reshape(
-    config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
-) -> Tensor:
-    x = given[0][0]
-    return x.reshape(x.shape[0], *config["target_shape"]), None
-
-
-SIMPLE: dict[str, Callable[..., Tensor]] = {
-    "Dense": _dense,
-    "TimeDistributed": _time_distributed,
-    "Embedding": _embedding,
-    "Masking": _masking,
-    "Dropout": lambda c, g, w, k: g[0],
-    "SpatialDropout1D": lambda c, g, w, k: g[0],
-    "Activation": lambda c, g, w, k: (activation(c.get("activation"), k)(g[0][0]), g[0][1]),
-    "Flatten": lambda c, g, w, k: (g[0][0].reshape(g[0][0].shape[0], -1), None),
-    "Reshape": _reshape,
-    "RepeatVector": lambda c, g, w, k: (np.repeat(g[0][0][:, None], c["n"], axis=1), None),
-    "Concatenate": _concatenate,
-    "Add": _merge(lambda xs: functools.reduce(np.add, xs)),
-    "Multiply": _merge(lambda xs: functools.reduce(np.multiply, xs)),
-    "Average": _merge(lambda xs: functools.reduce(np.add, xs) / len(xs)),
-}
 
 
 def model_layer(

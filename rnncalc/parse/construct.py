@@ -14,6 +14,8 @@ from rnncalc.config.keras import (
     CELLS,
     NO_TIME_MAJOR,
     RECURRENT,
+    V1_DEFAULTS,
+    V1_MODULE,
     KerasConfig,
     SequenceArgs,
     available,
@@ -86,6 +88,8 @@ def config_from_serialized(entry: dict[str, Any], keras: KerasVersion) -> AnyLay
 def _keras_config(
     call: LayerCall, known: dict[str, type[KerasConfig]], keras: KerasVersion
 ) -> tuple[KerasConfig, dict[str, Any]]:
+    if V1_MODULE in call.module and keras is KerasVersion.V2:  # Keras 3 serves it as its own
+        call = call._replace(kwargs=V1_DEFAULTS.get(call.name, {}) | call.kwargs)
     cls = known.get(call.name)
     if cls is None:
         raise _unknown_layer(call.name, known)
@@ -139,7 +143,9 @@ def _nested(
             f"{where} must be a {' or '.join(_kinds(allowed))}, got {name}",
             f"use one of {', '.join(allowed)}, e.g. {_example_nested(allowed)}",
         )
-    call = LayerCall(name, "", tuple(args), dict(config))
+    module = value.get("module")
+    module = module if isinstance(module, str) else ""
+    call = LayerCall(name, module, tuple(args), dict(config))
     return _keras_config(call, allowed, keras)
 
 
@@ -241,10 +247,13 @@ def _invalid(exc: ValidationError, cls: type[BaseModel], torch: bool = False) ->
         return RnncalcError(
             f"invalid value for `{bad.name}` of {layer}: {bad.limit.message}", bad.limit.hint
         )
-    if not bad.name:  # the one check across arguments
-        return RnncalcError(
-            f"{layer}: {bad.message}", "use 0 < proj_size < hidden_size, or 0 for none"
+    if not bad.name:  # a check across arguments
+        fix = (
+            "use 0 < proj_size < hidden_size, or 0 for none"
+            if torch
+            else "give every cell the same units, or drop reverse_state_order"
         )
+        return RnncalcError(f"{layer}: {bad.message}", fix)
     return RnncalcError(
         f"invalid value for `{bad.name}` of {layer}: {bad.message}", _fix_for(cls, bad.name)
     )

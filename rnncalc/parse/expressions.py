@@ -101,9 +101,11 @@ def _dotted(node: ast.expr) -> tuple[str, str]:
 
 def _value(node: ast.expr) -> Any:
     if isinstance(node, ast.Call):
-        _, name = _dotted(node.func)
+        module, name = _dotted(node.func)
         config = _keywords(node)
         nested: dict[str, Any] = {"class_name": name, "config": config}
+        if module:
+            nested["module"] = module  # as Keras 3 serializes it: tf.compat.v1 has other defaults
         if node.args:
             nested["args"] = [_value(a) for a in node.args]
         return nested

@@ -183,10 +183,26 @@ def call_nodes(entry: Entry, where: str) -> list[list[Ref]]:
             given = [node.get("args", []), [v for k, v in kwargs.items() if k != "mask"]]
             nodes.append([validated(REF, h, here) for h in history(given, here)])
         elif isinstance(node, list):  # Keras 2: [[name, node, tensor, kwargs], ...]
-            nodes.append([validated(REF, t[:3] if isinstance(t, list) else t, here) for t in node])
+            refs = [validated(REF, t[:3] if isinstance(t, list) else t, here) for t in node]
+            for t in node:  # tensors given by keyword: MultiHeadAttention's value and key
+                kwargs = t[3] if isinstance(t, list) and len(t) > 3 else None
+                if isinstance(kwargs, dict):
+                    given = [v for k, v in kwargs.items() if k != "mask"]
+                    refs += [validated(REF, r, here) for r in _keras2_refs(given)]
+            nodes.append(refs)
         else:
             raise RnncalcError(f"{here} are malformed: {node!r}"[:200], "give what Keras wrote")
     return nodes
+
+
+def _keras2_refs(value: Any) -> Any:
+    """The `[name, node, tensor]` refs in a Keras 2 call's keyword arguments."""
+    ref = isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+    if ref and all(type(v) is int for v in value[1:]):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _keras2_refs(item)
 
 
 def history(value: Any, where: str) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import InputArgs, Shape
+from rnncalc.config.keras import V1_DEFAULTS, V1_MODULE
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.construct import KERAS, SEQUENCE, layer_from_call
 from rnncalc.parse.expressions import LayerCall
@@ -59,7 +60,6 @@ POSITIONAL: dict[str, tuple[str, ...]] = {
     "Dense": ("units", "activation", "use_bias"),
     "Embedding": ("input_dim", "output_dim"),
     "Dropout": ("rate", "noise_shape", "seed"),
-    "SpatialDropout1D": ("rate",),
     "GaussianDropout": ("rate",),
     "GaussianNoise": ("stddev",),
     "Activation": ("activation",),
@@ -68,13 +68,30 @@ POSITIONAL: dict[str, tuple[str, ...]] = {
     "RepeatVector": ("n",),
     "Permute": ("dims",),
     "Flatten": ("data_format",),
-    "Conv1D": ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate"),
-    "Conv2D": ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate"),
-    "MaxPooling1D": ("pool_size", "strides", "padding", "data_format"),
-    "AveragePooling1D": ("pool_size", "strides", "padding", "data_format"),
-    "MaxPooling2D": ("pool_size", "strides", "padding", "data_format"),
-    "GlobalAveragePooling1D": ("data_format",),
-    "GlobalMaxPooling1D": ("data_format",),
+    **{
+        f"{name}{rank}D": arguments
+        for rank in (1, 2, 3)
+        for name, arguments in (
+            ("Conv", ("filters", "kernel_size", "strides", "padding", "data_format")),
+            ("MaxPooling", ("pool_size", "strides", "padding", "data_format")),
+            ("AveragePooling", ("pool_size", "strides", "padding", "data_format")),
+            ("GlobalAveragePooling", ("data_format", "keepdims")),
+            ("GlobalMaxPooling", ("data_format", "keepdims")),
+            ("ZeroPadding", ("padding", "data_format")),
+            ("Cropping", ("cropping", "data_format")),
+            ("UpSampling", ("size", "data_format")),
+            ("SpatialDropout", ("rate",)),
+        )
+    },
+    "AlphaDropout": ("rate",),
+    "LeakyReLU": ("alpha",),
+    "ReLU": ("max_value", "negative_slope", "threshold"),
+    "ELU": ("alpha",),
+    "Softmax": ("axis",),
+    "PReLU": ("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"),
+    "Attention": ("use_scale", "score_mode"),
+    "AdditiveAttention": ("use_scale",),
+    "MultiHeadAttention": ("num_heads", "key_dim", "value_dim", "dropout", "use_bias"),
     "BatchNormalization": ("axis", "momentum", "epsilon"),
     "LayerNormalization": ("axis", "epsilon"),
     "Concatenate": ("axis",),
@@ -107,6 +124,7 @@ class KerasName:
 
     name: str
     module: tuple[str, ...]  # its module under keras: ("layers",), ("regularizers",), ()
+    v1: bool = False  # from tf.compat.v1.keras: tf-keras's legacy defaults
 
 
 @dataclass
@@ -375,7 +393,7 @@ class KerasReader(Interpreter):
             return KerasName(name, tuple(module))
         if name[:1].isupper() or name in MERGES or name == "clear_session":
             if name in keras_names(self.keras) or name in MERGES or name == "clear_session":
-                return KerasName(ALIASES.get(name, name), tuple(module))
+                return KerasName(ALIASES.get(name, name), tuple(module), V1_MODULE in path)
             if tuple(module) in LISTED:
                 return Missing(name, path)
         return Module(path)
@@ -508,6 +526,8 @@ class KerasReader(Interpreter):
             return self.call_layer(self.layer(MERGES[name], list(args[1:]), kwargs), [inputs], {})
         layers = function.module in (("layers",), ()) and name[:1].isupper()
         if (layers or name in KERAS) and not set(function.module) & SETTINGS:
+            if function.v1 and self.keras is KerasVersion.V2:
+                kwargs = V1_DEFAULTS.get(name, {}) | kwargs
             return self.layer(name, args, kwargs)
         return KerasObject(name, args, kwargs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import sys
@@ -75,29 +76,34 @@ def load(path: str) -> Loaded:
 
 
 def _from_text(data: bytes, where: str, code: bool) -> Loaded:
-    """JSON, or Python code: code when the name says so, or text that does not start as JSON
-    does (`{`, `[` or a string)."""
+    """JSON, or Python code: code when the name says so (`.py`), or text that does not start
+    as JSON does (`{`, `[` or a string) and reads as Python."""
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    if code or (start and start not in b'{["' and _is_text(data)):
-        if len(data) > CODE_BYTES.value:
-            raise RnncalcError(
-                f"{where}: more than {CODE_BYTES.value:,} bytes of code",
-                "give the code that builds the model",
-            )
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise RnncalcError(f"{where}: the code is not UTF-8 text", "save it as UTF-8") from None
-        return Loaded({}, KerasVersion.V2, "code", text)
-    return _from_json(data, where)
-
-
-def _is_text(data: bytes) -> bool:
+    if not code and (not start or start in b'{["'):
+        return _from_json(data, where)
+    if len(data) > CODE_BYTES.value:
+        raise RnncalcError(
+            f"{where}: more than {CODE_BYTES.value:,} bytes of code",
+            "give the code that builds the model",
+        )
     try:
-        data[:4096].decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return exc.start > 4090  # a character cut at the end of the sample
-    return True
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if code:
+            raise RnncalcError(f"{where}: the code is not UTF-8 text", "save it as UTF-8") from None
+        return _from_json(data, where)  # says what JSON would
+    if not code:
+        try:
+            ast.parse(text)
+        except SyntaxError as exc:
+            raise RnncalcError(
+                f"{where}: neither a model's JSON nor Python code (as Python, line "
+                f"{exc.lineno}: {exc.msg})",
+                "give model JSON, a .keras or .h5 file, or Python code that builds the model",
+            ) from None
+        except (MemoryError, RecursionError, ValueError):
+            pass  # the code reader says what is wrong with it
+    return Loaded({}, KerasVersion.V2, "code", text)
 
 
 def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Loaded:

@@ -438,7 +438,7 @@ class Interpreter:
             owner = self.expr(node.value, scope)
         except Free as free:
             if isinstance(node.value, ast.Name) and node.attr in ("shape", "ndim"):
-                raise Free(free.name, f"{free.name}.shape=1000,10,64") from None
+                raise Free(free.name, f"{free.name}.shape=SIZES (e.g. 1000,10,64)") from None
             raise
         return self.attribute(owner, node.attr)
 

@@ -252,6 +252,50 @@ model.add(Embedding(300, 50, weights=[matrix], input_length=20, trainable=False)
 model.add(GRU(16))
 model.add(Dense(1))
 """,
+    "fn-lstm-multi-head-attention": """
+from tensorflow.keras import layers, Model, Input
+inp = Input(shape=(30, 16))
+h = layers.LSTM(32, return_sequences=True)(inp)
+att = layers.MultiHeadAttention(4, 8)(h, h)
+x = layers.LayerNormalization()(layers.Add()([h, att]))
+x = layers.GlobalAveragePooling1D()(x)
+model = Model(inp, layers.Dense(1)(x))
+""",
+    "fn-lstm-attention": """
+from keras.layers import Input, LSTM, Dense, Attention, Concatenate, GlobalAveragePooling1D
+from keras.models import Model
+q_in = Input(shape=(None, 12))
+v_in = Input(shape=(20, 12))
+q = LSTM(10, return_sequences=True)(q_in)
+v = LSTM(10, return_sequences=True)(v_in)
+context = Attention(use_scale=True)([q, v])
+out = Dense(4)(GlobalAveragePooling1D()(Concatenate()([q, context])))
+model = Model([q_in, v_in], out)
+""",
+    "seq-cnn-lstm-video": """
+from keras.models import Sequential
+from keras.layers import TimeDistributed, Conv2D, MaxPooling2D, Flatten, LSTM, Dense, Dropout
+model = Sequential()
+model.add(TimeDistributed(Conv2D(16, (3, 3), activation='relu', padding='same'), input_shape=(8, 32, 32, 3)))
+model.add(TimeDistributed(MaxPooling2D((2, 2))))
+model.add(TimeDistributed(Conv2D(8, 3, strides=2)))
+model.add(TimeDistributed(Flatten()))
+model.add(LSTM(32))
+model.add(Dropout(0.5))
+model.add(Dense(5, activation='softmax'))
+""",
+    "seq-conv1d-leaky-upsampling": """
+from keras.models import Sequential
+from keras.layers import Conv1D, LeakyReLU, UpSampling1D, ZeroPadding1D, Cropping1D, GRU, PReLU
+model = Sequential()
+model.add(Conv1D(8, 5, padding='causal', input_shape=(40, 3)))
+model.add(LeakyReLU(0.1))
+model.add(UpSampling1D(2))
+model.add(ZeroPadding1D((1, 2)))
+model.add(Cropping1D(3))
+model.add(PReLU(shared_axes=[1]))
+model.add(GRU(6))
+""",
     "seq-layer-trainable-attribute": """
 from keras.models import Sequential
 from keras.layers import LSTM, Dense, Input
@@ -273,8 +317,9 @@ def describe(model, keras3: bool) -> dict:
         except Exception:  # a layer never built
             params = None
         name = type(layer).__name__
-        layers.append({"name": layer.name, "class_name": name, "output_shape": shape,
-                       "params": params})
+        layers.append(
+            {"name": layer.name, "class_name": name, "output_shape": shape, "params": params}
+        )
 
     def total(weights):
         return int(sum(_size(w.shape) for w in weights))
@@ -316,9 +361,11 @@ def main() -> None:
     keras3 = version == "3"
     if keras3:
         import keras
+
         modules = {"keras": keras, "tensorflow.keras": keras}
     else:
         import tf_keras as keras
+
         modules = {"keras": keras}
     for name in ("layers", "models", "backend"):
         modules[f"keras.{name}"] = getattr(keras, name)
@@ -344,11 +391,16 @@ def main() -> None:
             record[f"keras{version}"] = describe(scope["model"], keras3)
         except Exception as exc:
             line = next(
-                (f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<case>"),
+                (
+                    f.lineno
+                    for f in traceback.extract_tb(exc.__traceback__)
+                    if f.filename == "<case>"
+                ),
                 None,
             )
-            record[f"keras{version}"] = {"error": {"type": type(exc).__name__,
-                                                   "message": str(exc)[:300], "line": line}}
+            record[f"keras{version}"] = {
+                "error": {"type": type(exc).__name__, "message": str(exc)[:300], "line": line}
+            }
     OUT.write_text("".join(json.dumps(c, sort_keys=True) + "\n" for c in found.values()))
 
 

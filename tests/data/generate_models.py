@@ -142,6 +142,101 @@ SEQUENTIAL = {
     SMALL: lambda k, L: seq(
         k, L.Embedding(20, 4), L.LSTM(3), L.Dense(2), shape=(6,), dtype="int32"
     ),
+    # The layers people put around RNNs in the wild (convolutions, pooling, padding, activations)
+    "time_distributed_conv2d": lambda k, L: seq(
+        k,
+        L.TimeDistributed(L.Conv2D(4, 3)),
+        L.TimeDistributed(L.MaxPooling2D(2)),
+        L.TimeDistributed(L.Flatten()),
+        L.LSTM(3),
+        shape=(5, 12, 12, 1),
+    ),
+    "conv2d_same_strides2": lambda k, L: seq(
+        k,
+        L.Conv2D(6, (3, 3), strides=2, padding="same"),
+        L.Reshape((-1, 6)),
+        L.LSTM(2),
+        shape=(16, 15, 3),
+    ),
+    "conv2d_dilation_no_bias": lambda k, L: seq(
+        k,
+        L.Conv2D(5, (3, 2), dilation_rate=(2, 1), use_bias=False),
+        L.Reshape((-1, 5)),
+        L.GRU(2),
+        shape=(12, 9, 2),
+    ),
+    "conv_lstm2d_conv3d": lambda k, L: seq(
+        k,
+        L.ConvLSTM2D(4, (3, 3), padding="same", return_sequences=True),
+        L.BatchNormalization(),
+        L.Conv3D(1, (3, 3, 3), activation="sigmoid", padding="same"),
+        shape=(5, 10, 10, 1),
+    ),
+    "conv3d_pooling3d": lambda k, L: seq(
+        k,
+        L.Conv3D(4, 3),
+        L.MaxPooling3D(2),
+        L.AveragePooling3D((1, 2, 2), padding="same"),
+        L.GlobalAveragePooling3D(),
+        L.Dense(2),
+        shape=(8, 12, 12, 2),
+    ),
+    "pooling2d_global2d": lambda k, L: seq(
+        k,
+        L.TimeDistributed(L.AveragePooling2D((2, 3), strides=1)),
+        L.TimeDistributed(L.GlobalMaxPooling2D()),
+        L.LSTM(3),
+        shape=(4, 9, 9, 3),
+    ),
+    "global_pooling2d_keepdims": lambda k, L: seq(
+        k,
+        L.GlobalAveragePooling2D(keepdims=True),
+        L.Reshape((1, 3)),
+        L.LSTM(2),
+        shape=(6, 6, 3),
+    ),
+    "global_max_pooling3d": lambda k, L: seq(
+        k,
+        L.GlobalMaxPooling3D(),
+        L.RepeatVector(4),
+        L.LSTM(2),
+        shape=(3, 4, 5, 6),
+    ),
+    "zero_padding1d": lambda k, L: seq(k, L.ZeroPadding1D(2), L.LSTM(3)),
+    "zero_padding1d_pair": lambda k, L: seq(k, L.ZeroPadding1D((1, 3)), L.GRU(3)),
+    "zero_padding2d": lambda k, L: seq(
+        k,
+        L.ZeroPadding2D(((1, 2), (3, 4))),
+        L.Reshape((-1, 8)),
+        L.GRU(2),
+        shape=(4, 5, 8),
+    ),
+    "cropping1d": lambda k, L: seq(k, L.Cropping1D((2, 1)), L.LSTM(3)),
+    "upsampling1d": lambda k, L: seq(k, L.UpSampling1D(3), L.LSTM(3)),
+    "upsampling2d": lambda k, L: seq(
+        k,
+        L.UpSampling2D((2, 3)),
+        L.Reshape((-1, 2)),
+        L.LSTM(2),
+        shape=(3, 4, 2),
+    ),
+    "activations": lambda k, L: seq(
+        k,
+        L.LSTM(4, return_sequences=True),
+        L.LeakyReLU(),
+        L.ReLU(max_value=6.0),
+        L.ELU(),
+        L.Softmax(),
+        L.PReLU(),
+        L.GRU(2),
+    ),
+    "prelu_shared_axes": lambda k, L: seq(k, L.PReLU(shared_axes=[1]), L.LSTM(2)),
+    "noise_and_regularization": lambda k, L: seq(
+        k,
+        L.GaussianNoise(0.1),
+        L.ActivityRegularization(l1=0.01),
+        L.SimpleRNN(3),
+    ),
 }
 
 
@@ -208,7 +303,38 @@ def nested_functional(k, L):
     return seq(k, inner, L.GRU(3), L.Dense(2))
 
 
+def attention(k, L, layer, key=False):
+    query, value = k.Input(shape=(10, 8)), k.Input(shape=(6, 8))
+    inputs = [query, value, k.Input(shape=(6, 8))] if key else [query, value]
+    return k.Model(inputs, L.LSTM(3)(layer(inputs)))
+
+
+def self_attention(k, L, layer):
+    x = k.Input(shape=SEQ)
+    h = L.LSTM(6, return_sequences=True)(x)
+    return k.Model(x, L.GlobalAveragePooling1D()(layer([h, h])))
+
+
+def multi_head(k, L, key=False, **options):
+    x, y = k.Input(shape=SEQ), k.Input(shape=(7, 5))
+    mha = L.MultiHeadAttention(**options)
+    out = mha(x, y, y) if key else mha(x, y)
+    return k.Model([x, y], L.LSTM(3)(out))
+
+
 FUNCTIONAL = {
+    "attention_dot": lambda k, L: attention(k, L, L.Attention()),
+    "attention_scale_key": lambda k, L: attention(k, L, L.Attention(use_scale=True), key=True),
+    "attention_concat": lambda k, L: attention(k, L, L.Attention(score_mode="concat")),
+    "attention_self_lstm": lambda k, L: self_attention(k, L, L.Attention()),
+    "additive_attention": lambda k, L: attention(k, L, L.AdditiveAttention()),
+    "additive_attention_no_scale": lambda k, L: self_attention(
+        k, L, L.AdditiveAttention(use_scale=False)
+    ),
+    "multi_head_attention": lambda k, L: multi_head(k, L, num_heads=2, key_dim=4),
+    "multi_head_attention_options": lambda k, L: multi_head(
+        k, L, True, num_heads=3, key_dim=2, value_dim=5, output_shape=7, use_bias=False
+    ),
     "lstm_return_state": lstm_return_state,
     "encoder_decoder": encoder_decoder,
     "encoder_decoder_gru_states": encoder_decoder_states,

@@ -35,9 +35,29 @@ def build(keras):
     return keras.Model(x, out)
 
 
+def around(keras):
+    """The layers found around RNNs whose maths the executor runs, between an LSTM and a GRU."""
+    layers = keras.layers
+    x = keras.Input((6, 3), name="steps")
+    h = layers.LSTM(4, return_sequences=True)(x)
+    h = layers.LeakyReLU(0.2)(h)
+    h = layers.ZeroPadding1D((1, 2))(h)
+    h = layers.Cropping1D((2, 0))(h)
+    h = layers.UpSampling1D(2)(h)
+    h = layers.PReLU()(h)
+    h = layers.ReLU(max_value=0.5, negative_slope=0.1)(h)
+    h = layers.ELU(alpha=0.7)(h)
+    h = layers.GaussianNoise(0.3)(h)
+    h = layers.GRU(3, return_sequences=True)(h)
+    h = layers.Softmax()(h)
+    pooled = [layers.GlobalAveragePooling1D()(h), layers.GlobalMaxPooling1D()(h)]
+    return keras.Model(x, layers.Concatenate()(pooled))
+
+
 def main(version: str) -> None:
     keras = start_keras(version)
     keras.utils.set_random_seed(7)
+    save_around(keras, version)
     model = build(keras)
     rng = np.random.default_rng(7)
     seeded = [rng.uniform(-0.8, 0.8, w.shape).astype("float32") for w in model.get_weights()]
@@ -57,6 +77,21 @@ def main(version: str) -> None:
         f"{stem}.layers.npz",
         **{f"{n}/{i}": w for n, ws in layers.items() for i, w in enumerate(ws)},
     )
+
+
+def save_around(keras, version: str) -> None:
+    """`k?_around.keras`, with its input and Keras's outputs on it, like the named model's."""
+    model = around(keras)
+    rng = np.random.default_rng(11)
+    model.set_weights(
+        [rng.uniform(-0.8, 0.8, w.shape).astype("float32") for w in model.get_weights()]
+    )
+    stem = OUT / f"k{version}_around"
+    OUT.mkdir(exist_ok=True)
+    model.save(f"{stem}.keras")
+    x = rng.standard_normal((2, 6, 3)).astype("float32")
+    np.save(f"{stem}.input.npy", x)
+    np.savez(f"{stem}.expected.npz", model.predict(x, verbose=0))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,61 @@
+"""Every non-recurrent Keras layer `rnncalc model` knows, by class name: what a saved model or
+model code holds around its recurrent layers."""
+
+from __future__ import annotations
+
+from rnncalc.calc.attention import ATTENTION
+from rnncalc.calc.plain import (
+    BatchNormalizationConfig,
+    ConcatenateConfig,
+    DenseConfig,
+    DropoutConfig,
+    EmbeddingConfig,
+    FlattenConfig,
+    Identity,
+    MergeConfig,
+    NormalizationConfig,
+    PermuteConfig,
+    PlainConfig,
+    PReLUConfig,
+    RepeatVectorConfig,
+    ReshapeConfig,
+    SpatialDropout1DConfig,
+    SubtractConfig,
+)
+from rnncalc.calc.spatial import SPATIAL
+
+PLAIN: dict[str, type[PlainConfig]] = {
+    "Dropout": DropoutConfig,
+    "GaussianNoise": DropoutConfig,
+    "GaussianDropout": DropoutConfig,
+    "AlphaDropout": DropoutConfig,
+    "SpatialDropout1D": SpatialDropout1DConfig,
+    "SpatialDropout2D": DropoutConfig,
+    "SpatialDropout3D": DropoutConfig,
+    "Activation": Identity,
+    "ActivityRegularization": Identity,
+    "Masking": Identity,
+    "LeakyReLU": Identity,
+    "ReLU": Identity,
+    "ELU": Identity,
+    "Softmax": Identity,
+    "ThresholdedReLU": Identity,
+    "PReLU": PReLUConfig,
+    "Dense": DenseConfig,
+    "Embedding": EmbeddingConfig,
+    "Flatten": FlattenConfig,
+    "Reshape": ReshapeConfig,
+    "RepeatVector": RepeatVectorConfig,
+    "Permute": PermuteConfig,
+    "BatchNormalization": BatchNormalizationConfig,
+    "LayerNormalization": NormalizationConfig,
+    "Add": MergeConfig,
+    "Subtract": SubtractConfig,
+    "Multiply": MergeConfig,
+    "Average": MergeConfig,
+    "Maximum": MergeConfig,
+    "Minimum": MergeConfig,
+    "Concatenate": ConcatenateConfig,
+    **SPATIAL,
+    **ATTENTION,
+}

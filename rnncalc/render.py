@@ -56,7 +56,7 @@ def _where_input(report: LayerReport | TableReport) -> str:
     source = report.input_source
     if report.framework == Framework.TORCH:
         return f"from {source}: the tensor given to forward"
-    if source.startswith(("input_shape", "--input-shape", "input_dim")):
+    if source.startswith(("input_shape", "--input-shape", "input_dim", "keras.Input(shape)")):
         fixed = "batch_size" in source.split("+") or "--batch-size" in source.split("+")
         batch = "a fixed batch size" if fixed else "None (any batch size)"
         return f"from {source}: it leaves out the batch axis, so Keras puts {batch} in front"

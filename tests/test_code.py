@@ -8,6 +8,7 @@ to exercise what the snippets do not, with what the same Keras versions reported
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -19,8 +20,9 @@ from hypothesis import strategies as st
 
 from rnncalc.calc.model import model_summary
 from rnncalc.errors import RnncalcError
+from rnncalc.parse.arrays import Array
 from rnncalc.parse.code import given_variables, parse_set, variable
-from rnncalc.parse.python import Array, Items, Namespace
+from rnncalc.parse.python import Items, Namespace
 
 from conftest import DATA, load_cases, run_cli
 
@@ -529,3 +531,39 @@ def test_a_list_an_add_chain_and_a_functional_model_of_the_same_layers_agree(
     for report in reports:
         assert report.total_params == sum(x.params for x in report.layers)
         assert len({x.name for x in report.layers}) == len(report.layers)
+
+
+def test_data_preparation_keeps_the_shapes_known():
+    body = (
+        "import numpy as np\n"
+        "X = np.random.rand(100, 30)\n"
+        "X = X.reshape((X.shape[0], X.shape[1], 1))\n"
+        "windows = np.reshape(X, (-1, 10, 3))[:, :-2, ...]\n"
+        "extra = np.expand_dims(np.zeros((5, 7)), -1).astype('float32')\n"
+        "m = keras.Sequential([layers.LSTM(4, input_shape=X.shape[1:]),\n"
+        "                      layers.Dense(windows.shape[1] + extra.shape[2])])\n"
+    )
+    report = code_report(body)
+    assert [x.output_shapes for x in report.layers] == [[(None, 4)], [(None, 9)]]
+    assert report.layers[0].params == 4 * 4 * (1 + 4 + 1)
+    with pytest.raises(RnncalcError, match="cannot reshape an array of shape"):
+        code_report("import numpy as np\nX = np.zeros((10, 3)).reshape(4, 8)")
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (
+            "class Att(layers.Layer):\n    pass\n"
+            "m = keras.Sequential([layers.LSTM(4, input_shape=(3, 2)), Att()])",
+            "an instance of the class Att (line 3), whose code rnncalc does not run",
+        ),
+        (
+            "x = keras.Input((3, 2))\ny = layers.Lambda(lambda t: t[:, -1])(x)",
+            "layer 'lambda' (Lambda): a Lambda layer's output is whatever its Python function",
+        ),
+    ],
+)
+def test_code_rnncalc_cannot_read_is_refused_saying_why(body, says):
+    with pytest.raises(RnncalcError, match=re.escape(says)):
+        code_report(body)

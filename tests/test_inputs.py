@@ -41,3 +41,34 @@ def test_batch_size_joins_the_expressions_input_shape():
 def test_pytorch_needs_the_whole_tensor():
     with pytest.raises(RnncalcError, match="--batch-input-shape"):
         summary("nn.LSTM(10, 20)", input_shape=(5, 10))
+
+
+@pytest.mark.parametrize(
+    ("expression", "options", "shape"),
+    [
+        ("LSTM(4)(keras.Input(shape=(5, 2)))", [], [None, 5, 2]),
+        ("LSTM(4)(keras.Input((5, 2), 8))", [], [8, 5, 2]),
+        ("keras.layers.GRU(3)(keras.layers.Input(batch_shape=(2, 5, 2)))", [], [2, 5, 2]),
+        ("LSTM(4)(Input(shape=(None, 2)))", ["--batch-size", "16"], [16, None, 2]),
+    ],
+)
+def test_a_layer_called_on_keras_input_takes_its_shape(expression, options, shape):
+    result = run_cli("summary", expression, "--json", *options)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["input_shape"] == shape
+
+
+@pytest.mark.parametrize(
+    ("expression", "options", "says"),
+    [
+        ("LSTM(4)(keras.Input((5, 2)))", ["--input-shape", "5,2"], "given twice"),
+        ("LSTM(4, input_shape=(5, 2))(keras.Input((5, 2)))", [], "given twice"),
+        ("LSTM(4)(x)", [], "called on keras.Input only"),
+        ("LSTM(4)(keras.Input(shape=5))", [], "must be a tuple of sizes"),
+        ("LSTM(4)(keras.Input(shape=(5, 2), units=3))", [], "unexpected argument `units`"),
+        ("LSTM(4)(keras.Input(batch_shape=(1, 5, 2), batch_size=1))", [], "batch_shape alone"),
+    ],
+)
+def test_a_bad_keras_input_says_why(expression, options, says):
+    result = run_cli("summary", expression, *options)
+    assert result.exit_code == 2 and says in result.stderr, result.stderr

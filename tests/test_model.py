@@ -192,7 +192,11 @@ def test_an_unknown_layer_is_named_with_its_place(tmp_path):
     config["config"]["layers"][1]["class_name"] = "MyCustomLayer"
     path = tmp_path / "custom.json"
     path.write_text(json.dumps(config))
-    with pytest.raises(RnncalcError, match="does not know the layer class `MyCustomLayer`"):
+    with pytest.raises(RnncalcError, match=r"layer 'embedding'.*`MyCustomLayer` is a custom"):
+        model_summary(str(path))
+    config["config"]["layers"][1]["class_name"] = "SeparableConv1D"  # Keras's, not known yet
+    path.write_text(json.dumps(config))
+    with pytest.raises(RnncalcError, match="does not know the layer class `SeparableConv1D` yet"):
         model_summary(str(path))
 
 

@@ -23,7 +23,7 @@ from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.construct import check_available, layer_from_call
 from rnncalc.parse.expressions import parse
-from rnncalc.parse.inputs import check_shape, from_options, resolve
+from rnncalc.parse.inputs import check_shape, from_options, keras_input, resolve
 from rnncalc.report import LayerReport, WeightReport
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def analyze(
             formula=w.formula,
             trainable=trainable and w.trainable,
         )
-        for w in planned_weights(planned)
+        for w in planned_weights(planned, keras)
     ]
     params = sum(w.size for w in specs)
     trained = sum(w.size for w in specs if w.trainable)
@@ -133,13 +133,21 @@ def prepare(
     timesteps: int | None = None,
 ) -> tuple[AnyLayer, ResolvedInput, list[str]]:
     """The config, the full input shape and the input warnings, from any way of giving them."""
+    called_on = None
     if isinstance(layer, str):
-        config, input_args = parse_layer(layer, keras, framework)
+        call = parse(layer)
+        config, input_args = layer_from_call(call, keras, framework)
+        called_on = call.input
     else:
         if not isinstance(layer, TorchConfig):
             check_available(type(layer), layer.model_fields_set, keras)
         config, input_args = layer, InputArgs()
     if isinstance(config, TorchConfig):
+        if called_on is not None:
+            raise RnncalcError(
+                "a PyTorch module is called on a tensor, not on keras.Input",
+                "give the tensor's shape with --batch-input-shape",
+            )
         if input_shape is not None:
             raise RnncalcError(
                 "PyTorch modules take the whole input tensor: --input-shape does not apply",
@@ -156,6 +164,14 @@ def prepare(
         given = _fill(config, given, "batch", batch_size, "--batch-size")
         return config, _fill(config, given, "timesteps", timesteps, "--timesteps"), []
     from_layer, warnings = resolve(input_args, keras)
+    if called_on is not None:
+        if from_layer is not None:
+            raise RnncalcError(
+                f"the input shape is given twice: by `{from_layer.source}` and by the keras.Input "
+                "the layer is called on",
+                "keep the keras.Input",
+            )
+        from_layer = keras_input(called_on)
     if from_layer is None:
         # A `batch_size` in the expression alone gives no shape, but joins the options' shape.
         batch_size = input_args.batch_size if batch_size is None else batch_size

@@ -35,7 +35,7 @@ from rnncalc.parse.graph import (
     walk_graph,
 )
 from rnncalc.parse.inputs import check_shape
-from rnncalc.parse.keras_code import Shapes
+from rnncalc.parse.keras_code import Shapes, keras_names
 from rnncalc.parse.keras_files import load
 from rnncalc.report import WeightReport
 from rnncalc.report.models import ModelLayerReport, ModelReport
@@ -385,10 +385,29 @@ def _compute(
         )
     if kind in PLAIN:
         return _plain(entry, shapes, keras)
-    raise RnncalcError(
-        f"rnncalc does not know the layer class `{kind}`",
-        "it cannot count what it does not know; rnncalc knows "
-        + ", ".join(sorted({*KERAS, *PLAIN, "InputLayer", "TimeDistributed", *MODELS})),
+    raise _unknown_class(kind)
+
+
+def _unknown_class(kind: str) -> RnncalcError:
+    """Why a layer class cannot be counted: a Lambda's function, a custom class's code, or a
+    Keras layer rnncalc does not know yet."""
+    known = ", ".join(sorted({*KERAS, *PLAIN, "InputLayer", "TimeDistributed", *MODELS}))
+    if kind == "Lambda":
+        return RnncalcError(
+            "a Lambda layer's output is whatever its Python function returns, and rnncalc runs "
+            "no Python: its shape cannot be known",
+            "use a layer that does the same (Reshape, Permute, Cropping1D, a merge layer), or "
+            "ask about the model up to it",
+        )
+    if not any(kind in keras_names(v) for v in KerasVersion):
+        return RnncalcError(
+            f"`{kind}` is a custom layer class: its code is not in the model, so its shapes "
+            "and weights cannot be known",
+            "ask about the model up to it, or use Keras's own layers",
+        )
+    return RnncalcError(
+        f"rnncalc does not know the layer class `{kind}` yet",
+        f"it cannot count what it does not know; rnncalc knows {known}",
     )
 
 

@@ -48,12 +48,14 @@ def weights(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> list[WeightSp
         >>> [w.shape for w in weights(GRUConfig(units=5), (None, 10, 4), KerasVersion.V2)]
         [(4, 15), (5, 15), (2, 15)]
     """
-    return planned(plan(layer, shape, keras))
+    return planned(plan(layer, shape, keras), keras)
 
 
-def planned(p: Plan) -> list[WeightSpec]:
+def planned(p: Plan, keras: KerasVersion) -> list[WeightSpec]:
     """The planned layer's weights: each direction's cells in order, named by direction and
-    cell (Keras), or by layer and direction (PyTorch)."""
+    cell (Keras), or by layer and direction (PyTorch). tf-keras lists a layer's trainable
+    weights before the others (a cell built with trainable=False comes last); Keras 3 keeps
+    the order they were made in."""
     found = []
     for stage in p.stages:
         for direction in stage:
@@ -70,6 +72,8 @@ def planned(p: Plan) -> list[WeightSpec]:
                         w._replace(name=prefix + cell.name + w.name, trainable=trainable)
                         for w in specs
                     ]
+    if keras is KerasVersion.V2:
+        found.sort(key=lambda w: not w.trainable)
     return found
 
 

@@ -162,7 +162,7 @@ def check_run(
     RUN_MACS.check(work.macs, what, fix)
     outputs = [s for _, s in returned(planned, keras)]
     held = sum(math.prod(d or 1 for d in s) for s in [shape, *outputs]) + sum(
-        math.prod(w.shape) for w in planned_weights(planned)
+        math.prod(w.shape) for w in planned_weights(planned, keras)
     )
     # What training would keep of every step bounds what one forward pass holds at once.
     width = max((d.itemsize for d in dtypes), default=4)

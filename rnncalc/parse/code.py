@@ -16,8 +16,9 @@ from typing import Any, NamedTuple
 from rnncalc.config.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.limits import CODE_BYTES, check_size
+from rnncalc.parse.arrays import Array
 from rnncalc.parse.keras_code import Functional, KerasReader, Sequential, Shapes, _what
-from rnncalc.parse.python import FLOW, Array, CodeError, Free, Items, Namespace
+from rnncalc.parse.python import FLOW, CodeError, Free, Items, Namespace
 
 
 class CodeModel(NamedTuple):

@@ -18,6 +18,8 @@ class LayerCall(NamedTuple):
     module: str  # what stood before it: "keras.layers", or "" for a bare name
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
+    # `LSTM(4)(keras.Input(shape=(10, 3)))`: the arguments of the Input the layer is called on
+    input: dict[str, Any] | None = None
 
 
 def parse(text: str) -> LayerCall:
@@ -59,6 +61,10 @@ def parse(text: str) -> LayerCall:
         raise RnncalcError("the layer expression nests too deeply to read", NESTING) from None
     _check_tree(tree)
     node = tree.body
+    given = None
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Call):  # layer(...)(Input(...))
+        given = _keras_input(node)
+        node = node.func
     if not isinstance(node, ast.Call):
         raise RnncalcError(
             "the layer expression is not a call",
@@ -70,7 +76,27 @@ def parse(text: str) -> LayerCall:
         module=module,
         args=tuple(_value(a) for a in node.args),
         kwargs=_keywords(node),
+        input=given,
     )
+
+
+INPUT_POSITIONAL = ("shape", "batch_size")
+
+
+def _keras_input(node: ast.Call) -> dict[str, Any]:
+    """The arguments of `keras.Input(...)` in `LSTM(4)(keras.Input(shape=(10, 3)))`."""
+    fix = 'call the layer on keras.Input, e.g. "LSTM(4)(keras.Input(shape=(10, 3)))"'
+    inner = node.args[0] if len(node.args) == 1 and not node.keywords else None
+    if not isinstance(inner, ast.Call) or _dotted(inner.func)[1] != "Input":
+        raise RnncalcError("a layer in an expression can be called on keras.Input only", fix)
+    if len(inner.args) > len(INPUT_POSITIONAL):
+        raise RnncalcError("keras.Input takes shape and batch_size by position", fix)
+    given = dict(zip(INPUT_POSITIONAL, (_value(a) for a in inner.args), strict=False))
+    for name, value in _keywords(inner).items():
+        if name in given:
+            raise RnncalcError(f"keras.Input got two values for `{name}`", "give it once")
+        given[name] = value
+    return given
 
 
 def _keywords(node: ast.Call) -> dict[str, Any]:

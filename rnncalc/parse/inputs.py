@@ -118,6 +118,54 @@ def _resolve_keras3(args: InputArgs, given: set[str]) -> tuple[ResolvedInput | N
     return None, []
 
 
+INPUT_ARGUMENTS = frozenset(
+    {"shape", "batch_size", "batch_shape", "batch_input_shape", "name", "dtype", "sparse"}
+)
+
+
+def keras_input(given: dict[str, Any]) -> ResolvedInput:
+    """The input of `keras.Input(shape=..., batch_size=...)` (or `batch_shape=...`), which an
+    expression's layer is called on.
+
+    Example:
+        >>> keras_input({"shape": (10, 3), "batch_size": 4}).shape
+        (4, 10, 3)
+    """
+    for name in given:
+        if name not in INPUT_ARGUMENTS:
+            raise RnncalcError(
+                f"keras.Input got an unexpected argument `{name}`",
+                "give shape=(timesteps, features), and batch_size=, or batch_shape=",
+            )
+    shape, batch = given.get("shape"), given.get("batch_shape", given.get("batch_input_shape"))
+    size = given.get("batch_size")
+    for name, value in (("shape", shape), ("batch_shape", batch)):
+        ok = value is None or (
+            isinstance(value, tuple | list) and all(d is None or type(d) is int for d in value)
+        )
+        if not ok:
+            raise RnncalcError(
+                f"keras.Input's `{name}` must be a tuple of sizes, got {value!r}"[:200],
+                "e.g. keras.Input(shape=(10, 3))",
+            )
+    if size is not None and type(size) is not int:
+        raise RnncalcError(f"keras.Input's batch_size must be an integer, got {size!r}", "e.g. 32")
+    if batch is not None:
+        check_shape(tuple(batch), "batch_shape")
+        if shape is not None or size is not None:
+            raise RnncalcError(
+                "keras.Input got batch_shape together with shape or batch_size",
+                "give batch_shape alone, or shape and batch_size",
+            )
+        return ResolvedInput(shape=tuple(batch), given=("keras.Input(batch_shape)",))
+    if shape is None:
+        raise RnncalcError("keras.Input needs a shape", "e.g. keras.Input(shape=(10, 3))")
+    check_shape(tuple(shape), "shape")
+    check_shape((size,), "batch_size")
+    given_by = ("keras.Input(shape)",) if size is None else ("keras.Input(shape)", "batch_size")
+    return ResolvedInput(shape=(size, *shape), given=given_by)
+
+
 def from_options(
     input_shape: Shape | None, batch_size: Dim, batch_input_shape: Shape | None
 ) -> ResolvedInput | None:

@@ -97,6 +97,7 @@ POSITIONAL: dict[str, tuple[str, ...]] = {
     "Concatenate": ("axis",),
     "ActivityRegularization": ("l1", "l2"),
     "TimeDistributed": ("layer",),
+    "Lambda": ("function", "output_shape", "mask", "arguments"),
 }
 # keras.layers.concatenate([a, b]) and friends: a layer made and called at once.
 MERGES = {
@@ -533,7 +534,7 @@ class KerasReader(Interpreter):
 
     def layer(self, class_name: str, args: list[Any], kwargs: dict[str, Any]) -> Layer:
         """A layer made as its class's `__init__` checks it, and named as Keras names it."""
-        for value in [*args, *kwargs.values()]:
+        for value in [*args, *kwargs.values()] if class_name != "Lambda" else []:
             if isinstance(value, Unknown):
                 raise RnncalcError(
                     f"an argument of {class_name} comes from {value.origin}, which rnncalc "
@@ -654,7 +655,7 @@ class KerasReader(Interpreter):
         if not isinstance(layer, Layer | Sequential | Functional):
             raise RnncalcError(
                 f"Sequential.add() takes a layer, got {_what(layer)}",
-                "add a layer: model.add(LSTM(32))",
+                _custom_fix(layer) or "add a layer: model.add(LSTM(32))",
             )
         if not model.layers and model.input is None:
             shape = _first_input(layer)
@@ -696,7 +697,8 @@ class KerasReader(Interpreter):
             what = _what(args[0]) if args else "nothing"
             raise RnncalcError(
                 f"{where} is called on {what}, not on a tensor",
-                "call it on the output of keras.Input(...) or of another layer",
+                _custom_fix(args[0] if args else None)
+                or "call it on the output of keras.Input(...) or of another layer",
             )
         if isinstance(layer, Sequential) and layer.outputs is None:
             self.start(layer, given[0].shape)
@@ -806,6 +808,13 @@ def _what(value: Any) -> str:
     if isinstance(value, Tensor):
         return "a tensor"
     return _kind(value)
+
+
+def _custom_fix(value: Any) -> str:
+    """The fix where a layer the file defines stands in the model."""
+    if isinstance(value, Unknown) and "whose code rnncalc does not run" in value.origin:
+        return "rnncalc reads Keras's own layers; a custom layer's shapes are in its code"
+    return ""
 
 
 def _missing_fix(name: str) -> str:

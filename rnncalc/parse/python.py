@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from rnncalc.errors import RnncalcError
 from rnncalc.limits import CODE_DEPTH, CODE_ITEMS, CODE_STEPS, check_size
+from rnncalc.parse.arrays import FUNCTIONS, Array, index, numpy_function
 
 Scope = dict[str, Any]
 
@@ -76,12 +77,6 @@ STRING_METHODS = frozenset(
     "format join upper lower replace strip split startswith endswith".split()
 )
 BITS = 10_000  # the largest integer computed, in bits: far above any size, far below slow
-
-
-class Array(NamedTuple):
-    """A free name given as an array: only its shape is known (`X_train.shape[1]`)."""
-
-    shape: tuple[Any, ...]
 
 
 class Items(NamedTuple):
@@ -197,7 +192,9 @@ class Interpreter:
 
     def skipped_call(self, function: Any) -> bool:
         """Whether a call is skipped, its arguments never evaluated."""
-        return isinstance(function, Unknown | Module) or (
+        if isinstance(function, Module):  # np.reshape and the like give shapes
+            return numpy_function(function.path) is None
+        return isinstance(function, Unknown) or (
             isinstance(function, Builtin) and function.name not in COMPUTED
         )
 
@@ -446,9 +443,10 @@ class Interpreter:
         if isinstance(owner, Module):
             return self.module_attribute(f"{owner.path}.{name}")
         if isinstance(owner, Array):
-            if name in ("shape", "ndim"):
-                return tuple(owner.shape) if name == "shape" else len(owner.shape)
-            return Unknown(f"`.{name}` of an array")
+            if name in ("shape", "ndim", "T"):
+                shape = tuple(owner.shape)
+                return {"shape": shape, "ndim": len(shape), "T": Array(shape[::-1])}[name]
+            return Method(owner, name)
         if isinstance(owner, Namespace):
             if name in owner.values:
                 return owner.values[name]
@@ -472,9 +470,12 @@ class Interpreter:
                 return owner.values[key]
             raise RnncalcError(f"the object given has no key {key!r}", "add it in --vars")
         if isinstance(owner, Array):
-            if isinstance(key, int) and owner.shape:
-                return Array(owner.shape[1:])
-            return Unknown(f"`{_text(node)}`, a slice of an array")
+            found = index(owner.shape, key)
+            return (
+                Unknown(f"`{_text(node)}`, an array indexed by an array")
+                if found is None
+                else found
+            )
         if not isinstance(owner, list | tuple | dict | str | range):
             return self.other_subscript(owner, node)
         try:
@@ -668,6 +669,8 @@ class Interpreter:
         function = self.expr(node.func, scope)
         if self.skipped_call(function):
             self.skip(node)
+            if isinstance(function, Unknown) and function.origin.startswith("the class "):
+                return Unknown(f"an instance of {function.origin}, whose code rnncalc does not run")
             return Unknown(f"`{_text(node.func, 40)}(...)` (line {node.lineno})")
         args: list[Any] = []
         for arg in node.args:
@@ -714,7 +717,17 @@ class Interpreter:
             if found is NotImplemented:
                 found = self.method(function.owner, function.name, args, kwargs)
             return found
+        if isinstance(function, Module):
+            return self.array(numpy_function(function.path), args, kwargs, function.path)
         return self.call_other(function, args, kwargs)
+
+    def array(self, rule: Any, args: list[Any], kwargs: dict[str, Any], what: str) -> Any:
+        """An array's shape after a NumPy function or method, or unknown."""
+        found = rule(args, kwargs) if rule is not None else None
+        if found is None:
+            self.skipped.append(f"line {self.line}: {what}(...)")
+            return Unknown(f"`{what}(...)` (line {self.line})")
+        return found
 
     def call_function(self, function: Function, args: list[Any], kwargs: dict[str, Any]) -> Any:
         self.depth += 1
@@ -814,7 +827,9 @@ class Interpreter:
         return found
 
     def method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        """A method of a list, dict or str; any other is skipped."""
+        """A method of a list, dict, str or array; any other is skipped."""
+        if isinstance(owner, Array):
+            return self.array(FUNCTIONS.get(name), [owner, *args], kwargs, f".{name}")
         if isinstance(owner, list) and name in ("append", "extend", "insert", "index", "pop"):
             items = (
                 self.iterate(args[0], ast.Name(id="items")) if name == "extend" and args else None

@@ -14,6 +14,7 @@ Each run replaces that version's cases in tests/data/wrapper_expressions.jsonl.
 
 import json
 import sys
+import types
 import warnings
 from pathlib import Path
 
@@ -217,7 +218,28 @@ CUDNN = [
     ("Bidirectional(CuDNNGRU(8))", CELL_SEQ),
 ]
 
-CASES = list(dict.fromkeys(BIDIRECTIONAL + CONV_LSTM + CELLS + CUDNN))
+# What Keras's own RNN tests exercise: a frozen cell in a stack, the v1 API's defaults, tf-keras's
+# return_runtime and reverse_state_order.
+SUITE = [
+    ("RNN([LSTMCell(4, trainable=False), GRUCell(3)])", CELL_SEQ),
+    ("RNN(StackedRNNCells([LSTMCell(4), GRUCell(3, trainable=False)]), return_state=True)", CELL_SEQ),
+    ("Bidirectional(LSTM(4, trainable=False))", CELL_SEQ),
+    ("Bidirectional(GRU(4), backward_layer=GRU(4, go_backwards=True, trainable=False))", CELL_SEQ),
+    ("tf.compat.v1.keras.layers.GRU(4)", CELL_SEQ),
+    ("tf.compat.v1.keras.layers.GRU(4, reset_after=True)", CELL_SEQ),
+    ("tf.compat.v1.keras.layers.LSTM(4, return_state=True)", CELL_SEQ),
+    ("RNN(tf.compat.v1.keras.layers.GRUCell(4))", CELL_SEQ),
+    ("LSTM(4, return_runtime=True)", CELL_SEQ),
+    ("LSTM(4, return_runtime=True, return_sequences=True)", CELL_SEQ),
+    ("LSTM(4, return_runtime=True, return_state=True)", CELL_SEQ),
+    ("GRU(4, return_runtime=True)", CELL_SEQ),
+    ("GRU(4, return_runtime=True, return_state=True)", CELL_SEQ),
+    ("RNN(StackedRNNCells([GRUCell(3), LSTMCell(3)], reverse_state_order=True), return_state=True)", CELL_SEQ),
+    ("RNN(StackedRNNCells([LSTMCell(3), LSTMCell(3)], reverse_state_order=True), return_state=True)", CELL_SEQ),
+    ("RNN(StackedRNNCells([LSTMCell(3), LSTMCell(5)], reverse_state_order=True))", CELL_SEQ),
+]
+
+CASES = list(dict.fromkeys(BIDIRECTIONAL + CONV_LSTM + CELLS + CUDNN + SUITE))
 
 
 def layer_namespace(keras, version: str) -> dict:
@@ -233,6 +255,11 @@ def layer_namespace(keras, version: str) -> dict:
             if hasattr(place, name):
                 namespace[name] = getattr(place, name)
                 break
+    # tf.compat.v1.keras: tf-keras's v1 API for Keras 2; TensorFlow 2.16+ serves Keras 3 there
+    v1 = places[-1] if version == "2" else keras.layers
+    namespace["tf"] = types.SimpleNamespace(
+        compat=types.SimpleNamespace(v1=types.SimpleNamespace(keras=types.SimpleNamespace(layers=v1)))
+    )
     return namespace
 
 

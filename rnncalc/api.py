@@ -78,6 +78,16 @@ def summary(
         >>> summary("nn.LSTM(10, 20, proj_size=5)", batch_input_shape=(7, 3, 10)).output_shapes
         [(7, 3, 5), (1, 3, 5), (1, 3, 20)]
     """
+    version = KerasVersion.of(keras)
+    wrapped = analysis.distributed(layer, version) if isinstance(layer, str) else None
+    if wrapped is not None:  # TimeDistributed(LSTM(...)): the layer on every step of axis 1
+        inner, given = wrapped
+        config, resolved, warnings = analysis.prepare(
+            inner, input_shape, batch_size, batch_input_shape, version, None, timesteps, given
+        )
+        return analysis.distributed_summary(
+            config, resolved, version, warnings, DType(dtype), Optimizer(optimizer)
+        )
     config, resolved, version, warnings = analysis.question(
         layer, input_shape, batch_size, batch_input_shape, keras, framework, timesteps
     )

@@ -358,3 +358,48 @@ def test_summary_and_run_agree_on_the_model_files():
     summary = json.loads(run_cli("model", str(path), "--json").stdout)
     outputs = run_model(str(path), [np.load(path.parent / "input.npy")])
     assert [list(o.shape[1:]) for o in outputs] == [s[1:] for s in summary["output_shapes"]]
+
+
+@pytest.mark.parametrize("version", ["2", "3"])
+def test_tensorflow_js_models_run_from_their_shards(version, tmp_path):
+    folder, out = WEIGHTS / f"k{version}_tfjs", tmp_path / "out.npz"
+    result = run_cli(
+        "run",
+        str(folder / "model.json"),
+        "--input",
+        str(folder / "input.npy"),
+        "--output",
+        str(out),
+    )
+    assert result.exit_code == 0, result.stderr
+    expected = np.load(folder / "expected.npz")["arr_0"]
+    np.testing.assert_allclose(np.load(out)["arr_0"], expected, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda m: m["weights"][0].update(dtype="float16"), "is stored as float16"),
+        (lambda m: m["weights"][0].update(quantization={"dtype": "uint8"}), "stored as quantized"),
+        (lambda m: m["paths"].__setitem__(0, "../../etc/passwd"), "not a file beside model.json"),
+        (lambda m: m["paths"].pop(), "the shards end before"),
+        (lambda m: m["paths"].append("missing.bin"), "missing.bin is missing"),
+    ],
+)
+def test_tensorflow_js_shards_that_cannot_be_read_are_named(change, says, tmp_path):
+    source = WEIGHTS / "k2_tfjs"
+    for file in source.glob("*.bin"):
+        (tmp_path / file.name).write_bytes(file.read_bytes())
+    model = json.loads((source / "model.json").read_text())
+    change(model["weightsManifest"][0])
+    (tmp_path / "model.json").write_text(json.dumps(model))
+    result = run_cli(
+        "run",
+        str(tmp_path / "model.json"),
+        "--input",
+        str(source / "input.npy"),
+        "--output",
+        str(tmp_path / "out.npz"),
+    )
+    assert result.exit_code == 2 and says in result.stderr, result.stderr
+    assert not (tmp_path / "out.npz").exists()

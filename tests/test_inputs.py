@@ -72,3 +72,26 @@ def test_a_layer_called_on_keras_input_takes_its_shape(expression, options, shap
 def test_a_bad_keras_input_says_why(expression, options, says):
     result = run_cli("summary", expression, *options)
     assert result.exit_code == 2 and says in result.stderr, result.stderr
+
+
+def test_time_distributed_runs_its_layer_on_every_step():
+    """Real tf-keras 2.21 and Keras 3.15: TimeDistributed(LSTM(4)) on (None, 3, 5, 2) gives
+    (None, 3, 4) and 112 parameters; over Bidirectional(GRU(4)), (None, 3, 8) and 192."""
+    for keras in ("2", "3"):
+        lstm = summary("TimeDistributed(LSTM(4))", input_shape=(3, 5, 2), keras=keras)
+        assert (lstm.layer, lstm.output_shapes, lstm.params) == (
+            "TimeDistributed",
+            [(None, 3, 4)],
+            112,
+        )
+        both = summary("TimeDistributed(Bidirectional(GRU(4)))", batch_input_shape=(8, 3, 5, 2))
+        assert (both.output_shapes, both.params) == ([(8, 3, 8)], 192)
+        assert both.macs == 3 * summary("Bidirectional(GRU(4))", batch_input_shape=(8, 5, 2)).macs
+    for expression, says in (
+        ("TimeDistributed(LSTM(4, return_state=True))", "returns 3 tensors"),
+        ("TimeDistributed(LSTM(4), units=3)", "takes one layer, not `units`"),
+    ):
+        with pytest.raises(RnncalcError, match=says):
+            summary(expression, input_shape=(3, 5, 2))
+    result = run_cli("table", "TimeDistributed(LSTM(4))", "--input-shape", "3,5,2")
+    assert result.exit_code == 2 and "ask table" in result.stderr

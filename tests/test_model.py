@@ -341,3 +341,16 @@ def test_a_saved_model_class_is_functional(tmp_path):
     path.write_text(json.dumps({**case["model_json"], "class_name": "Model"}))
     report = json.loads(summary_of(path).stdout)
     assert report["model_class"] == "Functional"
+
+
+def test_an_hdf5_file_named_keras_is_read_by_its_bytes(tmp_path):
+    """Repositories hold legacy HDF5 saved under a `.keras` name: the bytes say what it is."""
+    path = tmp_path / "model.keras"
+    path.write_bytes((DATA / "models" / "k2_small.h5").read_bytes())
+    result = summary_of(path)
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["format"] == "h5"
+    assert_same_as_keras(
+        report, json.loads((DATA / "models" / "k2_small.summary.json").read_text())
+    )

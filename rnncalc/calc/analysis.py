@@ -8,7 +8,7 @@ from math import prod
 from typing import TYPE_CHECKING, Any
 
 from rnncalc.calc import rules
-from rnncalc.calc.cost import planned_cost, size_fields
+from rnncalc.calc.cost import Cost, layer_cost, planned_cost, size_fields
 from rnncalc.calc.plan import axes, plan
 from rnncalc.calc.shapes import returned
 from rnncalc.calc.weights import planned as planned_weights
@@ -22,8 +22,8 @@ from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.construct import check_available, layer_from_call
-from rnncalc.parse.expressions import parse
-from rnncalc.parse.inputs import check_shape, from_options, keras_input, resolve
+from rnncalc.parse.expressions import LayerCall, parse
+from rnncalc.parse.inputs import check_shape, from_options, keras_input, parse_args, resolve
 from rnncalc.report import LayerReport, WeightReport
 
 if TYPE_CHECKING:
@@ -131,8 +131,10 @@ def prepare(
     keras: KerasVersion,
     framework: Framework | None,
     timesteps: int | None = None,
+    wrapper: tuple[InputArgs, dict[str, Any] | None] | None = None,
 ) -> tuple[AnyLayer, ResolvedInput, list[str]]:
-    """The config, the full input shape and the input warnings, from any way of giving them."""
+    """The config, the full input shape and the input warnings, from any way of giving them
+    (`wrapper`: a wrapper's input arguments, and the keras.Input it is called on)."""
     called_on = None
     if isinstance(layer, str):
         call = parse(layer)
@@ -142,6 +144,8 @@ def prepare(
         if not isinstance(layer, TorchConfig):
             check_available(type(layer), layer.model_fields_set, keras)
         config, input_args = layer, InputArgs()
+        if wrapper is not None:
+            input_args, called_on = wrapper
     if isinstance(config, TorchConfig):
         if called_on is not None:
             raise RnncalcError(
@@ -298,3 +302,75 @@ def framework_option(framework: FrameworkLike) -> Framework | None:
         return None if framework is None else Framework(framework)
     except ValueError:
         raise RnncalcError(f"unknown framework {framework!r}", "use keras or torch") from None
+
+
+def distributed(
+    expression: str, keras: KerasVersion
+) -> tuple[AnyLayer, tuple[InputArgs, dict[str, Any] | None]] | None:
+    """`TimeDistributed(LSTM(4))`: the layer it wraps, and the wrapper's input arguments and
+    the keras.Input it is called on; None for any other expression."""
+    call = parse(expression)
+    if call.name != "TimeDistributed":
+        return None
+    given = dict(zip(("layer",), call.args, strict=False)) | call.kwargs
+    inner = given.pop("layer", None)
+    for name in ("name", "trainable", "dtype"):
+        given.pop(name, None)
+    inputs = {k: given.pop(k) for k in list(given) if k in InputArgs.names()}
+    if given or not isinstance(inner, dict) or not isinstance(inner.get("class_name"), str):
+        raise RnncalcError(
+            "TimeDistributed takes one layer" + (f", not `{next(iter(given))}`" if given else ""),
+            'wrap a recurrent layer: "TimeDistributed(LSTM(8))"',
+        )
+    wrapped = LayerCall(
+        inner["class_name"],
+        inner.get("module", ""),
+        tuple(inner.get("args", ())),
+        dict(inner.get("config") or {}),
+    )
+    config, _ = layer_from_call(wrapped, keras)
+    return config, (parse_args(inputs), call.input)
+
+
+def distributed_summary(
+    config: AnyLayer,
+    outer: ResolvedInput,
+    keras: KerasVersion,
+    warnings: list[str],
+    dtype: DType,
+    optimizer: Optimizer,
+) -> LayerReport:
+    """`TimeDistributed(layer)`: the layer run on every step of axis 1 of the input, with its
+    own weights, as Keras builds it; its cost is the layer's times the number of steps."""
+    shape = outer.shape
+    if len(shape) < 4:
+        raise RnncalcError(
+            f"TimeDistributed({config.class_name()}) needs an input of at least 4 axes "
+            f"(batch, steps, timesteps, features), got {shape_text(shape)}",
+            "give the axis it distributes over: --input-shape STEPS,TIMESTEPS,FEATURES",
+        )
+    steps = shape[1]
+    inner = ResolvedInput(shape=(shape[0], *shape[2:]), given=outer.given)
+    report = analyze(config, inner, keras, warnings, dtype, optimizer)
+    if len(report.output_shapes) > 1:
+        raise RnncalcError(
+            f"TimeDistributed cannot wrap a layer that returns {len(report.output_shapes)} "
+            "tensors (Keras fails when it is called)",
+            "drop return_state, or run the layer without TimeDistributed",
+        )
+    cost = layer_cost(config, inner.shape, keras)
+    cost = None if cost is None or steps is None else Cost(*(v * steps for v in cost))
+    trainable = sum(w.size for w in report.weights if w.trainable)
+    per_step = report.macs_per_timestep
+    return report.model_copy(
+        update={
+            "layer": "TimeDistributed",
+            "arguments": {"layer": {"class_name": report.layer, "config": report.arguments}},
+            "input_shape": shape,
+            "input_source": outer.source,
+            "input_axes": ("batch", "distributed", *report.input_axes[1:]),
+            "output_shapes": [(s[0], steps, *s[1:]) for s in report.output_shapes],
+            "macs_per_timestep": None if per_step is None or steps is None else per_step * steps,
+            **size_fields(cost, report.params, trainable, dtype, optimizer),
+        }
+    )

@@ -242,6 +242,76 @@ def read_keras_weights(path: str) -> list[SavedLayer]:
         ) from None
 
 
+def read_tfjs_weights(path: str, manifest: Any) -> list[SavedLayer]:
+    """The weights of a TensorFlow.js `model.json`: its `weightsManifest` lists, group by
+    group, the shard files beside it (read end to end) and the weights they hold, in
+    `model.weights` order, each named `layer/.../weight`. Only float32 weights are read; a
+    shard is read only from the model's own folder.
+    """
+    fix = "give the model.json and its .bin shards as tensorflowjs_converter wrote them"
+    folder = Path(path).resolve().parent
+    budget = Budget(path)
+    found: dict[str, list[Array]] = {}
+    for group in manifest if isinstance(manifest, list) else [manifest]:
+        paths, specs = (
+            group.get(k) if isinstance(group, dict) else None for k in ("paths", "weights")
+        )
+        if not isinstance(paths, list) or not isinstance(specs, list):
+            raise RnncalcError(f"{path}: the weightsManifest is malformed", fix)
+        data = _shards(folder, paths, path)
+        offset = 0
+        for spec in specs:
+            name, shape, dtype = (
+                spec.get(k) if isinstance(spec, dict) else None for k in ("name", "shape", "dtype")
+            )
+            if (
+                not isinstance(name, str)
+                or not isinstance(shape, list)
+                or not all(type(d) is int and d >= 0 for d in shape)
+            ):
+                raise RnncalcError(f"{path}: a weight of the weightsManifest is malformed", fix)
+            if dtype != "float32" or "quantization" in spec:
+                kind = "quantized" if "quantization" in spec else str(dtype)
+                raise RnncalcError(
+                    f"{path}: weight {name!r} is stored as {kind}; rnncalc reads float32 shards",
+                    "convert the model again without quantization (float32 weights)",
+                )
+            budget.take(tuple(shape), np.dtype("<f4"), f"weight {name!r}")
+            size = math.prod(shape) * 4
+            if offset + size > len(data):
+                raise RnncalcError(f"{path}: the shards end before weight {name!r}", fix)
+            array = np.frombuffer(data, "<f4", math.prod(shape), offset).reshape(shape)
+            offset += size
+            found.setdefault(name.split("/")[0], []).append(array.astype(np.float32))
+    return [SavedLayer(path=None, name=name, arrays=arrays) for name, arrays in found.items()]
+
+
+def _shards(folder: Path, names: list[Any], where: str) -> bytes:
+    """The group's shards beside model.json, end to end; a name that leaves the folder is
+    refused, and their bytes together are bounded before any is read."""
+    files = []
+    for name in names:
+        if (
+            not isinstance(name, str)
+            or not name
+            or Path(name).is_absolute()
+            or (".." in Path(name).parts)
+        ):
+            raise RnncalcError(
+                f"{where}: weight shard {str(name)[:80]!r} is not a file beside model.json",
+                "give shards named as tensorflowjs_converter names them (group1-shard1of1.bin)",
+            )
+        file = folder / name
+        if not file.is_file():
+            raise RnncalcError(
+                f"{where}: weight shard {name} is missing", "put it beside model.json"
+            )
+        files.append(file)
+    total = sum(f.stat().st_size for f in files)
+    ARRAY_BYTES.check(total, f"{where}: its weight shards", "give a smaller model")
+    return b"".join(f.read_bytes() for f in files)
+
+
 @contextlib.contextmanager
 def _member(archive: zipfile.ZipFile, path: str, budget: Budget) -> Iterator[IO[bytes]]:
     """The archive's model.weights.h5 as a file: read in place where Keras stored it

@@ -13,7 +13,13 @@ from rnncalc.config.enums import KerasVersion
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
-from rnncalc.execute.io import Budget, SavedLayer, load_array, read_keras_weights
+from rnncalc.execute.io import (
+    Budget,
+    SavedLayer,
+    load_array,
+    read_keras_weights,
+    read_tfjs_weights,
+)
 from rnncalc.execute.layers import Work, run_layer
 from rnncalc.execute.simple import SIMPLE, Tensor
 from rnncalc.limits import RUN_MACS, RUN_VALUES
@@ -48,14 +54,17 @@ def run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
 
 def _run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
     loaded = load(path)
-    if loaded.kind == "json":
+    if loaded.kind == "json" and loaded.manifest is None:
         raise RnncalcError(
             f"{path} holds no weights: model JSON is the architecture only",
             "run the .keras or .h5 file that model.save() wrote",
         )
     top = validated(Entry, loaded.config, f"{path}: the model")
     graph = validated(Graph, top.config, f"{path}: the model")
-    weights = _by_name(read_keras_weights(path), graph.layers)
+    saved = (
+        read_tfjs_weights(path, loaded.manifest) if loaded.manifest else read_keras_weights(path)
+    )
+    weights = _by_name(saved, graph.layers)
     keras = loaded.keras
     arrays = _inputs(
         graph, top.class_name == "Sequential", [inputs] if isinstance(inputs, str) else inputs, path

@@ -90,6 +90,11 @@ def _keras_config(
 ) -> tuple[KerasConfig, dict[str, Any]]:
     if V1_MODULE in call.module and keras is KerasVersion.V2:  # Keras 3 serves it as its own
         call = call._replace(kwargs=V1_DEFAULTS.get(call.name, {}) | call.kwargs)
+    if call.name == "TimeDistributed" and known is KERAS:
+        raise RnncalcError(
+            "TimeDistributed: `rnncalc summary` answers for it, and `rnncalc model` in a model",
+            "ask table, compare and the others about the layer it wraps",
+        )
     cls = known.get(call.name)
     if cls is None:
         raise _unknown_layer(call.name, known)

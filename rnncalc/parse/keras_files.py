@@ -38,6 +38,7 @@ class Loaded(NamedTuple):
     keras: KerasVersion
     kind: str  # "json", "keras", "h5", or "code": Python that builds the model
     code: str = ""  # the code, when that is what the file holds
+    manifest: Any = None  # TensorFlow.js's weightsManifest: where its weight shards are
 
 
 def load(path: str) -> Loaded:
@@ -116,13 +117,14 @@ def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Lo
                 f"{where}: this JSON is a string, not a Keras model", "give what Keras wrote"
             ) from None
     check_json(config, where)
+    manifest = config.get("weightsManifest") if isinstance(config, dict) else None
     config, version = _as_found(config, where)
     if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
         raise RnncalcError(
             f"{where}: this JSON is not a Keras model (no class_name and config at the top)",
             "give what model.to_json() wrote",
         )
-    return Loaded(config, keras or _version(version, data), "json")
+    return Loaded(config, keras or _version(version, data), "json", manifest=manifest)
 
 
 def _parsed(data: bytes, where: str) -> Any:

@@ -58,6 +58,7 @@ def main(version: str) -> None:
     keras = start_keras(version)
     keras.utils.set_random_seed(7)
     save_around(keras, version)
+    save_tfjs(keras, version)
     model = build(keras)
     rng = np.random.default_rng(7)
     seeded = [rng.uniform(-0.8, 0.8, w.shape).astype("float32") for w in model.get_weights()]
@@ -77,6 +78,46 @@ def main(version: str) -> None:
         f"{stem}.layers.npz",
         **{f"{n}/{i}": w for n, ws in layers.items() for i, w in enumerate(ws)},
     )
+
+
+def save_tfjs(keras, version: str) -> None:
+    """`k?_tfjs/model.json` in TensorFlow.js's layers format, as `tensorflowjs_converter` writes
+    a Keras model: `modelTopology` holding the model's config, and a `weightsManifest` whose
+    float32 weights, in `model.weights` order, fill two binary shards end to end."""
+    import json
+
+    layers = keras.layers
+    x = keras.Input((6, 3), name="steps")
+    h = layers.Bidirectional(layers.GRU(3, return_sequences=True))(x)
+    model = keras.Model(x, layers.Dense(2)(layers.LSTM(4)(h)))
+    rng = np.random.default_rng(13)
+    seeded = [rng.uniform(-0.8, 0.8, w.shape).astype("float32") for w in model.get_weights()]
+    model.set_weights(seeded)
+    folder = OUT / f"k{version}_tfjs"
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [getattr(w, "path", None) or w.name.split(":")[0] for w in model.weights]
+    data = b"".join(np.asarray(w, "<f4").tobytes() for w in model.get_weights())
+    half = len(data) // 2 // 4 * 4
+    shards = ["group1-shard1of2.bin", "group1-shard2of2.bin"]
+    for shard, part in zip(shards, (data[:half], data[half:]), strict=True):
+        (folder / shard).write_bytes(part)
+    manifest = [{
+        "paths": shards,
+        "weights": [{"name": n, "shape": list(w.shape), "dtype": "float32"}
+                    for n, w in zip(names, model.get_weights(), strict=True)],
+    }]
+    topology = {"keras_version": keras.__version__, "backend": "tensorflow",
+                "model_config": json.loads(model.to_json())}
+    (folder / "model.json").write_text(json.dumps({
+        "format": "layers-model",
+        "generatedBy": f"keras v{keras.__version__}",
+        "convertedBy": "tests/data/generate_weight_files.py (TensorFlow.js layers format)",
+        "modelTopology": topology,
+        "weightsManifest": manifest,
+    }))
+    x = rng.standard_normal((2, 6, 3)).astype("float32")
+    np.save(folder / "input.npy", x)
+    np.savez(folder / "expected.npz", model.predict(x, verbose=0))
 
 
 def save_around(keras, version: str) -> None:

@@ -69,8 +69,14 @@ def cases(folder: Path) -> dict[str, list[str]]:
     (folder / "deep.json").write_bytes(b"[" * 1_000_000 + b"]" * 1_000_000)
     (folder / "wide.json").write_text(_chain(200_000))
     (folder / "real.json").write_text(_chain(9_999))
+    (folder / "spin.py").write_text("import os\nos.system('touch spun')\nwhile True:\n    pass\n")
+    (folder / "grow.py").write_text("s = 'ab'\nfor i in range(99):\n    s = s + s\n")
+    (folder / "deep.py").write_text("x = " + "[" * 190 + "]" * 190 + "\n")
     model = str(WEIGHTS / "k3_named.keras")
     return {
+        "model code that loops without end": ["model", str(folder / "spin.py")],
+        "model code doubling a string 99 times": ["model", str(folder / "grow.py")],
+        "model code nested 190 deep": ["model", str(folder / "deep.py")],
         "a 4 TB .npy header": ["run", model, "--input", str(bomb)],
         "an unwritten 100000x100000 dataset": [
             "convert",

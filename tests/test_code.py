@@ -460,6 +460,19 @@ def test_a_value_from_a_skipped_call_is_an_error_when_the_model_needs_it(tmp_pat
         "x = " + "(" * 300 + "1" + ")" * 300,
         "x = [" + "[" * 1000 + "]" * 1000 + "]",
         "x = " + "-" * 100_000 + "1",
+        # What a second reading found: each walks, allocates or reaches too far before a bound
+        "units = '{0.__init__.__globals__}'.format(print)",
+        "a = [1]\nfor i in range(40):\n    a = [a, a]\nb = str(a)",
+        "a = [0]\nfor i in range(40):\n    a = [a, a]\nc = a == a",
+        "a = [1]\nfor i in range(40):\n    a[0:0] = a",
+        "x = {}\nfor i in range(200000):\n    x[i] = i",
+        "s = 'ab' * 1000\nt = ''.join([s] * 100000)",
+        "s = 'ab' * 1000\nt = s.replace('', s)",
+        "x = '%*s' % (10 ** 9, 'a')",
+        "x = '{:>{}}'.format('a', 10 ** 9)",
+        "x = round(1, -10 ** 8)",
+        "import numpy as np\nX = np.zeros((3, 4))[::0]",
+        "import numpy as np\nX = np.zeros((2,) * 100)",
     ],
 )
 def test_code_without_end_is_refused_within_bounds(body, tmp_path):

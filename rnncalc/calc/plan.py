@@ -10,7 +10,6 @@ is.
 
 from __future__ import annotations
 
-import re
 from math import prod
 from typing import NamedTuple
 
@@ -18,7 +17,7 @@ from rnncalc.config.conv import ConvLSTMConfig
 from rnncalc.config.enums import KerasVersion, MergeMode
 from rnncalc.config.families import Family
 from rnncalc.config.inputs import Dim, Shape
-from rnncalc.config.keras import CellArgs, CuDNNConfig
+from rnncalc.config.keras import CellArgs, CuDNNConfig, snake_case
 from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, SequenceLayer
@@ -315,12 +314,6 @@ def cell_names(layer: SequenceLayer) -> list[str]:
         count = seen[base] = seen.get(base, -1) + 1
         names.append(f"{base}_{count}/" if count else f"{base}/")
     return names
-
-
-def snake_case(name: str) -> str:
-    """A Keras class name as Keras names its instances: `SimpleRNN` → `simple_rnn`."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def directions(layer: BidirectionalConfig, keras: KerasVersion) -> tuple[SequenceLayer, ...]:

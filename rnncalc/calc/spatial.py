@@ -27,9 +27,16 @@ def _sizes(value: Any, rank: int) -> Any:
     """One size per spatial axis: Keras takes `3` for `(3, 3)`."""
     if isinstance(value, int) and not isinstance(value, bool):
         return (value,) * rank
-    if isinstance(value, list | tuple) and len(value) == rank:
+    if isinstance(value, list | tuple):
+        if len(value) != rank:
+            raise ValueError(f"expected {rank} sizes, one per spatial axis, got {len(value)}")
         return tuple(value)
     return value
+
+
+def per_axis(cls: Any, value: Any) -> Any:
+    """The validator of every per-axis size: an int, or one per spatial axis."""
+    return value if value is None else _sizes(value, cls.rank)
 
 
 class Spatial(PlainConfig):
@@ -66,10 +73,9 @@ class ConvConfig(Spatial):
     groups: Size = 1
     use_bias: bool = True
 
-    @field_validator("kernel_size", "strides", "dilation_rate", mode="before")
-    @classmethod
-    def _per_axis(cls, value: Any) -> Any:
-        return _sizes(value, cls.rank)
+    _per_axis = field_validator("kernel_size", "strides", "dilation_rate", mode="before")(
+        classmethod(per_axis)
+    )
 
     def outputs(self, shapes: list[Shape]) -> Shape:
         batch, axes, _ = self.split(shapes[0])
@@ -131,10 +137,7 @@ class PoolingConfig(Spatial):
     strides: tuple[Size, ...] | None = None
     padding: Literal["valid", "same"] = "valid"
 
-    @field_validator("pool_size", "strides", mode="before")
-    @classmethod
-    def _per_axis(cls, value: Any) -> Any:
-        return value if value is None else _sizes(value, cls.rank)
+    _per_axis = field_validator("pool_size", "strides", mode="before")(classmethod(per_axis))
 
     def outputs(self, shapes: list[Shape]) -> Shape:
         batch, axes, channels = self.split(shapes[0])
@@ -160,28 +163,35 @@ class GlobalPoolingConfig(Spatial):
 
 
 class PaddingConfig(Spatial):
-    """ZeroPadding (`padding`) and Cropping (`cropping`): each axis grows or shrinks by a
-    number before and a number after."""
+    """ZeroPadding: each spatial axis grows by a number of zeros before and after."""
 
     padding: Any = 1
-    cropping: Any = None
     sign: ClassVar[int] = 1  # Cropping takes away
 
+    def given(self) -> Any:
+        return self.padding
+
     def amounts(self) -> list[tuple[int, int]]:
-        given = self.cropping if self.sign < 0 else self.padding
-        if given is None:
-            given = 0 if self.sign < 0 else 1
+        given = self.given()
         if isinstance(given, int):
-            return [(given, given)] * self.rank
-        if self.rank == 1 and isinstance(given, list | tuple) and len(given) == 2:
-            return [(int(given[0]), int(given[1]))]
+            given = [(given, given)] * self.rank
+        elif self.rank == 1 and isinstance(given, list | tuple) and len(given) == 2:
+            given = [given]
         pairs = []
         for item in given if isinstance(given, list | tuple) else []:
-            pairs.append((item, item) if isinstance(item, int) else (int(item[0]), int(item[1])))
+            pair = (item, item) if isinstance(item, int) else item
+            if not (
+                isinstance(pair, list | tuple)
+                and len(pair) == 2
+                and all(type(a) is int and a >= 0 for a in pair)
+            ):
+                break
+            pairs.append((pair[0], pair[1]))
         if len(pairs) != self.rank:
             raise RnncalcError(
-                f"{self.label}: {given!r} gives no amount for each of its {self.rank} axes",
-                "give one int, or a pair per axis",
+                f"{self.label}: {given!r} is not an amount of 0 or more before and after each "
+                f"of its {self.rank} spatial axes",
+                "give one int, or a pair of ints per axis",
             )
         return pairs
 
@@ -200,7 +210,16 @@ class PaddingConfig(Spatial):
 
 
 class CroppingConfig(PaddingConfig):
+    """Cropping: each spatial axis shrinks; Keras's defaults crop one from each end in 1-D and
+    3-D, none in 2-D."""
+
     sign = -1
+    cropping: Any = None
+
+    def given(self) -> Any:
+        if self.cropping is None:
+            return 0 if self.rank == 2 else 1
+        return self.cropping
 
 
 class UpSamplingConfig(Spatial):
@@ -208,10 +227,7 @@ class UpSamplingConfig(Spatial):
 
     size: tuple[Size, ...] = ()
 
-    @field_validator("size", mode="before")
-    @classmethod
-    def _per_axis(cls, value: Any) -> Any:
-        return _sizes(value, cls.rank)
+    _per_axis = field_validator("size", mode="before")(classmethod(per_axis))
 
     def outputs(self, shapes: list[Shape]) -> Shape:
         batch, axes, channels = self.split(shapes[0])

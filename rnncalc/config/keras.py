@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any, ClassVar, Literal
 
@@ -441,3 +442,9 @@ def _known(value: Identifier, what: str, known: frozenset[str], info: Validation
     if name is not None and name not in known:
         raise ValueError(_unknown_name(name, what, known, _context_keras(info)))
     return value
+
+
+def snake_case(name: str) -> str:
+    """A Keras class name as Keras names its instances: `SimpleRNN` → `simple_rnn`."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from rnncalc.calc.model import collecting_after, layer_config, summarize, walk
-from rnncalc.calc.plan import snake_case
 from rnncalc.config.enums import KerasVersion
+from rnncalc.config.keras import snake_case
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array

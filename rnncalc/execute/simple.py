@@ -106,7 +106,7 @@ def _padded(sign: int) -> Callable[..., Tensor]:
         config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
     ) -> Tensor:
         x = given[0][0]
-        amount = config.get("padding" if sign > 0 else "cropping", 1 if sign > 0 else 0)
+        amount = config.get("padding" if sign > 0 else "cropping", 1)  # Keras's defaults
         before, after = (amount, amount) if isinstance(amount, int) else amount
         if sign > 0:
             return np.pad(x, ((0, 0), (before, after), (0, 0))), None
@@ -158,6 +158,8 @@ def _global(average: bool) -> Callable[..., Tensor]:
         config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
     ) -> Tensor:
         x, mask = given[0]
+        if config.get("data_format") == "channels_first":
+            x, mask = np.swapaxes(x, 1, 2), None
         keep = np.ones(x.shape[:2], bool) if mask is None or not average else mask
         if average:
             weights = keep[..., None].astype(x.dtype)

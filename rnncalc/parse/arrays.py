@@ -8,8 +8,9 @@ preparation a snippet keeps. Anything else done to an array leaves an unknown va
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from math import prod
-from typing import Any, NamedTuple
+from typing import Any
 
 from rnncalc.errors import RnncalcError
 from rnncalc.limits import check_size
@@ -17,10 +18,20 @@ from rnncalc.limits import check_size
 Dims = tuple[Any, ...]  # sizes, None where unknown
 
 
-class Array(NamedTuple):
+RANK = 64  # NumPy's own limit on the axes of an array
+
+
+@dataclass(frozen=True)
+class Array:
     """A free name given as an array: only its shape is known (`X_train.shape[1]`)."""
 
     shape: Dims
+
+    def __post_init__(self) -> None:
+        if len(self.shape) > RANK:
+            raise RnncalcError(
+                f"an array of {len(self.shape)} axes: NumPy takes at most {RANK}", "use fewer"
+            )
 
 
 def index(shape: Dims, key: Any) -> Array | None:

@@ -171,6 +171,19 @@ def tensor_refs(value: list[Any], where: str) -> list[Ref]:
     return [validated(REF, v, f"{where}: a model input or output") for v in value]
 
 
+# Keyword arguments that hold masks, not inputs; the others are inputs in this order, after the
+# positional ones (MultiHeadAttention's query, value and key; an RNN's initial_state).
+MASKS = frozenset({"mask", "attention_mask", "query_mask", "value_mask", "key_mask"})
+KEYWORD_INPUTS = ("query", "value", "key", "initial_state", "constants")
+
+
+def keyword_inputs(kwargs: dict[str, Any]) -> list[Any]:
+    """A call's keyword arguments that are inputs, in the order the layer takes them."""
+    names = [k for k in kwargs if k not in MASKS]
+    order = {k: i for i, k in enumerate(KEYWORD_INPUTS)}
+    return [kwargs[k] for k in sorted(names, key=lambda k: (order.get(k, len(order)), k))]
+
+
 def call_nodes(entry: Entry, where: str) -> list[list[Ref]]:
     """The tensors each call of the layer took, in Keras 2's or Keras 3's form: the inputs
     first, then tensors given by keyword (an RNN's `initial_state`), but not masks."""
@@ -179,15 +192,14 @@ def call_nodes(entry: Entry, where: str) -> list[list[Ref]]:
     for node in entry.inbound_nodes or []:
         if isinstance(node, dict) and isinstance(node.get("kwargs") or {}, dict):
             # Keras 3: {"args": [...], "kwargs": {...}}
-            kwargs = node.get("kwargs") or {}
-            given = [node.get("args", []), [v for k, v in kwargs.items() if k != "mask"]]
+            given = [node.get("args", []), keyword_inputs(node.get("kwargs") or {})]
             nodes.append([validated(REF, h, here) for h in history(given, here)])
         elif isinstance(node, list):  # Keras 2: [[name, node, tensor, kwargs], ...]
             refs = [validated(REF, t[:3] if isinstance(t, list) else t, here) for t in node]
             for t in node:  # tensors given by keyword: MultiHeadAttention's value and key
                 kwargs = t[3] if isinstance(t, list) and len(t) > 3 else None
                 if isinstance(kwargs, dict):
-                    given = [v for k, v in kwargs.items() if k != "mask"]
+                    given = keyword_inputs(kwargs)
                     refs += [validated(REF, r, here) for r in _keras2_refs(given)]
             nodes.append(refs)
         else:

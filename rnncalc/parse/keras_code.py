@@ -15,11 +15,11 @@ from typing import Any
 
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import InputArgs, Shape
-from rnncalc.config.keras import V1_DEFAULTS, V1_MODULE
+from rnncalc.config.keras import V1_DEFAULTS, V1_MODULE, snake_case
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.construct import KERAS, SEQUENCE, layer_from_call
 from rnncalc.parse.expressions import LayerCall
-from rnncalc.parse.graph import one_output
+from rnncalc.parse.graph import MASKS, keyword_inputs, one_output
 from rnncalc.parse.inputs import parse_args, resolve
 from rnncalc.parse.keras_files import KERAS1_RENAMED
 from rnncalc.parse.python import Interpreter, Method, Module, Unknown, _kind
@@ -146,16 +146,23 @@ class Node:
     outputs: list[Shape]
 
     def tensors(self) -> list[Tensor]:
-        """The tensors it took, as Keras flattens a call (not the mask)."""
-        given = [v for k, v in sorted(self.kwargs.items()) if k != "mask"]
-        return list(tensors([self.args, given]))
+        """The tensors it computes on: positional first, then keyword ones that are inputs."""
+        return list(tensors([self.args, keyword_inputs(self.kwargs)]))
+
+    def graph(self, keras: KerasVersion) -> list[Tensor]:
+        """Every tensor it took, masks too, in the order Keras walks a call to order its graph:
+        Keras 3 flattens the keyword arguments by name; tf-keras takes them as the layer's
+        call signature lists them (MultiHeadAttention's query, value, key, then the masks)."""
+        if keras is KerasVersion.V3:
+            return list(tensors([self.args, self.kwargs]))
+        masks = [v for k, v in self.kwargs.items() if k in MASKS]
+        return list(tensors([self.args, keyword_inputs(self.kwargs), masks]))
 
 
 @dataclass(eq=False)
 class InputLayer:
     name: str
     shape: Shape
-    nodes: list[Node] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -195,6 +202,7 @@ class Functional:
     name: str
     inputs: list[Tensor]
     outputs: list[Tensor]
+    keras: KerasVersion
     trainable: bool = True
     nodes: list[Node] = field(default_factory=list)
 
@@ -246,14 +254,6 @@ def _input_entry(layer: InputLayer) -> dict[str, Any]:
     return {"class_name": "InputLayer", "name": layer.name, "config": config, "inbound_nodes": []}
 
 
-def snake_case(name: str) -> str:
-    """A Keras class name as Keras names its instances: `SimpleRNN` → `simple_rnn`."""
-    import re
-
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
-
-
 # ---------------------------------------------------------------- a functional model's graph
 
 
@@ -279,7 +279,7 @@ def network(model: Functional) -> tuple[list[Any], dict[tuple[int, int], int]]:
             met.setdefault(id(tensor.source), len(met))
             stack.append((tensor, True))
             if not isinstance(tensor.source, InputLayer):
-                given = tensor.source.nodes[tensor.node].tensors()
+                given = tensor.source.nodes[tensor.node].graph(model.keras)
                 stack += [(t, False) for t in reversed(given)]
     # A call is one deeper than every call that takes its outputs; a layer is as deep as its
     # deepest call.
@@ -290,7 +290,7 @@ def network(model: Functional) -> tuple[list[Any], dict[tuple[int, int], int]]:
         depth = max(node_depth.get(key, 0), layer_depth.get(id(source), 0))
         node_depth[key] = layer_depth[id(source)] = depth
         if not isinstance(source, InputLayer):
-            for given in source.nodes[node].tensors():
+            for given in source.nodes[node].graph(model.keras):
                 parent = (id(given.source), given.node)
                 node_depth[parent] = max(depth + 1, node_depth.get(parent, 0))
     for tensor in model.inputs:
@@ -446,7 +446,11 @@ class KerasReader(Interpreter):
 
     def model_attribute(self, model: Sequential | Functional, name: str) -> Any:
         if name == "layers":
-            return list(model.layers) if isinstance(model, Sequential) else network(model)[0]
+            if isinstance(model, Sequential):
+                return list(model.layers)
+            found = network(model)[0]
+            self.steps += len(found)  # the walk of its graph
+            return found
         if name in ("output", "outputs", "input", "inputs") and isinstance(model, Functional):
             found = model.outputs if name.startswith("output") else model.inputs
             return found if name.endswith("s") or len(found) > 1 else found[0]
@@ -630,7 +634,6 @@ class KerasReader(Interpreter):
         name = given.get("name")
         base = "input" if self.keras is KerasVersion.V2 else "input_layer"
         source = InputLayer(name if isinstance(name, str) else self.unique(base), full)
-        source.nodes.append(Node([], {}, [full]))
         return Tensor(source, 0, 0, full)
 
     def sequential(self, args: list[Any], kwargs: dict[str, Any]) -> Sequential:
@@ -683,6 +686,7 @@ class KerasReader(Interpreter):
         model.input, model.outputs = source, [shape]
 
     def rebuild(self, model: Sequential, layers: list[Any]) -> None:
+        self.steps += len(layers)  # each layer is called again
         model.layers = []
         model.outputs = [model.input.shape] if model.input else None
         for layer in layers:
@@ -692,7 +696,8 @@ class KerasReader(Interpreter):
     def call_layer(self, layer: Callable_, args: list[Any], kwargs: dict[str, Any]) -> Any:
         """`layer(x)`: the output shapes, computed at once, as Keras computes them."""
         where = _where(layer)
-        given = list(tensors([args, [v for k, v in sorted(kwargs.items()) if k != "mask"]]))
+        call = Node(list(args), dict(kwargs), [])
+        given = call.tensors()
         if not given:
             what = _what(args[0]) if args else "nothing"
             raise RnncalcError(
@@ -703,17 +708,15 @@ class KerasReader(Interpreter):
         if isinstance(layer, Sequential) and layer.outputs is None:
             self.start(layer, given[0].shape)
             self.rebuild(layer, layer.layers)
-        outputs = self.shapes(layer.entry(), [t.shape for t in given], where)
-        node = len(layer.nodes)
-        layer.nodes.append(Node(list(args), dict(kwargs), outputs))
-        made = [Tensor(layer, node, i, s) for i, s in enumerate(outputs)]
-        return made[0] if len(made) == 1 else made
+        call.outputs = self.shapes(layer.entry(), [t.shape for t in given], where)
+        layer.nodes.append(call)
+        return _outputs(layer)
 
     def functional(self, args: list[Any], kwargs: dict[str, Any]) -> Functional:
         for old, new in (("input", "inputs"), ("output", "outputs")):
             if old in kwargs:
                 raise self.refused("Model", old, new, "name")
-        given = _by_name("Model", args, dict(kwargs), ("inputs", "outputs"))
+        given = _by_name("Model", args, dict(kwargs), ("inputs", "outputs", "name"))
         if "inputs" not in given or "outputs" not in given:
             raise RnncalcError(
                 "Model() without inputs and outputs is a subclassed model: its layers are "
@@ -734,7 +737,9 @@ class KerasReader(Interpreter):
             )
         name = given.get("name")
         base = "model" if self.keras is KerasVersion.V2 else "functional"
-        model = Functional(name if isinstance(name, str) else self.unique(base), inputs, outputs)
+        model = Functional(
+            name if isinstance(name, str) else self.unique(base), inputs, outputs, self.keras
+        )
         if isinstance(given.get("trainable"), bool):
             model.trainable = given["trainable"]
         network(model)  # a disconnected graph is refused here, at the line of Model(...)
@@ -786,7 +791,7 @@ def _first_input(layer: Callable_) -> Shape | None:
     return layer.inputs[0].shape if len(layer.inputs) == 1 else None
 
 
-def _outputs(layer: Layer) -> Any:
+def _outputs(layer: Callable_) -> Any:
     if not layer.nodes:
         raise RnncalcError(
             f"layer {layer.name!r} has never been called, so it has no output",

@@ -15,9 +15,10 @@ import ast
 import builtins
 import operator
 import re
+import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from rnncalc.errors import RnncalcError
 from rnncalc.limits import CODE_DEPTH, CODE_ITEMS, CODE_STEPS, check_size
@@ -79,7 +80,8 @@ STRING_METHODS = frozenset(
 BITS = 10_000  # the largest integer computed, in bits: far above any size, far below slow
 
 
-class Items(NamedTuple):
+@dataclass(frozen=True)
+class Items:
     """A free name given as a collection of n items: only `len()` is known."""
 
     size: int
@@ -159,6 +161,17 @@ class _Continue(Exception):
 
 
 FLOW = (_Return, _Break, _Continue, CodeError)
+PYTHON_ERRORS = (
+    ValueError,
+    TypeError,
+    ZeroDivisionError,
+    OverflowError,
+    IndexError,
+    KeyError,
+    AttributeError,
+)
+CONVERSIONS: dict[int, Callable[[Any], str]] = {115: str, 114: repr, 97: ascii}  # !s !r !a
+PYTHON_FIX = "fix the line; if Python runs it, report it as a bug in rnncalc"
 
 
 class Interpreter:
@@ -230,6 +243,17 @@ class Interpreter:
                 getattr(node, "lineno", self.line),
             )
 
+    def weigh(self, *values: Any) -> None:
+        """Charge a walk over values (what str(), ==, hash() and a layer's config do to them)
+        to the step bound, and refuse one that visits more than CODE_ITEMS: shared lists
+        (`a = [a, a]`) double what a walk visits at every step."""
+        for value in values:
+            seen = expanded(value, CODE_ITEMS.value)
+            self.steps += seen
+            CODE_ITEMS.check(seen, "a value in the code (counted with every repeat)", "use less")
+        if self.steps > CODE_STEPS.value:
+            self.tick(ast.Pass(lineno=self.line))
+
     def statement(self, node: ast.stmt, scope: Scope) -> None:
         self.tick(node)
         self.line = node.lineno
@@ -243,6 +267,8 @@ class Interpreter:
             raise CodeError(
                 "the code nests too deeply to read", "write it with less nesting", node.lineno
             ) from None
+        except PYTHON_ERRORS as exc:  # what Python itself would raise on this line
+            raise CodeError(f"{type(exc).__name__}: {exc}"[:300], PYTHON_FIX, node.lineno) from None
 
     def _statement(self, node: ast.stmt, scope: Scope) -> None:
         if isinstance(node, ast.Expr):
@@ -256,8 +282,12 @@ class Interpreter:
                 self.assign(node.target, self.expr(node.value, scope), scope)
         elif isinstance(node, ast.AugAssign):
             current = self.expr(_loaded(node.target), scope)
-            value = self.binary(node.op, current, self.expr(node.value, scope))
-            self.assign(node.target, value, scope)
+            value = self.expr(node.value, scope)
+            if isinstance(current, list) and isinstance(node.op, ast.Add):  # in place, as Python
+                current.extend(self.iterate(value, node.value))
+                CODE_ITEMS.check(len(current), "a list in the code", "use fewer items")
+            else:
+                self.assign(node.target, self.binary(node.op, current, value), scope)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -308,9 +338,9 @@ class Interpreter:
         return self.module_attribute(f"{path}.{name}" if path else name)
 
     def skip(self, node: ast.AST) -> None:
-        text = ast.unparse(node).splitlines()[0]
-        found = f"line {getattr(node, 'lineno', self.line)}: {text[:70]}"
-        if self.skipped and found.startswith(self.skipped[-1]):  # `f(x).g()`: one skip
+        text = f"{_text(node.func, 60)}(...)" if isinstance(node, ast.Call) else type(node).__name__
+        found = f"line {getattr(node, 'lineno', self.line)}: {text}"
+        if self.skipped and found.startswith(self.skipped[-1].removesuffix("(...)")):  # f(x).g()
             self.skipped[-1] = found
         else:
             self.skipped.append(found)
@@ -348,7 +378,7 @@ class Interpreter:
             return [Array(value.shape[1:])] * size
         if isinstance(value, range):
             CODE_ITEMS.check(len(value), f"`{_text(node)}`", "loop over fewer items")
-        if isinstance(value, range | list | tuple | str | dict):
+        if isinstance(value, range | list | tuple | str | dict | set):
             return list(value)
         if isinstance(value, Unknown):
             raise self.unknown(value, node)
@@ -377,10 +407,14 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             owner = self.expr(target.value, scope)
             if isinstance(owner, dict | list):
+                key = self.expr(target.slice, scope)
+                if isinstance(owner, dict):
+                    key = self.hashable(key, target.slice)
                 try:
-                    owner[self.expr(target.slice, scope)] = value
-                except (IndexError, TypeError) as exc:
+                    owner[key] = value
+                except (IndexError, TypeError, ValueError) as exc:
                     raise RnncalcError(f"`{_text(target)}`: {exc}", "fix the index") from None
+                CODE_ITEMS.check(len(owner), "a collection in the code", "use fewer items")
         elif isinstance(target, ast.Attribute):
             self.set_attribute(self.expr(target.value, scope), target.attr, value)
 
@@ -502,7 +536,8 @@ class Interpreter:
     def e_List(self, node: ast.List, scope: Scope) -> Any:
         return self.elements(node.elts, scope)
 
-    e_Set = e_List
+    def e_Set(self, node: ast.Set, scope: Scope) -> Any:
+        return {self.hashable(v, node) for v in self.elements(node.elts, scope)}
 
     def elements(self, elts: list[ast.expr], scope: Scope) -> list[Any]:
         found: list[Any] = []
@@ -523,9 +558,11 @@ class Interpreter:
                     found.update(merged)
             else:
                 found[self.hashable(self.expr(key, scope), key)] = self.expr(value, scope)
+            CODE_ITEMS.check(len(found), "a dict in the code", "use fewer items")
         return found
 
     def hashable(self, value: Any, node: ast.AST) -> Any:
+        self.weigh(value)
         try:
             hash(value)
         except TypeError:
@@ -543,16 +580,17 @@ class Interpreter:
             found = self.expr(value.value, scope)
             if isinstance(found, Unknown):
                 return found
+            self.weigh(found)
             spec = self.expr(value.format_spec, scope) if value.format_spec else ""
-            _check_format(spec)
+            _check_spec(str(spec))
+            if value.conversion in CONVERSIONS:
+                found = CONVERSIONS[value.conversion](found)
             try:
                 parts.append(format(found, spec))
             except (ValueError, TypeError):
                 parts.append(str(found))
+            CODE_ITEMS.check(sum(map(len, parts)), "a string in the code", "use a shorter one")
         return "".join(parts)
-
-    def e_FormattedValue(self, node: ast.FormattedValue, scope: Scope) -> Any:
-        return self.e_JoinedStr(ast.JoinedStr(values=[node]), scope)
 
     def e_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
         return self.binary(node.op, self.expr(node.left, scope), self.expr(node.right, scope))
@@ -568,6 +606,12 @@ class Interpreter:
                 f"rnncalc does not compute `{type(op).__name__}`", "use + - * / // % **"
             )
         _check_arithmetic(op, left, right)
+        if isinstance(op, ast.Mod) and isinstance(left, str):
+            _check_percent(left)
+        if isinstance(left, list | tuple | str | dict | set) or isinstance(
+            right, list | tuple | str | dict | set
+        ):
+            self.weigh(left, right)
         try:
             found = function(left, right)
         except (TypeError, ZeroDivisionError, ValueError, OverflowError) as exc:
@@ -609,6 +653,7 @@ class Interpreter:
             right = self.expr(right_node, scope)
             if isinstance(left, Unknown) or isinstance(right, Unknown):
                 return left if isinstance(left, Unknown) else right
+            self.weigh(left, right)
             try:
                 if not COMPARISONS[type(op)](left, right):
                     return False
@@ -644,7 +689,7 @@ class Interpreter:
 
         yield from loops(0)
 
-    def e_ListComp(self, node: ast.ListComp, scope: Scope) -> Any:
+    def e_ListComp(self, node: ast.ListComp | ast.GeneratorExp | ast.SetComp, scope: Scope) -> Any:
         found = []
         for inner in self.comprehension(node.generators, scope):
             found.append(self.expr(node.elt, inner))
@@ -652,7 +697,9 @@ class Interpreter:
         return found
 
     e_GeneratorExp = e_ListComp
-    e_SetComp = e_ListComp
+
+    def e_SetComp(self, node: ast.SetComp, scope: Scope) -> Any:
+        return {self.hashable(v, node) for v in self.e_ListComp(node, scope)}
 
     def e_DictComp(self, node: ast.DictComp, scope: Scope) -> Any:
         found = {}
@@ -793,8 +840,11 @@ class Interpreter:
         for value in [*args, *kwargs.values()]:
             if isinstance(value, Unknown):
                 return value
+        self.weigh(*args, *kwargs.values())
         if name == "isinstance":
-            return Unknown("isinstance()")
+            return _isinstance(args)
+        if name == "round" and len(args) == 2 and isinstance(args[1], int) and abs(args[1]) > 400:
+            raise RnncalcError("round() to more than 400 digits", "round to fewer digits")
         if name == "len" and len(args) == 1:
             value = args[0]
             if isinstance(value, Array):
@@ -805,7 +855,7 @@ class Interpreter:
                 return len(value.values)
             return (
                 len(value)
-                if isinstance(value, list | tuple | dict | str | range)
+                if isinstance(value, list | tuple | dict | str | range | set)
                 else Unknown("len()")
             )
         if name == "range":
@@ -814,7 +864,9 @@ class Interpreter:
             return found
         if name in OVER_ITEMS and len(args) == 1:
             items = self.iterate(args[0], ast.Name(id=name))
-            if name in ("list", "set"):
+            if name == "set":
+                return {self.hashable(v, ast.Name(id=name)) for v in items}
+            if name == "list":
                 return items
             if name == "tuple":
                 return tuple(items)
@@ -830,6 +882,8 @@ class Interpreter:
         """A method of a list, dict, str or array; any other is skipped."""
         if isinstance(owner, Array):
             return self.array(FUNCTIONS.get(name), [owner, *args], kwargs, f".{name}")
+        if isinstance(owner, list | dict | str):
+            self.weigh(owner, *args, *kwargs.values())
         if isinstance(owner, list) and name in ("append", "extend", "insert", "index", "pop"):
             items = (
                 self.iterate(args[0], ast.Name(id="items")) if name == "extend" and args else None
@@ -849,10 +903,12 @@ class Interpreter:
             "setdefault",
         ):
             found = _call(getattr(owner, name), args, kwargs, name)
+            CODE_ITEMS.check(len(owner), "a dict in the code", "use fewer items")
             return list(found) if name in ("keys", "values", "items") else found
         if isinstance(owner, str) and name in STRING_METHODS:
             if name == "format":
-                _check_format(owner)
+                _check_template(owner)
+            _check_result(owner, name, args)
             found = _call(getattr(owner, name), args, kwargs, name)
             if isinstance(found, str | list):
                 CODE_ITEMS.check(len(found), "a string in the code", "use a shorter string")
@@ -881,11 +937,86 @@ def _check_arithmetic(op: ast.operator, left: Any, right: Any) -> None:
                 CODE_ITEMS.check(len(seq) * max(times, 0), "a repeated sequence", "repeat less")
 
 
-def _check_format(text: str) -> None:
-    """Refuse a format that pads to a huge width (`f"{x:>999999999}"`) before it allocates."""
-    for digits in re.findall(r"\d+", text):
+def _check_spec(spec: str) -> None:
+    """Refuse a format spec that pads to a huge width (`f"{x:>999999999}"`) before it
+    allocates, or that nests another field."""
+    if "{" in spec:
+        raise RnncalcError("a format spec in the code nests a field", "write the width out")
+    for digits in re.findall(r"\d+", spec):
         if len(digits) > 5:
             raise RnncalcError("a format in the code pads too wide", "use a width under 100,000")
+
+
+def _check_template(text: str) -> None:
+    """`"...".format(...)`: positional or named fields only. A field that reads an attribute
+    or an item (`{0.__class__}`, `{0[key]}`) would reach into Python's objects."""
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise RnncalcError(f"str.format(): {exc}", "fix the format string") from None
+    for _, field, spec, _ in fields:
+        if field is not None and not (field == "" or field.isdigit() or field.isidentifier()):
+            raise RnncalcError(
+                f"the format field {{{field}}} reads an attribute or an item, which rnncalc "
+                "does not evaluate",
+                'format plain values: "{}".format(x)',
+            )
+        _check_spec(spec or "")
+
+
+def _check_percent(text: str) -> None:
+    """`"%5d" % x`: no `*` widths, and no width beyond 100,000."""
+    for spec in re.findall(r"%[^a-zA-Z%]*", text):
+        if "*" in spec or any(len(d) > 5 for d in re.findall(r"\d+", spec)):
+            raise RnncalcError("a % format in the code pads too wide", "use a width under 100,000")
+
+
+def _check_result(text: str, name: str, args: list[Any]) -> None:
+    """Refuse a str.join or str.replace whose result alone would be too long."""
+    size = 0
+    if name == "join" and args and isinstance(args[0], list | tuple):
+        size = sum(len(str(s)) for s in args[0][: CODE_ITEMS.value]) + len(text) * len(args[0])
+    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str):
+        count = len(text) + 1 if not args[0] else text.count(args[0])
+        size = len(text) + count * len(str(args[1]))
+    CODE_ITEMS.check(size, f"the string str.{name}() makes", "make a shorter string")
+
+
+def _isinstance(args: list[Any]) -> Any:
+    """`isinstance(x, int)` for the builtin types; unknown for any other class."""
+    if len(args) != 2:
+        raise RnncalcError("isinstance() takes 2 arguments", "isinstance(x, int)")
+    kinds = args[1] if isinstance(args[1], tuple) else (args[1],)
+    types = {
+        "int": int,
+        "float": float,
+        "str": str,
+        "bool": bool,
+        "list": list,
+        "tuple": tuple,
+        "dict": dict,
+        "set": set,
+    }
+    if not all(isinstance(k, Builtin) and k.name in types for k in kinds):
+        return Unknown("isinstance() of a class rnncalc does not model")
+    return isinstance(args[0], tuple(types[k.name] for k in kinds))
+
+
+def expanded(value: Any, limit: int) -> int:
+    """How many values a walk over `value` visits, repeats included, counting up to limit + 1;
+    a string weighs a value per 64 characters."""
+    count, stack = 0, [value]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, str):
+            count += len(item) // 64
+    return count
 
 
 def _loaded(node: ast.expr) -> ast.expr:

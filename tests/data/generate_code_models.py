@@ -296,6 +296,22 @@ model.add(Cropping1D(3))
 model.add(PReLU(shared_axes=[1]))
 model.add(GRU(6))
 """,
+    "fn-mha-keywords-mask": """
+from tensorflow import keras
+from tensorflow.keras import layers
+q = keras.Input((5, 8)); v = keras.Input((7, 6)); k = keras.Input((7, 4)); m = keras.Input((5, 7))
+out = layers.MultiHeadAttention(2, 4)(query=q, value=v, key=k, attention_mask=m)
+model = keras.Model([q, v, k, m], layers.Dense(out.shape[1])(out))
+""",
+    "seq-numpy-shapes": """
+import numpy as np
+from keras.models import Sequential
+from keras.layers import LSTM, Dense, Cropping1D
+X = np.random.rand(100, 30)
+X = X.reshape((X.shape[0], X.shape[1], 1))
+windows = np.reshape(X, (-1, 10, 3))[:, :-2, ...]
+model = Sequential([LSTM(4, input_shape=X.shape[1:], return_sequences=True), Cropping1D(), Dense(windows.shape[1])])
+""",
     "seq-layer-trainable-attribute": """
 from keras.models import Sequential
 from keras.layers import LSTM, Dense, Input

@@ -6,7 +6,7 @@ import rnncalc
 from rnncalc import render
 
 # The snippets are model code to be read, never imported; the generators need the frameworks.
-collect_ignore_glob = ["tests/data/*", "docs/examples/*.py", "docs/examples/*/*.py"]
+collect_ignore_glob = ["tests/data/*", "docs/examples/*.py"]
 
 
 @pytest.fixture(autouse=True)

@@ -44,7 +44,7 @@ def refresh(page: Path) -> None:
     page.write_text(BLOCK.sub(block, page.read_text()))
 
 
-FILE = re.compile(r"```python\n# (docs/examples/\S+\.py)\n(.*?)```", re.S)
+FILE = re.compile(r"```python\n# ((?:docs/examples|tests/data/snippets)/\S+\.py)\n(.*?)```", re.S)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)

@@ -17,7 +17,8 @@ from rnncalc.config.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.limits import CODE_BYTES, check_size
 from rnncalc.parse.arrays import Array
-from rnncalc.parse.keras_code import Functional, KerasReader, Sequential, Shapes, _what
+from rnncalc.parse.keras_code import KerasReader, Shapes, _what
+from rnncalc.parse.keras_objects import Functional, Sequential
 from rnncalc.parse.python import FLOW, CodeError, Free, Items, Namespace
 
 

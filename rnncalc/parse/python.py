@@ -2,8 +2,10 @@
 
 Every statement and expression is interpreted here from its `ast` node. There is no `eval`,
 `exec`, `compile` or import. Literals, arithmetic, containers, f-strings, `if`, `for` and
-`while`, comprehensions and the file's own functions are evaluated; every loop, call depth,
-collection and number is bounded (`rnncalc.limits`). A call of anything else, such as
+`while`, comprehensions and the file's own functions are evaluated. Steps, call depth, the
+items of what the code builds (counted with every repeat of a shared value, before `str()`,
+`==` or a hash walks it), string results and numbers are bounded (`rnncalc.limits`); format
+fields that would read an attribute of a Python object are refused. A call of anything else, such as
 `os.system`, `open`, `np.load` or `model.fit`, is skipped and listed, and its result is
 `Unknown`: an error names where it came from if the model needs it. What the names of a
 library do when called is a subclass's business (`parse.keras_code`).
@@ -177,8 +179,10 @@ PYTHON_FIX = "fix the line; if Python runs it, report it as a bug in rnncalc"
 class Interpreter:
     """One reading of a file's code, statement by statement, as Python would run it.
 
-    Subclasses give meaning to the names of a library through the hooks `module_attribute`,
-    `other_attribute`, `call_other`, `skipped_call`, `set_attribute` and `star_name`.
+    Subclasses give meaning to the names of a library through the hooks: `module_attribute`,
+    `imported` and `star_name` (names), `other_attribute`, `other_subscript`, `set_attribute`
+    and `truthy` (their values), `skipped_call`, `call_other` and `other_method` (calls), and
+    `operand` (what arithmetic refuses).
     """
 
     def __init__(self, variables: dict[str, Any]) -> None:

@@ -580,3 +580,30 @@ def test_data_preparation_keeps_the_shapes_known():
 def test_code_rnncalc_cannot_read_is_refused_saying_why(body, says):
     with pytest.raises(RnncalcError, match=re.escape(says)):
         code_report(body)
+
+
+def test_plain_classes_that_build_models_are_followed():
+    body = (
+        "class Base:\n"
+        "    units = 8\n"
+        "    def __init__(self, steps):\n"
+        "        self.shape = (steps, 3)\n"
+        "class Net(Base):\n"
+        "    def __init__(self, steps, depth=2):\n"
+        "        super().__init__(steps)\n"
+        "        self.depth = depth\n"
+        "    @property\n"
+        "    def width(self):\n"
+        "        return self.units * 2\n"
+        "    def build(self):\n"
+        "        m = keras.Sequential([keras.Input(shape=self.shape)])\n"
+        "        for i in range(self.depth):\n"
+        "            m.add(layers.GRU(self.width, return_sequences=i < self.depth - 1))\n"
+        "        m.get_layer(index=0).trainable = False\n"
+        "        return m\n"
+    )
+    report = code_report(body, target="Net(12).build()")
+    assert [x.output_shapes for x in report.layers] == [[(None, 12, 16)], [(None, 16)]]
+    assert report.trainable_params == report.layers[1].params
+    with pytest.raises(RnncalcError, match="'Net' object has no attribute 'missing'"):
+        code_report(body + "n = Net(3)\nx = n.missing\n")

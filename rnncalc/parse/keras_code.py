@@ -120,6 +120,7 @@ MERGES = {
 }
 # A model's methods that build it; any other (compile, fit, summary, save) is skipped.
 BUILDING = frozenset({"add", "pop", "build"})
+LOOKING = frozenset({"get_layer"})  # a model's methods that find one of its layers
 # Keras modules whose names are objects that configure a layer, not layers.
 SETTINGS = frozenset({"regularizers", "initializers", "constraints", "activations"})
 
@@ -165,7 +166,15 @@ class KerasReader(Interpreter):
         if set(module) & SETTINGS:  # keras.regularizers.l2: configures a layer
             return KerasName(name, tuple(module))
         if name[:1].isupper() or name in MERGES or name == "clear_session":
-            if name in keras_names(self.keras) or name in MERGES or name == "clear_session":
+            v1 = V1_MODULE in path and self.keras is KerasVersion.V2  # tf-keras's v1 API
+            if (
+                name in keras_names(self.keras)
+                or name in MERGES
+                or name == "clear_session"
+                or (
+                    v1 and name in KERAS  # CuDNNLSTM, CuDNNGRU
+                )
+            ):
                 return KerasName(ALIASES.get(name, name), tuple(module), V1_MODULE in path)
             if tuple(module) in LISTED:
                 return Missing(name, path)
@@ -259,6 +268,9 @@ class KerasReader(Interpreter):
     # -- calls
 
     def skipped_call(self, function: Any) -> bool:
+        model = isinstance(function, Method) and isinstance(function.owner, Sequential | Functional)
+        if model and function.name in LOOKING:
+            return False
         if isinstance(function, Method) and isinstance(function.owner, Layer | Functional):
             return True  # layer.get_weights(), model.compile(), model.fit(), ...
         if isinstance(function, Method) and isinstance(function.owner, Sequential):
@@ -266,6 +278,8 @@ class KerasReader(Interpreter):
         return super().skipped_call(function)
 
     def other_method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if name in LOOKING and isinstance(owner, Sequential | Functional):
+            return self.get_layer(owner, args, kwargs)
         if not isinstance(owner, Sequential):
             return NotImplemented
         if name == "add":
@@ -282,6 +296,21 @@ class KerasReader(Interpreter):
                 self.start(owner, tuple(shape))
                 self.rebuild(owner, owner.layers)
         return None
+
+    def get_layer(
+        self, model: Sequential | Functional, args: list[Any], kwargs: dict[str, Any]
+    ) -> Any:
+        """`model.get_layer("lstm")` or `model.get_layer(index=0)`."""
+        given = _by_name("get_layer", args, dict(kwargs), ("name", "index"))
+        layers = self.model_attribute(model, "layers")
+        if isinstance(given.get("index"), int):
+            if not -len(layers) <= given["index"] < len(layers):
+                raise RnncalcError(f"the model has {len(layers)} layers", "give a valid index")
+            return layers[given["index"]]
+        for layer in layers:
+            if getattr(layer, "name", None) == given.get("name"):
+                return layer
+        raise RnncalcError(f"No such layer: {given.get('name')}", "give a layer's name")
 
     def call_other(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if isinstance(function, Layer | Sequential | Functional):

@@ -13,6 +13,7 @@ from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.graph import MASKS, keyword_inputs
+from rnncalc.parse.python import Module
 
 
 @dataclass
@@ -138,6 +139,8 @@ def dump(value: Any) -> Any:
     if isinstance(value, KerasObject):
         found: dict[str, Any] = {"class_name": value.name, "config": dump(value.kwargs)}
         return found | ({"args": dump(value.args)} if value.args else {})
+    if isinstance(value, KerasName | Module):  # activation=tf.nn.relu: Keras saves "relu"
+        return (value.name if isinstance(value, KerasName) else value.path).rpartition(".")[2]
     if isinstance(value, dict):
         return {k: dump(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -130,6 +130,47 @@ class Method:
     name: str
 
 
+@dataclass(eq=False)
+class PyClass:
+    """A plain class the file defines (no library base class): its methods and attributes."""
+
+    name: str
+    bases: list[PyClass]
+    members: dict[str, Any]
+
+    def lookup(self, name: str) -> Any:
+        for cls in [self, *self.bases]:
+            found = cls.members.get(name, _MISSING) if cls is self else cls.lookup(name)
+            if found is not _MISSING:
+                return found
+        return _MISSING
+
+
+@dataclass(eq=False)
+class Instance:
+    cls: PyClass
+    attributes: dict[str, Any]
+
+
+@dataclass
+class Bound:
+    """A method of an instance (or of its class, for a classmethod), with what it binds."""
+
+    function: Function
+    owner: Any
+
+
+@dataclass
+class Super:
+    """What `super()` gives in a method: where to look next, and the instance to bind."""
+
+    classes: list[PyClass]
+    owner: Any
+
+
+_MISSING = object()
+
+
 class Free(RnncalcError):
     """A name the code uses but never defines, and that no `--set` or `--vars` gives."""
 
@@ -193,6 +234,7 @@ class Interpreter:
         self.skipped: list[str] = []
         self.star: list[str] = []  # modules imported with `*`
         self.globals: Scope = {}
+        self.within: list[Bound] = []  # the methods being run, innermost last
 
     # -- hooks
 
@@ -211,6 +253,8 @@ class Interpreter:
         """Whether a call is skipped, its arguments never evaluated."""
         if isinstance(function, Module):  # np.reshape and the like give shapes
             return numpy_function(function.path) is None
+        if function == Builtin("super") and self.within:
+            return False
         return isinstance(function, Unknown) or (
             isinstance(function, Builtin) and function.name not in COMPUTED
         )
@@ -224,6 +268,9 @@ class Interpreter:
     def set_attribute(self, owner: Any, name: str, value: Any) -> None:
         if isinstance(owner, Namespace):
             owner.values[name] = value
+        elif isinstance(owner, Instance):
+            owner.attributes[name] = value
+            CODE_ITEMS.check(len(owner.attributes), "an object's attributes", "use fewer")
 
     def other_method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return NotImplemented
@@ -309,7 +356,7 @@ class Interpreter:
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             scope[node.name] = Function(node, scope)
         elif isinstance(node, ast.ClassDef):
-            scope[node.name] = Unknown(f"the class {node.name} (line {node.lineno})")
+            scope[node.name] = self.define_class(node, scope)
         elif isinstance(node, ast.If):
             self.run(node.body if self.truth(node.test, scope) else node.orelse, scope)
         elif isinstance(node, ast.For | ast.AsyncFor):
@@ -337,6 +384,27 @@ class Interpreter:
             )
         elif not isinstance(node, ast.Pass | ast.Assert | ast.Global | ast.Nonlocal | ast.Delete):
             self.skip(node)
+
+    def define_class(self, node: ast.ClassDef, scope: Scope) -> Any:
+        """A plain class, whose methods rnncalc can follow; a class built on a library's (a
+        custom Keras layer or model) stays unknown: its code is what the library runs."""
+        bases = [self.expr(base, scope) for base in node.bases]
+        if node.keywords or not all(
+            isinstance(b, PyClass) or b == Builtin("object") for b in bases
+        ):
+            return Unknown(f"the class {node.name} (line {node.lineno})")
+        members: dict[str, Any] = {}
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                members[item.name] = Function(item, scope)  # methods see the module, not the class
+            elif isinstance(item, ast.Assign | ast.AnnAssign):
+                value = item.value
+                targets = item.targets if isinstance(item, ast.Assign) else [item.target]
+                found = None if value is None else self.expr(value, scope)
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        members[target.id] = found
+        return PyClass(node.name, [b for b in bases if isinstance(b, PyClass)], members)
 
     def imported(self, path: str, name: str) -> Any:
         return self.module_attribute(f"{path}.{name}" if path else name)
@@ -496,7 +564,49 @@ class Interpreter:
             return Method(owner, name)
         if isinstance(owner, Unknown):
             return owner
+        if isinstance(owner, Instance | PyClass):
+            return self.member(owner, name)
+        if isinstance(owner, Super):
+            for base in owner.classes:
+                found = base.lookup(name)
+                if isinstance(found, Function):
+                    return Bound(found, owner.owner)
+                if found is not _MISSING:
+                    return found
+            return Unknown(f"`super().{name}`")  # object's own: nothing to follow
         return self.other_attribute(owner, name)
+
+    def parent(self, bound: Bound) -> Super:
+        """`super()` in a method: the bases of the class that defines it, bound to the same
+        instance."""
+        owner = bound.owner
+        cls = owner.cls if isinstance(owner, Instance) else owner
+        lineage, seen = [cls], []
+        while lineage:
+            current = lineage.pop(0)
+            if any(m is bound.function for m in current.members.values()):
+                return Super(current.bases, owner)
+            seen.append(current)
+            lineage += [b for b in current.bases if b not in seen]
+        return Super(cls.bases, owner)
+
+    def member(self, owner: Instance | PyClass, name: str) -> Any:
+        """An attribute of an instance or a class the file defines, as Python finds it."""
+        if isinstance(owner, Instance) and name in owner.attributes:
+            return owner.attributes[name]
+        cls = owner.cls if isinstance(owner, Instance) else owner
+        found = cls.lookup(name)
+        if found is _MISSING:
+            raise RnncalcError(
+                f"'{cls.name}' object has no attribute '{name}'", f"define {name} in the class"
+            )
+        if not isinstance(found, Function):
+            return found
+        kind = _decorator(found.node)
+        if kind == "staticmethod" or (kind is None and isinstance(owner, PyClass)):
+            return found
+        bound = Bound(found, cls if kind == "classmethod" else owner)
+        return self.call(bound, [], {}) if kind == "property" else bound
 
     def e_Subscript(self, node: ast.Subscript, scope: Scope) -> Any:
         owner = self.expr(node.value, scope)
@@ -761,6 +871,22 @@ class Interpreter:
     def call(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if isinstance(function, Function):
             return self.call_function(function, args, kwargs)
+        if isinstance(function, Bound):
+            self.within.append(function)  # for a super() in it
+            try:
+                return self.call_function(function.function, [function.owner, *args], kwargs)
+            finally:
+                self.within.pop()
+        if function == Builtin("super") and not args and self.within:
+            return self.parent(self.within[-1])
+        if isinstance(function, PyClass):
+            made = Instance(function, {})
+            init = function.lookup("__init__")
+            if isinstance(init, Function):
+                self.call(Bound(init, made), args, kwargs)
+            elif args or kwargs:
+                raise RnncalcError(f"{function.name}() takes no arguments", "define __init__")
+            return made
         if isinstance(function, Builtin):
             return self.builtin(function.name, args, kwargs)
         if isinstance(function, Method):
@@ -919,6 +1045,14 @@ class Interpreter:
             return found
         self.skipped.append(f"line {self.line}: .{name}(...)")
         return Unknown(f"`.{name}(...)` (line {self.line})")
+
+
+def _decorator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    """`staticmethod`, `classmethod` or `property`, where a method is one."""
+    for item in node.decorator_list:
+        if isinstance(item, ast.Name) and item.id in ("staticmethod", "classmethod", "property"):
+            return item.id
+    return None
 
 
 def _call(function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], name: str) -> Any:

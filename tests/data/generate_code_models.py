@@ -312,6 +312,48 @@ X = X.reshape((X.shape[0], X.shape[1], 1))
 windows = np.reshape(X, (-1, 10, 3))[:, :-2, ...]
 model = Sequential([LSTM(4, input_shape=X.shape[1:], return_sequences=True), Cropping1D(), Dense(windows.shape[1])])
 """,
+    "class-builder-super-property": """
+from tensorflow import keras
+from tensorflow.keras import layers
+
+class Base:
+    units = 16
+    def __init__(self, steps, features=3):
+        self.shape = (steps, features)
+
+class Forecaster(Base):
+    def __init__(self, steps, depth=2):
+        super().__init__(steps)
+        self.depth = depth
+
+    @property
+    def width(self):
+        return self.units * 2
+
+    @staticmethod
+    def head(n):
+        return layers.Dense(n)
+
+    def build(self):
+        model = keras.Sequential(name='forecaster')
+        model.add(keras.Input(shape=self.shape))
+        for i in range(self.depth):
+            model.add(layers.LSTM(self.width, return_sequences=i < self.depth - 1))
+        model.add(self.head(1))
+        return model
+
+model = Forecaster(24).build()
+""",
+    "activation-functions": """
+import tensorflow as tf
+from tensorflow import keras
+model = keras.Sequential([
+    keras.Input((5, 2)),
+    keras.layers.LSTM(4, activation=tf.nn.relu, recurrent_activation=keras.activations.hard_sigmoid, return_sequences=True),
+    keras.layers.GRU(3, activation=tf.keras.activations.tanh),
+    keras.layers.Dense(1, activation=tf.nn.sigmoid),
+])
+""",
     "seq-layer-trainable-attribute": """
 from keras.models import Sequential
 from keras.layers import LSTM, Dense, Input

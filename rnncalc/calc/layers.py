@@ -12,6 +12,7 @@ from rnncalc.calc.plain import (
     EmbeddingConfig,
     FlattenConfig,
     Identity,
+    LambdaConfig,
     MergeConfig,
     NormalizationConfig,
     PermuteConfig,
@@ -56,6 +57,7 @@ PLAIN: dict[str, type[PlainConfig]] = {
     "Maximum": MergeConfig,
     "Minimum": MergeConfig,
     "Concatenate": ConcatenateConfig,
+    "Lambda": LambdaConfig,
     **SPATIAL,
     **ATTENTION,
 }

@@ -392,13 +392,6 @@ def _unknown_class(kind: str) -> RnncalcError:
     """Why a layer class cannot be counted: a Lambda's function, a custom class's code, or a
     Keras layer rnncalc does not know yet."""
     known = ", ".join(sorted({*KERAS, *PLAIN, "InputLayer", "TimeDistributed", *MODELS}))
-    if kind == "Lambda":
-        return RnncalcError(
-            "a Lambda layer's output is whatever its Python function returns, and rnncalc runs "
-            "no Python: its shape cannot be known",
-            "use a layer that does the same (Reshape, Permute, Cropping1D, a merge layer), or "
-            "ask about the model up to it",
-        )
     if not any(kind in keras_names(v) for v in KerasVersion):
         return RnncalcError(
             f"`{kind}` is a custom layer class: its code is not in the model, so its shapes "

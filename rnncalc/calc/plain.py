@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from math import prod
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -323,3 +323,26 @@ def _incompatible(shapes: list[Shape], why: str) -> RnncalcError:
         f"cannot merge inputs of shapes {', '.join(shape_text(s) for s in shapes)}: they {why}",
         "make the inputs' shapes agree, e.g. with Dense or Reshape before the merge",
     )
+
+
+class LambdaConfig(PlainConfig):
+    """Lambda: its output is whatever its function returns, which rnncalc does not run; where
+    the layer declares `output_shape` (without the batch axis), that is its output."""
+
+    output_shape: Any = None
+    output_shape_type: str = "raw"
+
+    def outputs(self, shapes: list[Shape]) -> Shape:
+        given = self.output_shape
+        declared = isinstance(given, list | tuple) and all(
+            d is None or (type(d) is int and d >= 0) for d in given
+        )
+        if self.output_shape_type != "raw" or not declared:
+            raise RnncalcError(
+                "a Lambda layer's output is whatever its Python function returns, and rnncalc "
+                "runs no Python: its shape cannot be known",
+                "give the Lambda its output_shape=(...), use a layer that does the same "
+                "(Reshape, Permute, Cropping1D, a merge layer), or ask about the model up to it",
+            )
+        return (shapes[0][0], *given)
+

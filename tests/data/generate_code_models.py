@@ -354,6 +354,14 @@ model = keras.Sequential([
     keras.layers.Dense(1, activation=tf.nn.sigmoid),
 ])
 """,
+    "lambda-output-shape": """
+import keras
+from keras import layers
+x = keras.Input((10, 4))
+h = layers.LSTM(6, return_sequences=True)(x)
+y = layers.Lambda(lambda t: t[:, -1], output_shape=(6,))(h)
+model = keras.Model(x, layers.Dense(2)(y))
+""",
     "seq-layer-trainable-attribute": """
 from keras.models import Sequential
 from keras.layers import LSTM, Dense, Input

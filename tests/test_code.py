@@ -607,3 +607,26 @@ def test_plain_classes_that_build_models_are_followed():
     assert report.trainable_params == report.layers[1].params
     with pytest.raises(RnncalcError, match="'Net' object has no attribute 'missing'"):
         code_report(body + "n = Net(3)\nx = n.missing\n")
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("m = keras.Sequential([layers.Dropout(p=0.5)])", "write rate= instead of p="),
+        (
+            "m = keras.Sequential([layers.Dense(3, activations='relu')])",
+            "did you mean `activation`",
+        ),
+        (
+            "m = keras.Sequential([layers.Dropout()])",
+            "missing 1 required positional argument: 'rate'",
+        ),
+        ("m = keras.Sequential([layers.MaxPooling1D(pool_length=2)])", "write pool_size="),
+    ],
+)
+def test_arguments_keras_refuses_on_any_layer_are_refused(body, says):
+    for keras in ("2", "3"):
+        with pytest.raises(RnncalcError, match=re.escape(says)):
+            code_report(body, keras=keras)
+    with pytest.raises(RnncalcError, match=r"Dense does not accept `weights`.*Keras 3"):
+        code_report("m = keras.Sequential([layers.Dense(3, weights=None)])", keras="3")

@@ -3,6 +3,8 @@ model code holds around its recurrent layers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from rnncalc.calc.attention import ATTENTION
 from rnncalc.calc.plain import (
     BatchNormalizationConfig,
@@ -25,7 +27,27 @@ from rnncalc.calc.plain import (
 )
 from rnncalc.calc.spatial import SPATIAL
 
-PLAIN: dict[str, type[PlainConfig]] = {
+
+class Registry(Mapping[str, type[PlainConfig]]):
+    """The classes by name: the plain ones, then the spatial ones, made on first use."""
+
+    def __init__(self, *parts: Mapping[str, type[PlainConfig]]) -> None:
+        self.parts = parts
+
+    def __getitem__(self, name: str) -> type[PlainConfig]:
+        for part in self.parts:
+            if name in part:
+                return part[name]
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for part in self.parts for name in part)
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+
+SIMPLE: dict[str, type[PlainConfig]] = {
     "Dropout": DropoutConfig,
     "GaussianNoise": DropoutConfig,
     "GaussianDropout": DropoutConfig,
@@ -58,6 +80,6 @@ PLAIN: dict[str, type[PlainConfig]] = {
     "Minimum": MergeConfig,
     "Concatenate": ConcatenateConfig,
     "Lambda": LambdaConfig,
-    **SPATIAL,
     **ATTENTION,
 }
+PLAIN = Registry(SIMPLE, SPATIAL)

@@ -345,4 +345,3 @@ class LambdaConfig(PlainConfig):
                 "(Reshape, Permute, Cropping1D, a merge layer), or ask about the model up to it",
             )
         return (shapes[0][0], *given)
-

@@ -8,6 +8,7 @@ channels (`channels_first`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from math import prod
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -236,20 +237,39 @@ class UpSamplingConfig(Spatial):
         return self.join(batch, grown, channels)
 
 
-def ranked(base: type[Spatial], rank: int, name: str) -> type[Spatial]:
-    """The class of one rank: Conv2D is `ConvConfig` over two spatial axes."""
-    return type(f"{name}Config", (base,), {"rank": rank, "__module__": __name__})
+class Ranked(Mapping[str, type[PlainConfig]]):
+    """Conv1D to UpSampling3D by name: each the class of its kind over its rank, made when a
+    model first holds one (making all 18 would cost every start a few milliseconds)."""
+
+    KINDS: ClassVar[dict[str, type[Spatial]]] = {
+        "Conv": ConvConfig,
+        "MaxPooling": PoolingConfig,
+        "AveragePooling": PoolingConfig,
+        "GlobalMaxPooling": GlobalPoolingConfig,
+        "GlobalAveragePooling": GlobalPoolingConfig,
+        "ZeroPadding": PaddingConfig,
+        "Cropping": CroppingConfig,
+        "UpSampling": UpSamplingConfig,
+    }
+
+    def __init__(self) -> None:
+        self.names = [f"{kind}{rank}D" for rank in (1, 2, 3) for kind in self.KINDS]
+        self.made: dict[str, type[PlainConfig]] = {}
+
+    def __getitem__(self, name: str) -> type[PlainConfig]:
+        if name not in self.made:
+            if name not in self.names:
+                raise KeyError(name)
+            kind, rank = name[:-2], int(name[-2])
+            attributes = {"rank": rank, "__module__": __name__}
+            self.made[name] = type(f"{name}Config", (self.KINDS[kind],), attributes)
+        return self.made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
-SPATIAL: dict[str, type[Spatial]] = {}
-for _rank in (1, 2, 3):
-    for _base, _names in (
-        (ConvConfig, ["Conv"]),
-        (PoolingConfig, ["MaxPooling", "AveragePooling"]),
-        (GlobalPoolingConfig, ["GlobalMaxPooling", "GlobalAveragePooling"]),
-        (PaddingConfig, ["ZeroPadding"]),
-        (CroppingConfig, ["Cropping"]),
-        (UpSamplingConfig, ["UpSampling"]),
-    ):
-        for _name in _names:
-            SPATIAL[f"{_name}{_rank}D"] = ranked(_base, _rank, f"{_name}{_rank}D")
+SPATIAL = Ranked()

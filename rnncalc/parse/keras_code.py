@@ -16,7 +16,7 @@ from typing import Any
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import InputArgs, Shape
 from rnncalc.config.keras import V1_DEFAULTS, V1_MODULE, snake_case
-from rnncalc.errors import RnncalcError
+from rnncalc.errors import RnncalcError, closest
 from rnncalc.parse.construct import KERAS, SEQUENCE, layer_from_call
 from rnncalc.parse.expressions import LayerCall
 from rnncalc.parse.graph import one_output
@@ -69,50 +69,6 @@ ALIASES = {
     "GlobalAvgPool1D": "GlobalAveragePooling1D",
     "GlobalAvgPool2D": "GlobalAveragePooling2D",
 }
-# Keras's positional order of the leading arguments of layers other than the recurrent ones.
-POSITIONAL: dict[str, tuple[str, ...]] = {
-    "Dense": ("units", "activation", "use_bias"),
-    "Embedding": ("input_dim", "output_dim"),
-    "Dropout": ("rate", "noise_shape", "seed"),
-    "GaussianDropout": ("rate",),
-    "GaussianNoise": ("stddev",),
-    "Activation": ("activation",),
-    "Masking": ("mask_value",),
-    "Reshape": ("target_shape",),
-    "RepeatVector": ("n",),
-    "Permute": ("dims",),
-    "Flatten": ("data_format",),
-    **{
-        f"{name}{rank}D": arguments
-        for rank in (1, 2, 3)
-        for name, arguments in (
-            ("Conv", ("filters", "kernel_size", "strides", "padding", "data_format")),
-            ("MaxPooling", ("pool_size", "strides", "padding", "data_format")),
-            ("AveragePooling", ("pool_size", "strides", "padding", "data_format")),
-            ("GlobalAveragePooling", ("data_format", "keepdims")),
-            ("GlobalMaxPooling", ("data_format", "keepdims")),
-            ("ZeroPadding", ("padding", "data_format")),
-            ("Cropping", ("cropping", "data_format")),
-            ("UpSampling", ("size", "data_format")),
-            ("SpatialDropout", ("rate",)),
-        )
-    },
-    "AlphaDropout": ("rate",),
-    "LeakyReLU": ("alpha",),
-    "ReLU": ("max_value", "negative_slope", "threshold"),
-    "ELU": ("alpha",),
-    "Softmax": ("axis",),
-    "PReLU": ("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"),
-    "Attention": ("use_scale", "score_mode"),
-    "AdditiveAttention": ("use_scale",),
-    "MultiHeadAttention": ("num_heads", "key_dim", "value_dim", "dropout", "use_bias"),
-    "BatchNormalization": ("axis", "momentum", "epsilon"),
-    "LayerNormalization": ("axis", "epsilon"),
-    "Concatenate": ("axis",),
-    "ActivityRegularization": ("l1", "l2"),
-    "TimeDistributed": ("layer",),
-    "Lambda": ("function", "output_shape", "mask", "arguments"),
-}
 # keras.layers.concatenate([a, b]) and friends: a layer made and called at once.
 MERGES = {
     name.lower(): name
@@ -126,11 +82,44 @@ SETTINGS = frozenset({"regularizers", "initializers", "constraints", "activation
 
 
 @cache
+def _listing(keras: KerasVersion) -> dict[str, Any]:
+    text = resources.files("rnncalc.parse").joinpath("keras_names.json").read_text()
+    return json.loads(text)[keras.value]  # type: ignore[no-any-return]
+
+
+def keras_arguments(keras: KerasVersion) -> dict[str, Any]:
+    """Each layer class's constructor arguments (`params`, in order) and those it needs
+    (`required`), from its signature in tf-keras 2.21 or Keras 3.15."""
+    return _listing(keras)["arguments"]  # type: ignore[no-any-return]
+
+
+# What the base Layer takes by keyword besides a class's own arguments (tf-keras's
+# allowed_kwargs and Layer.__init__; Keras 3's Layer.__init__ and the two it pops).
+BASE_ARGUMENTS = {
+    KerasVersion.V2: frozenset(
+        "input_dim input_shape batch_input_shape batch_size weights activity_regularizer "
+        "autocast implementation trainable name dtype dynamic".split()
+    ),
+    KerasVersion.V3: frozenset(
+        "activity_regularizer trainable dtype autocast name input_shape input_dim".split()
+    ),
+}
+# Keras 1's names of arguments that Keras 2 renamed, beyond the recurrent ones.
+KERAS1_PLAIN = {
+    "p": "rate",
+    "pool_length": "pool_size",
+    "stride": "strides",
+    "nb_row": "kernel_size",
+    "nb_col": "kernel_size",
+    "output_dim": "units",
+}
+
+
+@cache
 def keras_names(keras: KerasVersion) -> frozenset[str]:
     """What `keras.layers`, `keras.models` and `keras` export in this Keras version
-    (tests/data/generate_keras_names.py wrote the list from tf-keras and Keras 3)."""
-    text = resources.files("rnncalc.parse").joinpath("keras_names.json").read_text()
-    found = json.loads(text)[keras.value]
+    (tests/data/generate_keras_names.py wrote the lists from tf-keras and Keras 3)."""
+    found = _listing(keras)
     return frozenset(found["layers"]) | frozenset(found["models"]) | frozenset(found["keras"])
 
 
@@ -349,6 +338,9 @@ class KerasReader(Interpreter):
         for key in kwargs:
             if key in KERAS1_RENAMED or (key == "output_dim" and class_name != "Embedding"):
                 raise self.refused(class_name, key, KERAS1_RENAMED.get(key, "units"), "argument")
+        spec = None if class_name in KERAS else keras_arguments(self.keras).get(class_name)
+        if spec is not None:  # the constructor's own checks; recurrent configs make theirs
+            self.check_arguments(class_name, spec, args, kwargs)
         config = dict(kwargs)
         weights = config.pop("weights", None)  # rnncalc works from shapes, not values
         inputs = {k: config.pop(k) for k in list(config) if k in InputArgs.names()}
@@ -358,7 +350,7 @@ class KerasReader(Interpreter):
             layer_from_call(LayerCall(class_name, "", tuple(dump(args)), dump(config)), self.keras)
             positional = KERAS[class_name].positional
         else:
-            positional = POSITIONAL.get(class_name, ())
+            positional = tuple(spec["params"]) if spec else ()  # Keras's own order
         config = _by_name(class_name, args, config, positional)
         shape = self.input_shape(class_name, inputs)
         given = config.get("name")
@@ -366,6 +358,39 @@ class KerasReader(Interpreter):
         # Keras 3 builds an Embedding given its weights at once; anything else on first call
         built = self.keras is KerasVersion.V3 and weights is not None and class_name == "Embedding"
         return Layer(class_name, config["name"], config, shape, built)
+
+    def check_arguments(
+        self, class_name: str, spec: dict[str, Any], args: list[Any], kwargs: dict[str, Any]
+    ) -> None:
+        """Refuse what the class's `__init__` refuses: an argument it does not take, or one
+        it needs and does not get, in Keras's words."""
+        params = spec["params"]
+        allowed = set(params) | BASE_ARGUMENTS[self.keras]
+        for key in kwargs:
+            if key not in allowed and key not in InputArgs.names():
+                if key in KERAS1_PLAIN:
+                    raise self.refused(class_name, key, KERAS1_PLAIN[key], "argument")
+                said = (
+                    f"('Keyword argument not understood:', '{key}')"
+                    if self.keras is KerasVersion.V2
+                    else f"Unrecognized keyword arguments passed to {class_name}: {{'{key}': ...}}"
+                )
+                near = closest(key, params)
+                raise RnncalcError(
+                    f"{class_name} does not accept `{key}` (Keras {self.keras.value}: {said})",
+                    f"did you mean `{near}`?"
+                    if near
+                    else f"drop it; {class_name} takes " + ", ".join(params[:8]),
+                )
+        given = set(params[: len(args)]) | set(kwargs)
+        missing = [name for name in spec["required"] if name not in given]
+        if missing:
+            listed = " and ".join(f"'{m}'" for m in missing)
+            raise RnncalcError(
+                f"{class_name}.__init__() missing {len(missing)} required positional "
+                f"argument{'s' if len(missing) > 1 else ''}: {listed}",
+                f"give it: {class_name}({missing[0]}=...)",
+            )
 
     def refused(self, owner: str, old: str, new: str, what: str) -> RnncalcError:
         said = (

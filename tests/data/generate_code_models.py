@@ -362,6 +362,19 @@ h = layers.LSTM(6, return_sequences=True)(x)
 y = layers.Lambda(lambda t: t[:, -1], output_shape=(6,))(h)
 model = keras.Model(x, layers.Dense(2)(y))
 """,
+    "keras1-dropout-p": """
+from keras.models import Sequential
+from keras.layers import LSTM, Dropout, Dense
+model = Sequential()
+model.add(LSTM(16, input_shape=(8, 2)))
+model.add(Dropout(p=0.2))
+model.add(Dense(1))
+""",
+    "unknown-argument-on-dense": """
+from keras.models import Sequential
+from keras.layers import LSTM, Dense
+model = Sequential([LSTM(16, input_shape=(8, 2)), Dense(1, activations='relu')])
+""",
     "seq-layer-trainable-attribute": """
 from keras.models import Sequential
 from keras.layers import LSTM, Dense, Input

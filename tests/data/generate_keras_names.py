@@ -7,6 +7,7 @@ Run once per version, in an environment with that Keras:
     KERAS_BACKEND=tensorflow python tests/data/generate_keras_names.py 3   # needs keras>=3
 """
 
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -16,6 +17,25 @@ OUT = Path(__file__).parents[2] / "rnncalc" / "parse" / "keras_names.json"
 
 def public(module: object) -> list[str]:
     return sorted(n for n in dir(module) if not n.startswith("_"))
+
+
+def arguments(keras) -> dict:
+    """Each layer class's constructor arguments, and those it needs, as its signature gives
+    them (its `**kwargs` go to the base Layer, which accepts only a few)."""
+    found = {}
+    for name in public(keras.layers):
+        cls = getattr(keras.layers, name)
+        if not (inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)):
+            continue
+        params = [
+            p for p in inspect.signature(cls.__init__).parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+        found[name] = {
+            "params": [p.name for p in params],
+            "required": [p.name for p in params if p.default is p.empty],
+        }
+    return found
 
 
 def main() -> None:
@@ -30,6 +50,7 @@ def main() -> None:
         "layers": public(keras.layers),
         "models": public(keras.models),
         "keras": public(keras),
+        "arguments": arguments(keras),
     }
     OUT.write_text(json.dumps(names, indent=1, sort_keys=True) + "\n")
 

@@ -1,7 +1,8 @@
 """Cold wall time of `rnncalc model FILE.py` for every published snippet of model code.
 
 Each snippet (tests/data/snippets, with the values its manifest gives for its free names) runs
-in fresh processes, the snippets taking turns run by run. Prints each one's median, the slowest
+in fresh processes, the snippets taking turns run by run, after one untimed run of each (so
+that the first one timed does not also pay for reading the installed files from disk). Prints each one's median, the slowest
 median against the target of 0.3 s, and, where tf-keras is importable in the same Python (or
 in the one named by --framework-python), the median of tf-keras building the same model and
 calling summary(), as a ratio.
@@ -53,6 +54,8 @@ def main() -> None:
         argv = [rnncalc, "model", str(SNIPPETS / case["file"]), "--json"]
         argv += ["--vars", json.dumps(case["free_vars"])]
         commands[case["id"]] = argv + ([] if target == "model" else ["--target", target])
+    for argv in commands.values():  # one untimed run each: the disk's cache, not the start
+        subprocess.run(argv, capture_output=True, check=True)
     times = {name: [] for name in commands}
     for _ in range(args.runs):
         for name, argv in commands.items():

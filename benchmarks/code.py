@@ -2,10 +2,10 @@
 
 Each snippet (tests/data/snippets, with the values its manifest gives for its free names) runs
 in fresh processes, the snippets taking turns run by run, after one untimed run of each (so
-that the first one timed does not also pay for reading the installed files from disk). Prints each one's median, the slowest
-median against the target of 0.3 s, and, where tf-keras is importable in the same Python (or
-in the one named by --framework-python), the median of tf-keras building the same model and
-calling summary(), as a ratio.
+that the first one timed does not also pay for reading the installed files from disk).
+Prints each one's median, the slowest median against the target of 0.3 s, and, where tf-keras
+is importable in the same Python (or in the one named by --framework-python), the median of
+tf-keras building the same model and calling summary(), as a ratio.
 """
 
 from __future__ import annotations

@@ -7,9 +7,12 @@ import gc
 from collections.abc import Iterator
 from contextvars import ContextVar
 from math import prod
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
+
+if TYPE_CHECKING:  # the code reader loads when a model comes as code
+    from rnncalc.parse.keras_code import Shapes
 
 from rnncalc.calc import analysis
 from rnncalc.calc.cost import NOTHING, Cost, layer_cost, size_fields, total
@@ -20,7 +23,6 @@ from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import RnncalcError, guarded, invalid
 from rnncalc.limits import MODEL_CALLS, check_size
-from rnncalc.parse.code import read_code
 from rnncalc.parse.construct import KERAS, config_from_serialized
 from rnncalc.parse.graph import (
     MODELS,
@@ -35,7 +37,6 @@ from rnncalc.parse.graph import (
     walk_graph,
 )
 from rnncalc.parse.inputs import check_shape
-from rnncalc.parse.keras_code import Shapes, keras_names
 from rnncalc.parse.keras_files import load
 from rnncalc.report import WeightReport
 from rnncalc.report.models import ModelLayerReport, ModelReport
@@ -170,6 +171,8 @@ def model_summary(
                 return summarize(loaded.config, version, path, loaded.kind, sizes)
             code = loaded.code
         version = KerasVersion.V2 if keras is None else KerasVersion.of(keras)
+        from rnncalc.parse.code import read_code
+
         read = read_code(code, version, _shapes(version, sizes), variables, target)
         return summarize(
             read.config, version, path or "<code>", "code", sizes, built=read.built
@@ -392,6 +395,8 @@ def _unknown_class(kind: str) -> RnncalcError:
     """Why a layer class cannot be counted: a Lambda's function, a custom class's code, or a
     Keras layer rnncalc does not know yet."""
     known = ", ".join(sorted({*KERAS, *PLAIN, "InputLayer", "TimeDistributed", *MODELS}))
+    from rnncalc.parse.keras_code import keras_names
+
     if not any(kind in keras_names(v) for v in KerasVersion):
         return RnncalcError(
             f"`{kind}` is a custom layer class: its code is not in the model, so its shapes "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -163,18 +163,28 @@ def _example_nested(allowed: dict[str, type[KerasConfig]]) -> str:
 
 
 def _with_positional(call: LayerCall, positional: tuple[str, ...]) -> dict[str, Any]:
-    layer = call.name
-    if len(call.args) > len(positional):
+    return by_name(call.name, call.args, call.kwargs, positional, ", e.g. return_sequences=True")
+
+
+def by_name(
+    owner: str,
+    args: Sequence[Any],
+    given: dict[str, Any],
+    positional: tuple[str, ...],
+    example: str = "",
+) -> dict[str, Any]:
+    """A call's arguments by name: its positional ones named in the callee's order."""
+    if len(args) > len(positional):
         raise RnncalcError(
-            f"{layer} takes at most {len(positional)} positional arguments "
-            f"({', '.join(positional)}), got {len(call.args)}",
-            "pass the others by keyword, e.g. return_sequences=True",
+            f"{owner} takes at most {len(positional)} positional arguments "
+            f"({', '.join(positional)}), got {len(args)}",
+            f"pass the others by keyword{example}",
         )
-    kwargs = dict(call.kwargs)
-    for name, value in zip(positional, call.args, strict=False):
+    kwargs = dict(given)
+    for name, value in zip(positional, args, strict=False):
         if name in kwargs:
             raise RnncalcError(
-                f"{layer} got two values for `{name}`",
+                f"{owner} got two values for `{name}`",
                 f"give `{name}` once, by position or by keyword",
             )
         kwargs[name] = value

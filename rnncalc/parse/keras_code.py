@@ -17,7 +17,7 @@ from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import InputArgs, Shape
 from rnncalc.config.keras import V1_DEFAULTS, V1_MODULE, snake_case
 from rnncalc.errors import RnncalcError, closest
-from rnncalc.parse.construct import KERAS, SEQUENCE, layer_from_call
+from rnncalc.parse.construct import KERAS, SEQUENCE, by_name, layer_from_call
 from rnncalc.parse.expressions import LayerCall
 from rnncalc.parse.graph import one_output
 from rnncalc.parse.inputs import parse_args, resolve
@@ -104,14 +104,14 @@ BASE_ARGUMENTS = {
         "activity_regularizer trainable dtype autocast name input_shape input_dim".split()
     ),
 }
-# Keras 1's names of arguments that Keras 2 renamed, beyond the recurrent ones.
-KERAS1_PLAIN = {
+# Keras 1's names of arguments that Keras 2 renamed, beyond those saved configs show (its
+# `output_dim` is `units` everywhere but Embedding, which still has one).
+KERAS1_ARGUMENTS = KERAS1_RENAMED | {
     "p": "rate",
     "pool_length": "pool_size",
     "stride": "strides",
     "nb_row": "kernel_size",
     "nb_col": "kernel_size",
-    "output_dim": "units",
 }
 
 
@@ -290,7 +290,7 @@ class KerasReader(Interpreter):
         self, model: Sequential | Functional, args: list[Any], kwargs: dict[str, Any]
     ) -> Any:
         """`model.get_layer("lstm")` or `model.get_layer(index=0)`."""
-        given = _by_name("get_layer", args, dict(kwargs), ("name", "index"))
+        given = by_name("get_layer", args, dict(kwargs), ("name", "index"))
         layers = self.model_attribute(model, "layers")
         if isinstance(given.get("index"), int):
             if not -len(layers) <= given["index"] < len(layers):
@@ -336,8 +336,8 @@ class KerasReader(Interpreter):
                     "give the value with --set NAME=VALUE",
                 )
         for key in kwargs:
-            if key in KERAS1_RENAMED or (key == "output_dim" and class_name != "Embedding"):
-                raise self.refused(class_name, key, KERAS1_RENAMED.get(key, "units"), "argument")
+            if key in KERAS1_ARGUMENTS or (key == "output_dim" and class_name != "Embedding"):
+                raise self.refused(class_name, key, KERAS1_ARGUMENTS.get(key, "units"), "argument")
         spec = None if class_name in KERAS else keras_arguments(self.keras).get(class_name)
         if spec is not None:  # the constructor's own checks; recurrent configs make theirs
             self.check_arguments(class_name, spec, args, kwargs)
@@ -351,7 +351,7 @@ class KerasReader(Interpreter):
             positional = KERAS[class_name].positional
         else:
             positional = tuple(spec["params"]) if spec else ()  # Keras's own order
-        config = _by_name(class_name, args, config, positional)
+        config = by_name(class_name, args, config, positional)
         shape = self.input_shape(class_name, inputs)
         given = config.get("name")
         config["name"] = given if isinstance(given, str) else self.unique(snake_case(class_name))
@@ -368,16 +368,9 @@ class KerasReader(Interpreter):
         allowed = set(params) | BASE_ARGUMENTS[self.keras]
         for key in kwargs:
             if key not in allowed and key not in InputArgs.names():
-                if key in KERAS1_PLAIN:
-                    raise self.refused(class_name, key, KERAS1_PLAIN[key], "argument")
-                said = (
-                    f"('Keyword argument not understood:', '{key}')"
-                    if self.keras is KerasVersion.V2
-                    else f"Unrecognized keyword arguments passed to {class_name}: {{'{key}': ...}}"
-                )
                 near = closest(key, params)
                 raise RnncalcError(
-                    f"{class_name} does not accept `{key}` (Keras {self.keras.value}: {said})",
+                    f"{class_name} does not accept `{key}` ({self.keras_says(class_name, key)})",
                     f"did you mean `{near}`?"
                     if near
                     else f"drop it; {class_name} takes " + ", ".join(params[:8]),
@@ -392,14 +385,15 @@ class KerasReader(Interpreter):
                 f"give it: {class_name}({missing[0]}=...)",
             )
 
+    def keras_says(self, owner: str, key: str) -> str:
+        """What this Keras raises for an argument its constructor does not take."""
+        if self.keras is KerasVersion.V2:
+            return f"Keras 2: ('Keyword argument not understood:', '{key}')"
+        return f"Keras 3: Unrecognized keyword arguments passed to {owner}: {{'{key}': ...}}"
+
     def refused(self, owner: str, old: str, new: str, what: str) -> RnncalcError:
-        said = (
-            f"('Keyword argument not understood:', '{old}')"
-            if self.keras is KerasVersion.V2
-            else f"Unrecognized keyword arguments passed to {owner}: {{'{old}': ...}}"
-        )
         return RnncalcError(
-            f"{owner} does not accept `{old}`, Keras 1's {what} (Keras {self.keras.value}: {said})",
+            f"{owner} does not accept `{old}`, Keras 1's {what} ({self.keras_says(owner, old)})",
             f"write {new}= instead of {old}=",
         )
 
@@ -437,7 +431,7 @@ class KerasReader(Interpreter):
             names = ("shape", "batch_size", "name", "dtype")
         else:
             names = ("shape", "batch_size", "dtype", "sparse", "batch_shape", "name")
-        given = _by_name("Input", args, dict(kwargs), names)
+        given = by_name("Input", args, dict(kwargs), names)
         shape = given.get("shape", given.get("input_shape"))
         batch = given.get("batch_shape", given.get("batch_input_shape"))
         if isinstance(shape, int) and self.keras is KerasVersion.V2:
@@ -463,7 +457,7 @@ class KerasReader(Interpreter):
         return Tensor(source, 0, 0, full)
 
     def sequential(self, args: list[Any], kwargs: dict[str, Any]) -> Sequential:
-        given = _by_name("Sequential", args, dict(kwargs), ("layers", "name"))
+        given = by_name("Sequential", args, dict(kwargs), ("layers", "name"))
         name = given.get("name")
         model = Sequential(name if isinstance(name, str) else self.unique("sequential"))
         self.models.append(model)
@@ -542,7 +536,7 @@ class KerasReader(Interpreter):
         for old, new in (("input", "inputs"), ("output", "outputs")):
             if old in kwargs:
                 raise self.refused("Model", old, new, "name")
-        given = _by_name("Model", args, dict(kwargs), ("inputs", "outputs", "name"))
+        given = by_name("Model", args, dict(kwargs), ("inputs", "outputs", "name"))
         if "inputs" not in given or "outputs" not in given:
             raise RnncalcError(
                 "Model() without inputs and outputs is a subclassed model: its layers are "
@@ -590,22 +584,6 @@ def _under_keras(path: str) -> list[str] | None:
                 rest = ["layers", rest[-1]]
             return rest or None
     return None
-
-
-def _by_name(
-    owner: str, args: list[Any], kwargs: dict[str, Any], names: tuple[str, ...]
-) -> dict[str, Any]:
-    """The call's arguments by name, positional ones first, in Keras's order."""
-    if len(args) > len(names):
-        raise RnncalcError(
-            f"{owner} takes at most {len(names)} positional arguments, got {len(args)}",
-            "pass the others by keyword",
-        )
-    for name, value in zip(names, args, strict=False):
-        if name in kwargs:
-            raise RnncalcError(f"{owner} got two values for `{name}`", "give it once")
-        kwargs[name] = value
-    return {**{n: kwargs.pop(n) for n in names if n in kwargs}, **kwargs}
 
 
 def _first_input(layer: Callable_) -> Shape | None:

@@ -379,8 +379,9 @@ def model(
     path: Annotated[
         str,
         typer.Argument(
-            help="Model JSON (model.to_json()), a .keras archive, an .h5 file, or Python code "
-            "that builds the model (read, never run); - reads JSON or code from standard input.",
+            help="Model JSON (model.to_json()), a .keras archive, an .h5 file, Python code "
+            "that builds the model (read, never run), or for PyTorch the text print(model) "
+            "writes; - reads JSON, code or that text from standard input.",
             show_default=False,
         ),
     ],
@@ -438,13 +439,32 @@ def model(
             show_default=False,
         ),
     ] = None,
+    framework: Annotated[
+        Framework | None,
+        typer.Option(
+            "--framework",
+            help="torch reads the file as a PyTorch model. By default, what the file is: "
+            "print(model) text and code that imports torch are PyTorch's.",
+            show_default=False,
+        ),
+    ] = None,
+    input_shapes: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--input-shape",
+            help="PyTorch: the shape of a tensor given to forward, batch axis first: 4,30,20. "
+            "Repeat it for each input, in order.",
+            show_default=False,
+        ),
+    ] = None,
     dtype: DTypeOption = DType.FLOAT32,
     optimizer: OptimizerOption = Optimizer.ADAM,
     json: Json = False,
     fmt: Format = "simple",
 ) -> None:
     """Every layer of a Keras model with its output shapes and parameters, like
-    model.summary(), without TensorFlow: from a saved file, or from the code that builds it."""
+    model.summary(), without TensorFlow: from a saved file, or from the code that builds it.
+    For PyTorch, every module with its parameters, as named_modules() lists them."""
     from rnncalc.calc.model import Sizes, model_summary
     from rnncalc.parse.code import given_variables
 
@@ -455,9 +475,11 @@ def model(
             Sizes(batch_size, timesteps, dtype, optimizer),
             variables=given_variables(sets or [], variables),
             target=target,
+            framework=framework,
+            input_shapes=[parse_shape(s, "--input-shape") for s in input_shapes or []],
         ),
         lambda report: (
-            render.as_json(report) if json else render.model_text(report, render.check_format(fmt))
+            render.as_json(report) if json else render.report_text(report, render.check_format(fmt))
         ),
     )
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # each command's report loads with the command
     from rnncalc.report.models import ModelReport
     from rnncalc.report.plans import GridReport, MemoryPlanReport
     from rnncalc.report.tables import CompareReport, TableReport
+    from rnncalc.report.torch import TorchModelReport
 
 
 def check_format(fmt: str) -> str:
@@ -211,6 +212,50 @@ def compare_text(report: CompareReport, fmt: str = "simple") -> str:
     ]
     lines += _remarks(keras.warnings + torch.warnings, [])
     return "\n".join(lines)
+
+
+def torch_model_text(report: TorchModelReport, fmt: str = "simple") -> str:
+    """`rnncalc model` of a PyTorch model: each module as `named_modules()` lists it, with its
+    parameters (and, where `forward` was followed, its first call's shapes), then the totals."""
+    shaped = any(m.output_shapes is not None for m in report.modules)
+    rows = []
+    for module in report.modules:
+        depth = module.name.count(".") + 1 if module.name else 0
+        row = ["  " * depth + (module.name or "(model)") + f" ({module.class_name})"]
+        if shaped:
+            inputs = module.input_shapes
+            row += [
+                ", ".join(_nested(s) for s in inputs) if inputs else "",
+                "" if module.output_shapes is None else _nested(module.output_shapes),
+            ]
+        rows.append([*row, f"{module.params:,}", f"{module.own_params:,}"])
+    headers = ["module (class)", *(["input shape", "output shape"] if shaped else []), "params"]
+    headers.append("own")
+    lines = [
+        f"Model: {report.model_class} (PyTorch), from {report.source} ({report.format})",
+        "",
+        tabulate(rows, headers=headers, tablefmt=fmt, colalign=_align(len(headers))),
+        "",
+        f"total params: {report.total_params:,} (model.parameters(): a tied tensor once)",
+        f"trainable params: {report.trainable_params:,}",
+    ]
+    if report.output_shapes is not None:
+        lines.append(f"forward returns: {_nested(report.output_shapes)}")
+    lines += [f"note: {warning}" for warning in report.warnings]
+    return "\n".join(lines)
+
+
+def _nested(shapes: Any) -> str:
+    """A shape `[4, 5]` as `(4, 5)`; nested ones (a GRU's `(output, h_n)`) as tuples of them."""
+    if isinstance(shapes, list) and all(isinstance(d, int) for d in shapes):
+        return shape_text(tuple(shapes))
+    if isinstance(shapes, list):
+        return "(" + ", ".join(_nested(s) for s in shapes) + ")"
+    return "?"
+
+
+def _align(columns: int) -> tuple[str, ...]:
+    return ("left",) * (columns - 2) + ("right", "right")
 
 
 def model_text(report: ModelReport, fmt: str = "simple") -> str:
@@ -533,6 +578,20 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+def report_text(report: BaseModel, fmt: str = "simple") -> str:
+    """A report as its command prints it."""
+    shown: dict[str, Callable[[Any, str], str]] = {
+        "LayerReport": summary_text,
+        "TableReport": table_text,
+        "CompareReport": compare_text,
+        "ModelReport": model_text,
+        "TorchModelReport": torch_model_text,
+        "MemoryPlanReport": memory_text,
+        "GridReport": grid_text,
+    }
+    return shown[type(report).__name__](report, fmt)
+
+
 def notebook(report: BaseModel, html: bool) -> str:
     """A report as a notebook shows it: the CLI's text, with its table as Markdown or HTML.
 
@@ -542,15 +601,7 @@ def notebook(report: BaseModel, html: bool) -> str:
         LSTM, Keras 2 rules
         ...
     """
-    shown: dict[str, Callable[[Any, str], str]] = {
-        "LayerReport": summary_text,
-        "TableReport": table_text,
-        "CompareReport": compare_text,
-        "ModelReport": model_text,
-        "MemoryPlanReport": memory_text,
-        "GridReport": grid_text,
-    }
-    text = shown[type(report).__name__](report, "html" if html else "github")
+    text = report_text(report, "html" if html else "github")
     lines, table = [], False
     for line in text.splitlines():
         table = table or line.startswith(("<table", "|"))

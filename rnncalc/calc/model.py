@@ -13,12 +13,13 @@ from pydantic import ValidationError
 
 if TYPE_CHECKING:  # the code reader loads when a model comes as code
     from rnncalc.parse.keras_code import Shapes
+    from rnncalc.report.torch import TorchModelReport
 
 from rnncalc.calc import analysis
 from rnncalc.calc.cost import NOTHING, Cost, layer_cost, size_fields, total
 from rnncalc.calc.layers import PLAIN
 from rnncalc.calc.plain import MergeConfig, PlainConfig
-from rnncalc.config.enums import DType, KerasVersion, Optimizer
+from rnncalc.config.enums import DType, Framework, KerasVersion, Optimizer
 from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import RnncalcError, guarded, invalid
@@ -37,7 +38,7 @@ from rnncalc.parse.graph import (
     walk_graph,
 )
 from rnncalc.parse.inputs import check_shape
-from rnncalc.parse.keras_files import load
+from rnncalc.parse.keras_files import Loaded, is_torch_code, load
 from rnncalc.report import WeightReport
 from rnncalc.report.models import ModelLayerReport, ModelReport
 
@@ -130,9 +131,12 @@ def model_summary(
     code: str | None = None,
     variables: dict[str, Any] | None = None,
     target: str | None = None,
-) -> ModelReport:
+    framework: Framework | str | None = None,
+    input_shapes: list[Shape] | None = None,
+) -> ModelReport | TorchModelReport:
     """`model.summary()` of a saved model (model JSON, a `.keras` archive or an `.h5` file),
-    or of the model that Python code builds, read without running it.
+    or of the model that Python code builds, read without running it; for PyTorch, the module
+    table of a `print(model)` tree, of the module's code, or of a saved `state_dict`.
 
     Args:
         path: the file; `-` reads JSON or code from standard input. A `.py` file, or text
@@ -145,8 +149,10 @@ def model_summary(
         variables: values of the names the code uses but never defines: `{"units": 64,
             "X_train": {"shape": [1000, 10, 64]}, "vocab": {"len": 5000}, "config":
             {"max_len": 100}}`.
-        target: which model the code builds: an expression (`model`, `build_model((60, 1))`),
-            `@N` for the N-th the top level creates; by default the last.
+        target: which model the code builds: an expression (`model`, `build_model((60, 1))`,
+            `Net(vocab=5000)`), `@N` for the N-th the top level creates; by default the last.
+        framework: `"torch"` reads the file as a PyTorch model; by default, what the file is.
+        input_shapes: PyTorch: the shape of each tensor given to `forward`.
 
     Raises:
         RnncalcError: naming the file, and the layer (or the line of code) at fault.
@@ -159,24 +165,30 @@ def model_summary(
         ('lstm', [(None, 4)], 128)
     """
     sizes = sizes or Sizes()
+    torch = framework is not None and Framework(framework) is Framework.TORCH
     for option, size in (("--batch-size", sizes.batch), ("--timesteps", sizes.timesteps)):
         check_shape((size,), option)
     with collecting_after():
-        if code is None:
-            if path is None:
-                raise RnncalcError("give a model file, or code", "model_summary('model.json')")
+        if code is not None:
+            loaded = Loaded({}, KerasVersion.V2, "code", code)
+        elif path is None:
+            raise RnncalcError("give a model file, or code", "model_summary('model.json')")
+        else:
             loaded = load(path)
-            if loaded.kind != "code":
-                version = loaded.keras if keras is None else KerasVersion.of(keras)
-                return summarize(loaded.config, version, path, loaded.kind, sizes)
-            code = loaded.code
-        version = KerasVersion.V2 if keras is None else KerasVersion.of(keras)
+        source = path or "<code>"
+        if torch or loaded.kind == "tree" or (framework is None and is_torch_code(loaded)):
+            from rnncalc.calc import torch_model
+
+            return torch_model.summary(loaded, source, input_shapes, variables, target)
+        version = loaded.keras if keras is None else KerasVersion.of(keras)
+        if loaded.kind != "code":
+            return summarize(loaded.config, version, source, loaded.kind, sizes)
         from rnncalc.parse.code import read_code
 
-        read = read_code(code, version, _shapes(version, sizes), variables, target)
-        return summarize(
-            read.config, version, path or "<code>", "code", sizes, built=read.built
-        ).model_copy(update={"skipped": read.skipped, "warnings": read.warnings})
+        read = read_code(loaded.code, version, _shapes(version, sizes), variables, target)
+        return summarize(read.config, version, source, "code", sizes, built=read.built).model_copy(
+            update={"skipped": read.skipped, "warnings": read.warnings}
+        )
 
 
 def _shapes(keras: KerasVersion, sizes: Sizes) -> Shapes:

@@ -19,7 +19,7 @@ from rnncalc.limits import CODE_BYTES, check_size
 from rnncalc.parse.arrays import Array
 from rnncalc.parse.keras_code import KerasReader, Shapes, _what
 from rnncalc.parse.keras_objects import Functional, Sequential
-from rnncalc.parse.python import FLOW, CodeError, Free, Items, Namespace
+from rnncalc.parse.python import FLOW, CodeError, Free, Interpreter, Items, Namespace
 
 
 class CodeModel(NamedTuple):
@@ -99,25 +99,30 @@ def _target(reader: KerasReader, tree: ast.Module, target: str | None) -> Sequen
                 f"give @1 to @{len(models)}" if models else fix,
             )
         return models[int(number) - 1]
+    value = evaluated(reader, target, "model")
+    if not isinstance(value, Sequential | Functional):
+        raise RnncalcError(f"--target {target} gives {_what(value)}, not a model", fix)
+    return value
+
+
+def evaluated(reader: Interpreter, target: str, example: str) -> Any:
+    """The value of `--target`'s expression, evaluated after the file ran."""
     try:
         node = ast.parse(target, mode="eval").body
     except SyntaxError as exc:
         raise RnncalcError(
             f"--target {target!r} is not a Python expression ({exc.msg})",
-            'give a name or a call, e.g. --target model or --target "build_model((60, 1))"',
+            f'give a name or a call, e.g. --target {example} or --target "build_model((60, 1))"',
         ) from None
     reader.line = 0
     try:
-        value = reader.expr(node, reader.globals)
+        return reader.expr(node, reader.globals)
     except CodeError:
         raise
     except Free as free:
         raise RnncalcError(f"--target {target}: {free.message}", free.hint) from None
     except RnncalcError as exc:
         raise RnncalcError(f"--target {target}: {exc.message}", exc.hint) from None
-    if not isinstance(value, Sequential | Functional):
-        raise RnncalcError(f"--target {target} gives {_what(value)}, not a model", fix)
-    return value
 
 
 def variable(value: Any) -> Any:

@@ -234,13 +234,13 @@ class KerasReader(Interpreter):
                 owner.trainable = value
         super().set_attribute(owner, name, value)
 
-    def other_subscript(self, owner: Any, node: Any) -> Any:
+    def other_subscript(self, owner: Any, key: Any, node: Any) -> Any:
         if isinstance(owner, Tensor):
             raise RnncalcError(
                 "slicing a tensor makes a Keras operation, which rnncalc cannot read yet",
                 "use a layer for it: Reshape, Cropping1D, or return_sequences=False",
             )
-        return super().other_subscript(owner, node)
+        return super().other_subscript(owner, key, node)
 
     def operand(self, value: Any) -> None:
         if isinstance(value, Tensor):

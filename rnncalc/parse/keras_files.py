@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import json
+import re
 import sys
 import zipfile
 import zlib
@@ -24,6 +25,7 @@ from rnncalc.limits import (
     MODEL_LAYERS,
     check_size,
 )
+from rnncalc.parse.torch_print import looks_like_tree
 
 ZIP, HDF5 = b"PK\x03\x04", b"\x89HDF\r\n\x1a\n"
 # What reading a damaged zip raises, besides BadZipFile: a member cut short, bad compressed data,
@@ -36,8 +38,10 @@ class Loaded(NamedTuple):
 
     config: dict[str, Any]
     keras: KerasVersion
-    kind: str  # "json", "keras", "h5", or "code": Python that builds the model
-    code: str = ""  # the code, when that is what the file holds
+    # "json", "keras", "h5", "code" (Python that builds the model), or "tree": the text
+    # print() writes of a PyTorch model
+    kind: str
+    code: str = ""  # the code or the tree, when that is what the file holds
     manifest: Any = None  # TensorFlow.js's weightsManifest: where its weight shards are
 
 
@@ -76,6 +80,19 @@ def load(path: str) -> Loaded:
     return _from_text(data, path, code=file.suffix == ".py")
 
 
+def is_torch_code(loaded: Loaded) -> bool:
+    """Whether code imports PyTorch and not Keras: the code of a PyTorch model.
+
+    Example:
+        >>> is_torch_code(Loaded({}, KerasVersion.V2, "code", "import torch.nn as nn"))
+        True
+    """
+    if loaded.kind != "code":
+        return False
+    imported = set(re.findall(r"^\s*(?:from|import)\s+(\w+)", loaded.code, re.MULTILINE))
+    return "torch" in imported and not imported & {"keras", "tensorflow", "tf_keras"}
+
+
 def _from_text(data: bytes, where: str, code: bool) -> Loaded:
     """JSON, or Python code: code when the name says so (`.py`), or text that does not start
     as JSON does (`{`, `[` or a string) and reads as Python."""
@@ -93,6 +110,8 @@ def _from_text(data: bytes, where: str, code: bool) -> Loaded:
         if code:
             raise RnncalcError(f"{where}: the code is not UTF-8 text", "save it as UTF-8") from None
         return _from_json(data, where)  # says what JSON would
+    if not code and looks_like_tree(text):  # what print() writes of a PyTorch model
+        return Loaded({}, KerasVersion.V2, "tree", text)
     if not code:
         try:
             ast.parse(text)
@@ -100,7 +119,8 @@ def _from_text(data: bytes, where: str, code: bool) -> Loaded:
             raise RnncalcError(
                 f"{where}: neither a model's JSON nor Python code (as Python, line "
                 f"{exc.lineno}: {exc.msg})",
-                "give model JSON, a .keras or .h5 file, or Python code that builds the model",
+                "give model JSON, a .keras or .h5 file, Python code that builds the model, or "
+                "the text print(model) writes of a PyTorch model",
             ) from None
         except (MemoryError, RecursionError, ValueError):
             pass  # the code reader says what is wrong with it

@@ -221,7 +221,8 @@ class Interpreter:
     """One reading of a file's code, statement by statement, as Python would run it.
 
     Subclasses give meaning to the names of a library through the hooks: `module_attribute`,
-    `imported` and `star_name` (names), `other_attribute`, `other_subscript`, `set_attribute`
+    `imported` and `star_name` (names), `library_class` (classes built on the library's),
+    `other_attribute`, `other_subscript`, `set_attribute`
     and `truthy` (their values), `skipped_call`, `call_other` and `other_method` (calls), and
     `operand` (what arithmetic refuses).
     """
@@ -277,6 +278,10 @@ class Interpreter:
 
     def truthy(self, value: Any) -> bool:
         return bool(value)
+
+    def length(self, value: Any) -> int | None:
+        """`len()` of a library's value, or None where it is unknown."""
+        return None
 
     # -- statements
 
@@ -389,8 +394,10 @@ class Interpreter:
         """A plain class, whose methods rnncalc can follow; a class built on a library's (a
         custom Keras layer or model) stays unknown: its code is what the library runs."""
         bases = [self.expr(base, scope) for base in node.bases]
-        if node.keywords or not all(
-            isinstance(b, PyClass) or b == Builtin("object") for b in bases
+        kind = self.library_class(bases)
+        if node.keywords or (
+            kind is None
+            and not all(isinstance(b, PyClass) or b == Builtin("object") for b in bases)
         ):
             return Unknown(f"the class {node.name} (line {node.lineno})")
         members: dict[str, Any] = {}
@@ -404,7 +411,12 @@ class Interpreter:
                 for target in targets:
                     if isinstance(target, ast.Name):
                         members[target.id] = found
-        return PyClass(node.name, [b for b in bases if isinstance(b, PyClass)], members)
+        return (kind or PyClass)(node.name, [b for b in bases if isinstance(b, PyClass)], members)
+
+    def library_class(self, bases: list[Any]) -> type[PyClass] | None:
+        """The kind of class built on a library's base class whose methods rnncalc follows
+        (PyTorch's `nn.Module`), or None: such a class stays unknown."""
+        return None
 
     def imported(self, path: str, name: str) -> Any:
         return self.module_attribute(f"{path}.{name}" if path else name)
@@ -625,7 +637,7 @@ class Interpreter:
                 else found
             )
         if not isinstance(owner, list | tuple | dict | str | range):
-            return self.other_subscript(owner, node)
+            return self.other_subscript(owner, key, node)
         try:
             return owner[key]
         except (IndexError, KeyError, TypeError, ValueError) as exc:
@@ -633,7 +645,7 @@ class Interpreter:
                 f"`{_text(node)}`: {type(exc).__name__}: {exc}", "fix the index"
             ) from None
 
-    def other_subscript(self, owner: Any, node: ast.Subscript) -> Any:
+    def other_subscript(self, owner: Any, key: Any, node: ast.Subscript) -> Any:
         raise RnncalcError(f"`{_text(node)}`: {_kind(owner)} cannot be indexed", "fix the index")
 
     def e_Slice(self, node: ast.Slice, scope: Scope) -> Any:
@@ -879,6 +891,8 @@ class Interpreter:
                 self.within.pop()
         if function == Builtin("super") and not args and self.within:
             return self.parent(self.within[-1])
+        if function == Builtin("super") and len(args) == 2 and isinstance(args[0], PyClass):
+            return Super(args[0].bases, args[1])  # super(Net, self): the bases of Net
         if isinstance(function, PyClass):
             made = Instance(function, {})
             init = function.lookup("__init__")
@@ -983,11 +997,10 @@ class Interpreter:
                 return value.size
             if isinstance(value, Namespace):
                 return len(value.values)
-            return (
-                len(value)
-                if isinstance(value, list | tuple | dict | str | range | set)
-                else Unknown("len()")
-            )
+            if isinstance(value, list | tuple | dict | str | range | set):
+                return len(value)
+            found = self.length(value)
+            return Unknown("len()") if found is None else found
         if name == "range":
             found = _call(range, args, kwargs, name)
             CODE_ITEMS.check(len(found), "a range in the code", "loop over fewer items")

@@ -1,0 +1,115 @@
+"""PyTorch models from the code of their module: `__init__` read for the module table, and
+`forward` followed for the shapes, never run (`parse.torch_code`)."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from rnncalc.calc.torch_forward import FUNCTIONS, run
+from rnncalc.calc.torch_model import report
+from rnncalc.calc.torch_modules import build
+from rnncalc.config.inputs import Shape
+from rnncalc.errors import RnncalcError
+from rnncalc.limits import CODE_BYTES
+from rnncalc.parse.code import evaluated, variable
+from rnncalc.parse.python import FLOW, CodeError
+from rnncalc.parse.torch_code import ModuleClass, ModuleInstance, TorchReader
+from rnncalc.parse.torch_tree import Module, Tensor, shapes_of
+from rnncalc.report.torch import TorchModelReport
+
+_FUNCTION_NAMES = frozenset(name.removeprefix("Tensor.") for name in FUNCTIONS) | {"Variable"}
+
+
+def code_summary(
+    code: str,
+    source: str,
+    input_shapes: list[Shape] | None = None,
+    variables: dict[str, Any] | None = None,
+    target: str | None = None,
+) -> TorchModelReport:
+    """The module table of the model a module's code builds, and with `input_shapes`, the
+    shapes `forward` gives each call.
+
+    Example:
+        >>> code = '''import torch.nn as nn
+        ... class Net(nn.Module):
+        ...     def __init__(self, n, hidden=64):
+        ...         super().__init__()
+        ...         self.lstm = nn.LSTM(n, hidden, batch_first=True)
+        ...         self.fc = nn.Linear(hidden, 1)
+        ...     def forward(self, x):
+        ...         out, _ = self.lstm(x)
+        ...         return self.fc(out[:, -1])
+        ... '''
+        >>> r = code_summary(code, "net.py", [(4, 30, 20)], target="Net(20)")
+        >>> r.total_params, r.output_shapes, r.modules[1].output_shapes
+        (22081, [4, 1], [[4, 30, 64], [[1, 4, 64], [1, 4, 64]]])
+    """
+    CODE_BYTES.check(len(code.encode("utf-8", "surrogatepass")), "the code", "give one file")
+    try:
+        tree = ast.parse(code)
+    except SyntaxError as exc:
+        raise RnncalcError(
+            f"line {exc.lineno}: cannot read the code: {exc.msg}",
+            "give Python code that defines the module",
+        ) from None
+    except (MemoryError, RecursionError, ValueError):
+        raise RnncalcError(
+            "the code nests too deeply to read", "write it with less nesting"
+        ) from None
+    given = {k: variable(v) for k, v in (variables or {}).items()}
+    reader = TorchReader(given, build, run, _FUNCTION_NAMES)
+    try:
+        reader.run(tree.body, reader.globals)
+    except CodeError:
+        raise
+    except FLOW:
+        raise RnncalcError(
+            "`return`, `break` or `continue` outside a function or a loop", "remove it"
+        ) from None
+    model = _target(reader, tree, target)
+    root = model.module if isinstance(model, ModuleInstance) else model
+    assert root is not None
+    warnings = [f"skipped: {s}" for s in reader.skipped]
+    output = None
+    if input_shapes:
+        try:
+            result = reader.call_module(model, [Tensor(_sizes(s)) for s in input_shapes], {})
+            output = shapes_of(result)
+        except CodeError as exc:
+            warnings.append(
+                f"forward not followed past line {exc.line}: {exc.message} (the parameter "
+                "table is complete)"
+            )
+        except RnncalcError as exc:
+            warnings.append(
+                f"forward not followed: {exc.message} (the parameter table is complete)"
+            )
+    return report(root, source, "code", warnings, shapes=reader.calls, output=output)
+
+
+def _sizes(shape: Shape) -> tuple[int, ...]:
+    if any(d is None for d in shape):
+        raise RnncalcError(
+            f"--input-shape {shape}: PyTorch's tensors have every size", "give each axis a size"
+        )
+    return tuple(d for d in shape if d is not None)
+
+
+def _target(reader: TorchReader, tree: ast.Module, target: str | None) -> ModuleInstance | Module:
+    classes = [n for n, v in reader.globals.items() if isinstance(v, ModuleClass)]
+    fix = (
+        f'name one with --target, e.g. --target "{classes[-1]}(...)" (the code defines '
+        f"{', '.join(classes)})"
+        if classes
+        else "define a class built on nn.Module, or build the model at the top level"
+    )
+    if target is None or not target.strip():
+        if reader.models:
+            return reader.models[-1]
+        raise RnncalcError("the code's top level creates no module", fix)
+    value = evaluated(reader, target.strip(), '"Net(vocab=5000)"')
+    if not isinstance(value, ModuleInstance | Module):
+        raise RnncalcError(f"--target {target} is not a module", fix)
+    return value

@@ -1,0 +1,699 @@
+"""The shapes PyTorch's modules, functions and tensor methods return, from the shapes they are
+given, with PyTorch's errors where it would refuse them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from math import prod
+from typing import Any
+
+from rnncalc.calc.shapes import output_shapes
+from rnncalc.config.enums import KerasVersion
+from rnncalc.config.families import FAMILIES
+from rnncalc.errors import RnncalcError
+from rnncalc.parse.construct import torch_from_call
+from rnncalc.parse.expressions import LayerCall
+from rnncalc.parse.inputs import check_shape
+from rnncalc.parse.torch_tree import Module, Packed, Size, Tensor
+
+Shape = tuple[int, ...]
+Rule = Callable[[dict[str, Any], list[Any], dict[str, Any]], Any]
+
+
+def run(callee: Module | str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """What a module, or a function or method by name, returns for these inputs.
+
+    Example:
+        >>> from rnncalc.calc.torch_modules import build
+        >>> run(build("Linear", [64, 5], {}), [Tensor((4, 64))], {})
+        Tensor(shape=(4, 5))
+    """
+    if isinstance(callee, Module):
+        rule = MODULES.get(callee.class_name)
+        if rule is None:
+            raise RnncalcError(
+                f"rnncalc does not follow {callee.class_name}'s forward yet",
+                "its parameters are counted; give shapes after it with --input-shape to a "
+                "module further on",
+            )
+        return rule(callee.arguments or {}, args, kwargs)
+    rule = FUNCTIONS.get(callee)
+    if rule is None:
+        raise RnncalcError(f"rnncalc does not follow `{callee}` yet", "use a module instead")
+    return rule({}, args, kwargs)
+
+
+def _tensor(value: Any, what: str = "the input") -> Tensor:
+    if isinstance(value, Tensor):
+        return value
+    raise RnncalcError(
+        f"{what} is {type(value).__name__}, not a tensor rnncalc knows the shape of",
+        "follow forward from tensors: --input-shape for each input",
+    )
+
+
+def _dim(dim: int, ndim: int) -> int:
+    if not isinstance(dim, int) or not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise RnncalcError(
+            f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got "
+            f"{dim})",
+            "give a dimension the tensor has",
+        )
+    return dim % max(ndim, 1)
+
+
+# -- modules
+
+
+def _same(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    return _tensor(args[0] if args else kwargs.get("input"))
+
+
+def _linear(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    if not x.shape or x.shape[-1] != a["in_features"]:
+        rows = prod(x.shape[:-1]) if x.shape else 1
+        raise RnncalcError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1] if x.shape else 1} "
+            f"and {a['in_features']}x{a['out_features']})",
+            f"give it {a['in_features']} features in the last axis, or change in_features",
+        )
+    return Tensor((*x.shape[:-1], a["out_features"]))
+
+
+def _bilinear(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x1, x2 = _tensor(args[0]), _tensor(args[1])
+    if x1.shape[-1:] != (a["in1_features"],) or x2.shape[-1:] != (a["in2_features"],):
+        raise RnncalcError(
+            "Input1 and input2 features must match in1_features and in2_features", "fix either"
+        )
+    return Tensor((*x1.shape[:-1], a["out_features"]))
+
+
+def _embedding(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    return Tensor((*_tensor(args[0]).shape, a["embedding_dim"]))
+
+
+def _embedding_bag(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    if len(x.shape) == 2:
+        return Tensor((x.shape[0], a["embedding_dim"]))
+    offsets = args[1] if len(args) > 1 else kwargs.get("offsets")
+    count = _tensor(offsets, "offsets").shape[0] if offsets is not None else 1
+    return Tensor((count - bool(a["include_last_offset"]), a["embedding_dim"]))
+
+
+def _window(
+    sizes: Shape, kernel: Shape, stride: Shape, padding: Shape, dilation: Shape, ceil: bool
+) -> Shape:
+    found = []
+    for n, k, s, p, d in zip(sizes, kernel, stride, padding, dilation, strict=True):
+        span = n + 2 * p - d * (k - 1) - 1
+        out = (-(-span // s) if ceil else span // s) + 1
+        if ceil and (out - 1) * s >= n + p:
+            out -= 1
+        if out <= 0:
+            raise RnncalcError(
+                f"Output size is too small: an axis of {n} with kernel {k}, stride {s}, padding "
+                f"{p} and dilation {d} leaves {out}",
+                "give a longer input, or a smaller kernel",
+            )
+        found.append(out)
+    return tuple(found)
+
+
+def _ntuple(value: Any, n: int) -> Shape:
+    return (value,) * n if isinstance(value, int) else tuple(value)
+
+
+def _spatial(x: Tensor, n: int, channels: int | None, what: str) -> tuple[Shape, Shape]:
+    """(batch part, spatial sizes) of a batched (N, C, *sizes) or unbatched (C, *sizes) input."""
+    if len(x.shape) not in (n + 1, n + 2):
+        raise RnncalcError(
+            f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to {what}, but got "
+            f"input of size: {list(x.shape)}",
+            "give (N, C, " + ", ".join("L" if n == 1 else f"D{i}" for i in range(n)) + ")",
+        )
+    lead, c = x.shape[: -n - 1], x.shape[-n - 1]
+    if channels is not None and c != channels:
+        raise RnncalcError(
+            f"{what} expected input{list(x.shape)} to have {channels} channels, but got {c} "
+            "channels instead",
+            f"give {channels} channels on axis 1",
+        )
+    return lead, x.shape[-n:]
+
+
+def _conv(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    cls = a["_class"]
+    n, x = int(cls[-2]), _tensor(args[0])
+    lead, sizes = _spatial(x, n, a["in_channels"], cls)
+    kernel, stride, dilation = (_ntuple(a[k], n) for k in ("kernel_size", "stride", "dilation"))
+    if a["padding"] == "same":
+        return Tensor((*lead, a["out_channels"], *sizes))
+    padding = (0,) * n if a["padding"] == "valid" else _ntuple(a["padding"], n)
+    if cls.startswith("ConvTranspose"):
+        extra = _ntuple(a["output_padding"], n)
+        out = tuple(
+            (i - 1) * s - 2 * p + d * (k - 1) + e + 1
+            for i, s, p, d, k, e in zip(
+                sizes, stride, padding, dilation, kernel, extra, strict=True
+            )
+        )
+    else:
+        out = _window(sizes, kernel, stride, padding, dilation, False)
+    return Tensor((*lead, a["out_channels"], *out))
+
+
+def _pool(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    cls = a["_class"]
+    n, x = int(cls[-2]), _tensor(args[0])
+    lead, sizes = _spatial(x, n, None, cls)
+    kernel = _ntuple(a["kernel_size"], n)
+    stride = _ntuple(a["stride"], n) if a["stride"] not in (None, []) else kernel
+    padding, dilation = _ntuple(a["padding"], n), _ntuple(a.get("dilation", 1), n)
+    out = Tensor(
+        (*lead, x.shape[-n - 1], *_window(sizes, kernel, stride, padding, dilation, a["ceil_mode"]))
+    )
+    return (out, out) if a.get("return_indices") else out
+
+
+def _adaptive(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    n, x = int(a["_class"][-2]), _tensor(args[0])
+    lead, sizes = _spatial(x, n, None, a["_class"])
+    wanted = _ntuple(a["output_size"], n)
+    out = tuple(s if w is None else w for s, w in zip(sizes, wanted, strict=True))
+    found = Tensor((*lead, x.shape[-n - 1], *out))
+    return (found, found) if a.get("return_indices") else found
+
+
+def _batch_norm(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x, n = _tensor(args[0]), int(a["_class"][-2])
+    ranks = (2, 3) if n == 1 else (n + 2,)
+    if "Instance" in a["_class"]:
+        ranks = (n + 1, n + 2)
+    if len(x.shape) not in ranks:
+        raise RnncalcError(
+            f"expected {' or '.join(f'{r}D' for r in ranks)} input (got {len(x.shape)}D input)",
+            "give (N, C" + ", L)" if n == 1 else "give (N, C, ...)",
+        )
+    channel = (
+        x.shape[1] if len(x.shape) == max(ranks) or "Instance" not in a["_class"] else x.shape[0]
+    )
+    if (a["affine"] or a.get("track_running_stats")) and channel != a["num_features"]:
+        raise RnncalcError(
+            f"running_mean should contain {channel} elements not {a['num_features']}",
+            f"give {a['num_features']} channels on axis 1",
+        )
+    return x
+
+
+def _layer_norm(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    shape = _ntuple(a["normalized_shape"], 1)
+    if x.shape[-len(shape) :] != shape:
+        raise RnncalcError(
+            f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+            f"{', '.join(map(str, shape))}], but got input of size{list(x.shape)}",
+            "normalize the last axes the input has",
+        )
+    return x
+
+
+def _group_norm(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    if len(x.shape) < 2 or x.shape[1] != a["num_channels"]:
+        raise RnncalcError(
+            f"Expected input to have {a['num_channels']} channels on axis 1, got shape "
+            f"{list(x.shape)}",
+            "give (N, C, ...)",
+        )
+    return x
+
+
+def _flatten_shape(shape: Shape, start: int, end: int) -> Shape:
+    if not shape:
+        return (1,)
+    start, end = _dim(start, len(shape)), _dim(end, len(shape))
+    return (*shape[:start], prod(shape[start : end + 1]), *shape[end + 1 :])
+
+
+def _flatten(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    return Tensor(_flatten_shape(x.shape, a["start_dim"], a["end_dim"]))
+
+
+def _unflatten(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    dim = _dim(a["dim"], len(x.shape))
+    sizes = _resolved(tuple(a["unflattened_size"]), x.shape[dim])
+    return Tensor((*x.shape[:dim], *sizes, *x.shape[dim + 1 :]))
+
+
+def _softmax(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    dim = a.get("dim", kwargs.get("dim"))
+    if dim is not None:
+        _dim(dim, len(x.shape))
+    return x
+
+
+def _recurrent(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    given = args[0] if args else kwargs.get("input")
+    packed = isinstance(given, Packed)
+    x = given.padded if isinstance(given, Packed) else _tensor(given)
+    config = torch_from_call(LayerCall(a["_class"], "nn", (), _without(a, "_class")))
+    if packed and isinstance(given, Packed) and given.batch_first != config.batch_first:
+        x = Tensor((x.shape[1], x.shape[0], *x.shape[2:]))
+    check_shape(x.shape, "the input")
+    from rnncalc.calc.analysis import question
+
+    _, resolved, _, _ = question(config, None, None, x.shape, "2", "torch", None)
+    named = [_known(shape) for _, shape in output_shapes(config, resolved.shape, KerasVersion.V2)]
+    states = [Tensor(shape) for shape in named[1:]]
+    hx = args[1] if len(args) > 1 else kwargs.get("hx")
+    if hx is not None:
+        given_states = list(hx) if isinstance(hx, tuple | list) else [hx]
+        if len(given_states) != len(states):
+            raise RnncalcError(
+                f"{a['_class']} expects {'(h_0, c_0)' if len(states) == 2 else 'h_0'}, got "
+                f"{len(given_states)} tensor(s)",
+                "give one initial state per state",
+            )
+        for name, want, got in zip(("hx", "cx")[: len(states)], states, given_states, strict=True):
+            if _tensor(got, name).shape != want.shape:
+                raise RnncalcError(
+                    f"Expected hidden size {want.shape}, got {_tensor(got).shape}",
+                    f"give {name} as {want.shape}",
+                )
+    output: Any = Tensor(named[0])
+    if packed and isinstance(given, Packed):
+        output = Packed(output, config.batch_first)
+    return (output, states[0] if len(states) == 1 else tuple(states))
+
+
+def _known(shape: tuple[int | None, ...]) -> Shape:
+    """A shape computed from a tensor's, whose every size is known."""
+    return tuple(d for d in shape if d is not None)
+
+
+def _cell(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    x = _tensor(args[0] if args else kwargs.get("input"))
+    cls = a["_class"]
+    if len(x.shape) not in (1, 2) or x.shape[-1] != a["input_size"]:
+        raise RnncalcError(
+            f"{cls}: Expected input to be 1D or 2D with {a['input_size']} features, got "
+            f"{list(x.shape)}",
+            "give (N, input_size) or (input_size,)",
+        )
+    state = Tensor((*x.shape[:-1], a["hidden_size"]))
+    family = next(f for f in FAMILIES.values() if f.torch_name == cls[:-4])
+    hx = args[1] if len(args) > 1 else kwargs.get("hx")
+    states = (state,) * len(family.states)
+    if hx is not None:
+        given = list(hx) if isinstance(hx, tuple | list) else [hx]
+        for got in given:
+            if _tensor(got, "hx").shape != state.shape:
+                raise RnncalcError(
+                    f"{cls}: Expected hidden state of shape {list(state.shape)}, got "
+                    f"{list(_tensor(got).shape)}",
+                    f"give each state as {state.shape}",
+                )
+    return states if len(states) == 2 else state
+
+
+def _attention(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    q = _tensor(args[0] if args else kwargs.get("query"), "query")
+    k = _tensor(args[1] if len(args) > 1 else kwargs.get("key"), "key")
+    e = a["embed_dim"]
+    if q.shape[-1] != e:
+        raise RnncalcError(
+            f"was expecting embedding dimension of {e}, but got {q.shape[-1]}",
+            f"give queries of {e} features",
+        )
+    first = a["batch_first"] and len(q.shape) == 3
+    length, source = (q.shape[1], k.shape[1]) if first else (q.shape[0], k.shape[0])
+    if len(q.shape) == 2:  # unbatched
+        weights: Any = Tensor((length, source + bool(a["add_bias_kv"]) + bool(a["add_zero_attn"])))
+    else:
+        batch = q.shape[0] if first else q.shape[1]
+        extra = bool(a["add_bias_kv"]) + bool(a["add_zero_attn"])
+        weights = Tensor((batch, length, source + extra))
+    need = kwargs.get("need_weights", args[4] if len(args) > 4 else True)
+    return (q, weights if need else None)
+
+
+def _encoder_layer(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0] if args else kwargs.get("src"), "src")
+    if x.shape[-1] != a["d_model"]:
+        raise RnncalcError(
+            f"was expecting embedding dimension of {a['d_model']}, but got {x.shape[-1]}",
+            f"give {a['d_model']} features",
+        )
+    return x
+
+
+MODULES_BY_RULE: dict[Rule, tuple[str, ...]] = {
+    _linear: ("Linear", "NonDynamicallyQuantizableLinear"),
+    _bilinear: ("Bilinear",),
+    _embedding: ("Embedding",),
+    _embedding_bag: ("EmbeddingBag",),
+    _conv: tuple(f"Conv{t}{n}d" for t in ("", "Transpose") for n in (1, 2, 3)),
+    _pool: tuple(f"{k}Pool{n}d" for k in ("Max", "Avg") for n in (1, 2, 3)),
+    _adaptive: tuple(f"Adaptive{k}Pool{n}d" for k in ("Max", "Avg") for n in (1, 2, 3)),
+    _batch_norm: tuple(f"{k}Norm{n}d" for k in ("Batch", "Instance") for n in (1, 2, 3)),
+    _layer_norm: ("LayerNorm",),
+    _group_norm: ("GroupNorm",),
+    _flatten: ("Flatten",),
+    _unflatten: ("Unflatten",),
+    _softmax: ("Softmax", "LogSoftmax"),
+    _attention: ("MultiheadAttention",),
+    _encoder_layer: ("TransformerEncoderLayer",),
+    _recurrent: ("RNN", "GRU", "LSTM"),
+    _cell: ("RNNCell", "GRUCell", "LSTMCell"),
+    _same: (
+        "Identity",
+        "Dropout",
+        "Dropout1d",
+        "Dropout2d",
+        "Dropout3d",
+        "AlphaDropout",
+        "ReLU",
+        "ReLU6",
+        "SELU",
+        "SiLU",
+        "Mish",
+        "Hardswish",
+        "Hardsigmoid",
+        "Tanh",
+        "Sigmoid",
+        "Softsign",
+        "Tanhshrink",
+        "LogSigmoid",
+        "GELU",
+        "LeakyReLU",
+        "ELU",
+        "CELU",
+        "Softplus",
+        "Hardtanh",
+        "Threshold",
+        "PReLU",
+        "Softmax2d",
+    ),
+}
+
+
+def _with_class(rule: Rule, name: str) -> Rule:
+    return lambda a, args, kwargs: rule({**a, "_class": name}, args, kwargs)
+
+
+MODULES: dict[str, Rule] = {
+    name: _with_class(rule, name) for rule, names in MODULES_BY_RULE.items() for name in names
+}
+
+
+def _without(a: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in a.items() if k != key}
+
+
+# -- functions and tensor methods
+
+
+def _resolved(sizes: Shape, total: int) -> Shape:
+    """A view's sizes with its one -1 worked out, as `view` and `reshape` check them."""
+    if len(sizes) == 1 and isinstance(sizes[0], tuple | list):
+        sizes = tuple(sizes[0])
+    if not all(isinstance(s, int) for s in sizes) or sum(s == -1 for s in sizes) > 1:
+        raise RnncalcError(f"invalid shape {list(sizes)}", "give integer sizes, at most one -1")
+    known = prod(s for s in sizes if s != -1)
+    if -1 in sizes:
+        if known == 0 or total % known:
+            raise RnncalcError(
+                f"shape '{list(sizes)}' is invalid for input of size {total}", "fix the sizes"
+            )
+        sizes = tuple(total // known if s == -1 else s for s in sizes)
+    elif known != total:
+        raise RnncalcError(
+            f"shape '{list(sizes)}' is invalid for input of size {total}", "fix the sizes"
+        )
+    return sizes
+
+
+def _view(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    sizes = tuple(args[1:]) or tuple(kwargs.get("shape", kwargs.get("size", ())))
+    return Tensor(_resolved(sizes, prod(x.shape)))
+
+
+def _permute(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    dims = tuple(args[1:]) or tuple(kwargs.get("dims", ()))
+    if len(dims) == 1 and isinstance(dims[0], tuple | list):
+        dims = tuple(dims[0])
+    found = [_dim(d, len(x.shape)) for d in dims]
+    if sorted(found) != list(range(len(x.shape))):
+        raise RnncalcError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            "length of the desired ordering of dimensions",
+            f"give each of the {len(x.shape)} dimensions once",
+        )
+    return Tensor(tuple(x.shape[d] for d in found))
+
+
+def _transpose(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    first, second = (_dim(d, len(x.shape)) for d in (args[1:3] or (kwargs["dim0"], kwargs["dim1"])))
+    shape = list(x.shape)
+    shape[first], shape[second] = shape[second], shape[first]
+    return Tensor(tuple(shape))
+
+
+def _squeeze(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    if dim is None:
+        return Tensor(tuple(d for d in x.shape if d != 1))
+    dims = {_dim(d, len(x.shape)) for d in (dim if isinstance(dim, tuple | list) else (dim,))}
+    return Tensor(tuple(d for i, d in enumerate(x.shape) if not (i in dims and d == 1)))
+
+
+def _unsqueeze(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    dim = _dim(args[1] if len(args) > 1 else kwargs["dim"], len(x.shape) + 1)
+    return Tensor((*x.shape[:dim], 1, *x.shape[dim:]))
+
+
+def _flatten_function(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x = _tensor(args[0])
+    start = args[1] if len(args) > 1 else kwargs.get("start_dim", 0)
+    end = args[2] if len(args) > 2 else kwargs.get("end_dim", -1)
+    return Tensor(_flatten_shape(x.shape, start, end))
+
+
+def _size(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    x = _tensor(args[0])
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    return Size(x.shape) if dim is None else x.shape[_dim(dim, len(x.shape))]
+
+
+def _reduce(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    x = _tensor(args[0])
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    keep = args[2] if len(args) > 2 else kwargs.get("keepdim", False)
+    if dim is None:
+        return Tensor(())
+    dims = {_dim(d, len(x.shape)) for d in (dim if isinstance(dim, tuple | list) else (dim,))}
+    shape = tuple(1 if i in dims else d for i, d in enumerate(x.shape) if keep or i not in dims)
+    return Tensor(shape)
+
+
+def _max(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    if len(args) > 1 and isinstance(args[1], Tensor):
+        return _broadcast(a, args[:2], {})
+    found = _reduce(a, args, kwargs)
+    dim = args[1] if len(args) > 1 else kwargs.get("dim")
+    return found if dim is None else (found, found)  # (values, indices)
+
+
+def _join(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    items = args[0] if args else kwargs.get("tensors")
+    if not isinstance(items, list | tuple) or not items:
+        raise RnncalcError("expected a non-empty list of Tensors", "give a list of tensors")
+    tensors = [_tensor(t, "each tensor") for t in items]
+    dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
+    first = tensors[0].shape
+    if a["_class"] == "stack":
+        if any(t.shape != first for t in tensors):
+            raise RnncalcError("stack expects each tensor to be equal size", "fix the shapes")
+        d = _dim(dim, len(first) + 1)
+        return Tensor((*first[:d], len(tensors), *first[d:]))
+    d = _dim(dim, len(first))
+    for t in tensors[1:]:
+        if len(t.shape) != len(first) or any(
+            x != y for i, (x, y) in enumerate(zip(t.shape, first, strict=True)) if i != d
+        ):
+            raise RnncalcError(
+                f"Sizes of tensors must match except in dimension {d}: {list(first)} and "
+                f"{list(t.shape)}",
+                "fix the shapes",
+            )
+    return Tensor((*first[:d], sum(t.shape[d] for t in tensors), *first[d + 1 :]))
+
+
+def _broadcast(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    shapes = [v.shape for v in args if isinstance(v, Tensor)]
+    if any(not isinstance(v, Tensor | int | float | bool) for v in args):
+        raise RnncalcError("arithmetic of a tensor and something else", "use tensors and numbers")
+    width = max(len(s) for s in shapes)
+    found = []
+    for axis in range(width):
+        sizes = {s[axis - width + len(s)] for s in shapes if axis - width + len(s) >= 0} - {1}
+        if len(sizes) > 1:
+            raise RnncalcError(
+                f"The size of tensor a ({shapes[0]}) must match the size of tensor b "
+                f"({shapes[-1]}) at non-singleton dimension {axis}",
+                "fix the shapes",
+            )
+        found.append(sizes.pop() if sizes else 1)
+    return Tensor(tuple(found))
+
+
+def _new(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    sizes = tuple(args) or tuple(kwargs.get("size", ()))
+    if len(sizes) == 1 and isinstance(sizes[0], tuple | list):
+        sizes = tuple(sizes[0])
+    if not all(type(s) is int and s >= 0 for s in sizes):
+        raise RnncalcError(f"sizes {list(sizes)} are not sizes", "give integers")
+    check_shape(sizes, "a tensor's shape")
+    return Tensor(sizes)
+
+
+def _index(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    x, key = _tensor(args[0]), args[1]
+    keys = list(key) if isinstance(key, tuple) else [key]
+    if Ellipsis in keys:
+        at = keys.index(Ellipsis)
+        keys[at : at + 1] = [slice(None)] * (len(x.shape) - len(keys) + 1)
+    shape, axis = [], 0
+    for k in keys:
+        if k is None:
+            shape.append(1)
+            continue
+        if axis >= len(x.shape):
+            raise RnncalcError(
+                f"too many indices for tensor of dimension {len(x.shape)}", "index fewer axes"
+            )
+        size = x.shape[axis]
+        if isinstance(k, bool) or not isinstance(k, int | slice):
+            raise RnncalcError(f"indexing with {type(k).__name__}", "index with ints and slices")
+        if isinstance(k, int):
+            if not -size <= k < size:
+                raise RnncalcError(
+                    f"index {k} is out of bounds for dimension {axis} with size {size}",
+                    "index within the axis",
+                )
+        else:
+            shape.append(len(range(*k.indices(size))))
+        axis += 1
+    return Tensor((*shape, *x.shape[axis:]))
+
+
+def _pack(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Packed:
+    first = kwargs.get("batch_first", args[2] if len(args) > 2 else False)
+    return Packed(_tensor(args[0]), bool(first))
+
+
+def _unpack(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> tuple[Tensor, Any]:
+    packed = args[0]
+    if not isinstance(packed, Packed):
+        raise RnncalcError("pad_packed_sequence takes a PackedSequence", "pack it first")
+    first = kwargs.get("batch_first", args[1] if len(args) > 1 else False)
+    x = packed.padded
+    if bool(first) != packed.batch_first:
+        x = Tensor((x.shape[1], x.shape[0], *x.shape[2:]))
+    batch = x.shape[0] if first else x.shape[1]
+    return (x, Tensor((batch,)))
+
+
+ELEMENTWISE = (
+    "relu",
+    "tanh",
+    "sigmoid",
+    "gelu",
+    "elu",
+    "selu",
+    "silu",
+    "leaky_relu",
+    "relu6",
+    "softplus",
+    "hardtanh",
+    "mish",
+    "dropout",
+    "alpha_dropout",
+    "dropout1d",
+    "dropout2d",
+    "softsign",
+    "abs",
+    "exp",
+    "log",
+    "sqrt",
+    "neg",
+    "clone",
+    "detach",
+    "contiguous",
+    "float",
+    "double",
+    "half",
+    "long",
+    "int",
+    "bool",
+    "to",
+    "cuda",
+    "cpu",
+    "type_as",
+    "Variable",
+    "normalize",
+    "square",
+    "layer_norm",
+    "clamp",
+    "clip",
+    "relu_",
+    "tanh_",
+    "sigmoid_",
+)
+_SAME_AXIS = ("softmax", "log_softmax")
+
+FUNCTIONS: dict[str, Rule] = {
+    **{name: _with_class(rule, name) for rule, name in ((_join, "cat"), (_join, "stack"))},
+    "concat": _with_class(_join, "cat"),
+    "concatenate": _with_class(_join, "cat"),
+    **{name: _same for name in (*ELEMENTWISE, *_SAME_AXIS)},
+    **{f"Tensor.{name}": _same for name in (*ELEMENTWISE, *_SAME_AXIS)},
+    **{name: _new for name in ("zeros", "ones", "randn", "rand", "empty")},
+    "Tensor.view": _view,
+    "Tensor.reshape": _view,
+    "reshape": lambda a, args, kwargs: _view(a, [args[0], *args[1:]], kwargs),
+    "Tensor.permute": _permute,
+    "permute": _permute,
+    "Tensor.transpose": _transpose,
+    "transpose": _transpose,
+    "Tensor.squeeze": _squeeze,
+    "squeeze": _squeeze,
+    "Tensor.unsqueeze": _unsqueeze,
+    "unsqueeze": _unsqueeze,
+    "Tensor.flatten": _flatten_function,
+    "flatten": _flatten_function,
+    "Tensor.size": _size,
+    "Tensor.dim": lambda a, args, kwargs: len(_tensor(args[0]).shape),
+    "Tensor.numel": lambda a, args, kwargs: prod(_tensor(args[0]).shape),
+    **{f"Tensor.{n}": _reduce for n in ("mean", "sum", "prod", "std", "var", "argmax")},
+    **{n: _reduce for n in ("mean", "sum", "prod", "std", "var", "argmax")},
+    "Tensor.max": _max,
+    "Tensor.min": _max,
+    "max": _max,
+    "min": _max,
+    "__getitem__": _index,
+    "__binary__": _broadcast,
+    "pack_padded_sequence": _pack,
+    "pad_packed_sequence": _unpack,
+}

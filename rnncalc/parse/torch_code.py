@@ -1,0 +1,370 @@
+"""PyTorch modules from their code, read and never run: `__init__` builds the module tree as
+`nn.Module` keeps it, and `forward`, given input shapes, is followed call by call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+from dataclasses import dataclass
+from typing import Any
+
+from rnncalc.errors import RnncalcError
+from rnncalc.parse.python import (
+    _MISSING,
+    Bound,
+    Builtin,
+    CodeError,
+    Function,
+    Instance,
+    Interpreter,
+    Method,
+    PyClass,
+    Super,
+    _kind,
+)
+from rnncalc.parse.python import Module as ImportedModule
+from rnncalc.parse.torch_tree import Module, Packed, Parameter, Size, Tensor
+
+# torch.nn.<name>(*args, **kwargs): the module it makes (calc.torch_modules.build)
+Make = Callable[[str, list[Any], dict[str, Any]], Module]
+# A module called in forward, or a function or tensor method by name: what it returns
+Run = Callable[[Module | str, list[Any], dict[str, Any]], Any]
+
+CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
+_MODULE_METHODS = frozenset(
+    {
+        "parameters",
+        "named_parameters",
+        "modules",
+        "children",
+        "to",
+        "cuda",
+        "cpu",
+        "eval",
+        "train",
+        "float",
+        "double",
+        "half",
+        "requires_grad_",
+        "zero_grad",
+        "apply",
+    }
+)
+
+
+@dataclass(frozen=True)
+class TorchClass:
+    """`nn.LSTM` and the like: a class of torch.nn."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class TorchFunction:
+    """`torch.cat`, `F.relu`, `nn.utils.rnn.pack_padded_sequence`: by its short name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class _Marker:
+    name: str
+
+
+NN_MODULE = _Marker("nn.Module")
+PARAMETER = _Marker("nn.Parameter")
+_NOTHING = _Marker("nothing")  # nn.Module.__init__ and the like: nothing to follow
+
+
+@dataclass(eq=False)
+class ModuleClass(PyClass):
+    """A class of the user's built on nn.Module."""
+
+
+@dataclass(eq=False)
+class ModuleInstance(Instance):
+    """An instance of such a class: its attributes, and the module tree it registers."""
+
+    module: Module | None = None
+
+
+class TorchReader(Interpreter):
+    """The interpreter, with PyTorch's classes: the modules code builds, as torch builds them."""
+
+    def __init__(
+        self, variables: dict[str, Any], make: Make, run: Run, functions: Container[str]
+    ) -> None:
+        super().__init__(variables)
+        self.make, self.run_rule, self.functions = make, run, functions
+        self.models: list[ModuleInstance | Module] = []  # the top level's, in order
+        self.instances: dict[int, ModuleInstance] = {}  # a user module's tree -> its instance
+        self.calls: dict[int, tuple[list[Any], Any]] = {}  # first call: input and output shapes
+
+    # -- names
+
+    def module_attribute(self, path: str) -> Any:
+        parts = path.split(".")
+        if parts[0] != "torch":
+            return super().module_attribute(path)
+        if path in ("torch.nn.Module", "torch.nn.modules.module.Module"):
+            return NN_MODULE
+        if path in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+            return PARAMETER
+        last = parts[-1]
+        if len(parts) == 3 and parts[1] == "nn" and last[:1].isupper():
+            return TorchClass(last)
+        if last in self.functions and (
+            len(parts) == 2 or parts[1] in ("nn", "autograd") or path.startswith("torch.nn.")
+        ):
+            return TorchFunction(last)
+        return super().module_attribute(path)
+
+    def library_class(self, bases: list[Any]) -> type[PyClass] | None:
+        if any(b is NN_MODULE or isinstance(b, ModuleClass) for b in bases):
+            return ModuleClass
+        return None
+
+    # -- calls
+
+    def skipped_call(self, function: Any) -> bool:
+        if isinstance(function, TorchClass | TorchFunction | ModuleInstance | Module):
+            return False
+        if function is PARAMETER or function is _NOTHING or function == Builtin("getattr"):
+            return False
+        return super().skipped_call(function)
+
+    def call(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if isinstance(function, ModuleClass):
+            made = ModuleInstance(function, {}, Module(function.name))
+            assert made.module is not None
+            self.instances[id(made.module)] = made
+            init = function.lookup("__init__")
+            if isinstance(init, Function):
+                self.call(Bound(init, made), args, kwargs)
+            if self.depth == 0:
+                self.models.append(made)
+            return made
+        if function == Builtin("getattr"):  # getattr(nn, "LSTM"): a name of an imported module
+            if len(args) == 2 and isinstance(args[0], ImportedModule) and isinstance(args[1], str):
+                return self.attribute(args[0], args[1])
+            raise RnncalcError(
+                "getattr() of anything but an imported module is not followed",
+                "name the attribute itself",
+            )
+        return super().call(function, args, kwargs)
+
+    def call_other(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if function is _NOTHING:
+            return None
+        if isinstance(function, TorchClass):
+            made = self.make(function.name, [self.tree(a) for a in args], self.trees(kwargs))
+            if self.depth == 0:
+                self.models.append(made)
+            return made
+        if function is PARAMETER:
+            return self.parameter(args, kwargs)
+        if isinstance(function, TorchFunction):
+            return self.run_rule(function.name, args, kwargs)
+        if isinstance(function, ModuleInstance | Module):
+            return self.call_module(function, args, kwargs)
+        return super().call_other(function, args, kwargs)
+
+    def call_module(
+        self, module: ModuleInstance | Module, args: list[Any], kwargs: dict[str, Any]
+    ) -> Any:
+        """A module called in forward: a user's runs its own forward, a Sequential its
+        children in turn, any other its rule; the first call's shapes are kept."""
+        tree = module.module if isinstance(module, ModuleInstance) else module
+        assert tree is not None
+        if isinstance(module, ModuleInstance):
+            forward = module.cls.lookup("forward")
+            if not isinstance(forward, Function):
+                raise RnncalcError(f"{module.cls.name} has no forward", "define forward")
+            result = self.call(Bound(forward, module), args, kwargs)
+        elif tree.class_name == "Sequential":
+            if len(args) != 1 or kwargs:
+                raise RnncalcError(
+                    f"Sequential.forward() takes 1 input, got {len(args) + len(kwargs)}",
+                    "give it one tensor",
+                )
+            result = args[0]
+            for child in tree.children.values():
+                result = self.call_module(self.instances.get(id(child), child), [result], {})
+        elif tree.class_name in ("ModuleList", "ModuleDict"):
+            raise RnncalcError(
+                f'Module [{tree.class_name}] is missing the required "forward" function',
+                "call its modules one by one",
+            )
+        else:
+            result = self.run_rule(tree, args, kwargs)
+        if id(tree) not in self.calls:
+            inputs = [list(a.shape) for a in args if isinstance(a, Tensor)]
+            self.calls[id(tree)] = (inputs, _shapes(result))
+        return result
+
+    def parameter(self, args: list[Any], kwargs: dict[str, Any]) -> Parameter:
+        data = args[0] if args else kwargs.get("data")
+        trainable = kwargs.get("requires_grad", args[1] if len(args) > 1 else True)
+        if not isinstance(data, Tensor):
+            raise RnncalcError(
+                f"nn.Parameter of {_kind(data)}: rnncalc needs its shape",
+                "make it from torch.zeros/ones/randn/empty(SIZES)",
+            )
+        return Parameter(data.shape, bool(trainable))
+
+    def tree(self, value: Any) -> Any:
+        """What a torch.nn constructor is given: a user module as its module tree."""
+        if isinstance(value, ModuleInstance):
+            return value.module
+        if isinstance(value, list | tuple):
+            return type(value)(self.tree(v) for v in value)
+        if isinstance(value, dict):
+            return self.trees(value)
+        return value
+
+    def trees(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {k: self.tree(v) for k, v in values.items()}
+
+    def shown(self, module: Module) -> ModuleInstance | Module:
+        return self.instances.get(id(module), module)
+
+    # -- attributes, subscripts, methods
+
+    def attribute(self, owner: Any, name: str) -> Any:
+        if (
+            isinstance(owner, Super)
+            and name == "__init__"
+            and not any(isinstance(b.lookup(name), Function) for b in owner.classes)
+        ):
+            return _NOTHING  # nn.Module.__init__
+        if (
+            isinstance(owner, ModuleInstance)
+            and name in _MODULE_METHODS
+            and name not in owner.attributes
+            and owner.cls.lookup(name) is _MISSING
+        ):
+            return Method(owner, name)  # nn.Module's own: self.parameters()
+        return super().attribute(owner, name)
+
+    def other_attribute(self, owner: Any, name: str) -> Any:
+        if isinstance(owner, Module):
+            if name in owner.parameters:
+                return owner.parameters[name]
+            if name in owner.children:
+                return self.shown(owner.children[name])
+            if owner.arguments is not None and name in owner.arguments:
+                return owner.arguments[name]
+            if name in _MODULE_METHODS:
+                return Method(owner, name)
+            raise RnncalcError(
+                f"'{owner.class_name}' object has no attribute '{name}'", "see its class"
+            )
+        if isinstance(owner, Parameter | Tensor):
+            if name == "shape":
+                return Size(owner.shape)
+            if name in ("data", "T", "mT") and isinstance(owner, Parameter):
+                return owner
+            if name == "requires_grad" and isinstance(owner, Parameter):
+                return owner.trainable
+            if isinstance(owner, Tensor) and name not in ("dtype", "device"):
+                return Method(owner, name)
+        return super().other_attribute(owner, name)
+
+    def set_attribute(self, owner: Any, name: str, value: Any) -> None:
+        tree = owner.module if isinstance(owner, ModuleInstance) else owner
+        if isinstance(tree, Module):
+            if isinstance(value, ModuleInstance | Module):
+                tree.parameters.pop(name, None)
+                tree.children[name] = self.tree(value)
+            elif isinstance(value, Parameter):
+                tree.children.pop(name, None)
+                tree.parameters[name] = value
+            elif not isinstance(owner, ModuleInstance):
+                raise RnncalcError(
+                    f"setting `{name}` of {tree.class_name}: rnncalc follows only modules and "
+                    "parameters set on it",
+                    "set a module or an nn.Parameter",
+                )
+        if isinstance(owner, Parameter) and name == "requires_grad":
+            owner.trainable = bool(value)
+        elif isinstance(owner, ModuleInstance):
+            owner.attributes[name] = value
+        else:
+            super().set_attribute(owner, name, value)
+
+    def other_subscript(self, owner: Any, key: Any, node: Any) -> Any:
+        if isinstance(owner, Module) and owner.class_name in (
+            "Sequential",
+            "ModuleList",
+            "ModuleDict",
+        ):
+            keys = list(owner.children)
+            if isinstance(key, int) and owner.class_name != "ModuleDict":
+                if not -len(keys) <= key < len(keys):
+                    raise RnncalcError(f"index {key} is out of range", "index a module it holds")
+                return self.shown(owner.children[keys[key]])
+            if isinstance(key, str) and key in owner.children:
+                return self.shown(owner.children[key])
+            raise RnncalcError(f"{owner.class_name} has no module {key!r}", "index one it holds")
+        if isinstance(owner, Tensor):
+            return self.run_rule("__getitem__", [owner, key], {})
+        return super().other_subscript(owner, key, node)
+
+    def other_method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        tree = owner.module if isinstance(owner, ModuleInstance) else owner
+        if isinstance(tree, Module) and name in _MODULE_METHODS:
+            if name in ("parameters", "named_parameters"):
+                from rnncalc.parse.torch_tree import named_parameters
+
+                found = list(named_parameters(tree))
+                return [p for _, p in found] if name == "parameters" else found
+            if name in ("modules", "children"):
+                from rnncalc.parse.torch_tree import named_modules
+
+                if name == "children":
+                    return [self.shown(c) for c in tree.children.values()]
+                return [self.shown(m) for _, m in named_modules(tree)]
+            return owner  # .to(device), .eval(), .cuda(): the same module
+        if isinstance(owner, Tensor):
+            return self.run_rule(f"Tensor.{name}", [owner, *args], kwargs)
+        return super().other_method(owner, name, args, kwargs)
+
+    def iterate(self, value: Any, node: Any) -> Any:
+        if isinstance(value, Module) and value.class_name in ("Sequential", "ModuleList"):
+            return [self.shown(c) for c in value.children.values()]
+        if isinstance(value, Module) and value.class_name == "ModuleDict":
+            return list(value.children)
+        return super().iterate(value, node)
+
+    def binary(self, op: Any, left: Any, right: Any) -> Any:
+        if isinstance(left, Tensor | Parameter) or isinstance(right, Tensor | Parameter):
+            operands = [Tensor(v.shape) if isinstance(v, Parameter) else v for v in (left, right)]
+            return self.run_rule("__binary__", operands, {})
+        return super().binary(op, left, right)
+
+    def length(self, value: Any) -> int | None:
+        if isinstance(value, Tensor):
+            if not value.shape:
+                raise RnncalcError("len() of a 0-d tensor", "index a tensor with an axis")
+            return value.shape[0]
+        if isinstance(value, Module) and value.class_name in CONTAINERS:
+            return len(value.children)
+        return None
+
+    def truthy(self, value: Any) -> bool:
+        if isinstance(value, Module | ModuleInstance | Parameter):
+            return True
+        if isinstance(value, Tensor | Packed):
+            raise RnncalcError(
+                "the truth of a tensor depends on its values, which rnncalc does not know",
+                "decide on shapes or arguments instead",
+            )
+        return super().truthy(value)
+
+
+def _shapes(value: Any) -> Any:
+    from rnncalc.parse.torch_tree import shapes_of
+
+    return shapes_of(value)
+
+
+__all__ = ["CodeError", "ModuleInstance", "TorchReader"]

@@ -380,8 +380,9 @@ def model(
         str,
         typer.Argument(
             help="Model JSON (model.to_json()), a .keras archive, an .h5 file, Python code "
-            "that builds the model (read, never run), or for PyTorch the text print(model) "
-            "writes; - reads JSON, code or that text from standard input.",
+            "that builds the model (read, never run); for PyTorch, the text print(model) "
+            "writes or a saved state_dict (.pt, .pth, .safetensors); - reads JSON, code or "
+            "that text from standard input.",
             show_default=False,
         ),
     ],
@@ -623,8 +624,8 @@ def convert(
         typer.Option(
             "--weights",
             help="The layer's weights: an .npz of Keras's get_weights() as arr_0, arr_1, ... or "
-            "of PyTorch's state_dict by name; or a Keras file (.keras, .h5, .weights.h5). "
-            "A saved model's own weights by default.",
+            "of PyTorch's state_dict by name; a saved state_dict (.pt, .pth, .safetensors); or "
+            "a Keras file (.keras, .h5, .weights.h5). A saved model's own weights by default.",
             show_default=False,
         ),
     ] = None,
@@ -633,7 +634,8 @@ def convert(
         typer.Option(
             "--layer",
             help="Which layer of a Keras file: its name (or the path an archive keeps it under, "
-            "such as lstm_1). Needed where the file holds several.",
+            "such as lstm_1); of a state_dict, the module's name (encoder). Needed where the "
+            "file holds several.",
             show_default=False,
         ),
     ] = None,

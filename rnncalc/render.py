@@ -241,6 +241,11 @@ def torch_model_text(report: TorchModelReport, fmt: str = "simple") -> str:
     ]
     if report.output_shapes is not None:
         lines.append(f"forward returns: {_nested(report.output_shapes)}")
+    if report.constructors:
+        lines += ["", "inferred from the weights:"]
+        for c in report.constructors:
+            unknown = f"  (not in the weights: {c.unknown})" if c.unknown else ""
+            lines.append(f"  {c.name or '(model)'} = {c.expression}{unknown}")
     lines += [f"note: {warning}" for warning in report.warnings]
     return "\n".join(lines)
 

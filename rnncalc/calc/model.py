@@ -42,6 +42,8 @@ from rnncalc.parse.keras_files import Loaded, is_torch_code, load
 from rnncalc.report import WeightReport
 from rnncalc.report.models import ModelLayerReport, ModelReport
 
+TORCH_KINDS = ("tree", "pt", "safetensors")  # what only PyTorch writes
+
 
 class Called(NamedTuple):
     """One layer called on its inputs: what it returned, the weights it holds, its cost."""
@@ -176,7 +178,7 @@ def model_summary(
         else:
             loaded = load(path)
         source = path or "<code>"
-        if torch or loaded.kind == "tree" or (framework is None and is_torch_code(loaded)):
+        if torch or loaded.kind in TORCH_KINDS or (framework is None and is_torch_code(loaded)):
             from rnncalc.calc import torch_model
 
             return torch_model.summary(loaded, source, input_shapes, variables, target)

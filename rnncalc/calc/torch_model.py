@@ -5,13 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from rnncalc.calc.torch_infer import infer
 from rnncalc.calc.torch_modules import CONTAINERS, build, known
 from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.keras_files import Loaded
 from rnncalc.parse.torch_print import Printed, read_tree
 from rnncalc.parse.torch_tree import Module, named_modules, named_parameters, size
-from rnncalc.report.torch import TorchModelReport, TorchModuleReport, TorchParameterReport
+from rnncalc.parse.torch_weights import read_weights
+from rnncalc.report.torch import (
+    TorchConstructorReport,
+    TorchModelReport,
+    TorchModuleReport,
+    TorchParameterReport,
+)
 
 TREE = (
     "print(model) never shows a class's own nn.Parameter attributes, tied weights, a module "
@@ -87,6 +94,7 @@ def report(
     parameters: bool = True,
     shapes: dict[int, tuple[list[Any], Any]] | None = None,
     output: Any = None,
+    constructors: list[TorchConstructorReport] | None = None,
 ) -> TorchModelReport:
     """The report of a module tree: each module once, as `named_modules()` lists them."""
     modules = []
@@ -119,8 +127,39 @@ def report(
         total_params=sum(size(p.shape) for _, p in every),
         trainable_params=sum(size(p.shape) for _, p in every if p.trainable),
         output_shapes=output,
+        constructors=constructors or [],
         warnings=warnings,
     )
+
+
+STATE_DICT = (
+    "a state_dict keeps no classes, no requires_grad and no forward: the classes are inferred "
+    "from its names and shapes, every tensor counts as trainable, and BatchNorm's running "
+    "statistics (buffers) are left out; a buffer of the user's counts as a parameter"
+)
+
+
+def weights_summary(path: str) -> TorchModelReport:
+    """The module table of a saved state_dict (`.pt`, `.pth`, `.safetensors`), each module's
+    class inferred from its tensors.
+
+    Raises:
+        RnncalcError: for a file that is not one; a hostile pickle is refused before it runs.
+    """
+    tensors, kind = read_weights(path)
+    root, found = infer(tensors)
+    root.class_name = "state_dict"
+    warnings = [STATE_DICT]
+    for f in found:
+        if f.alternatives:
+            warnings.append(f"{f.name}: {f.expression}, or {f.alternatives}: the same parameters")
+    if kind == "safetensors":
+        warnings.append("safetensors keeps its tensors by name: the modules are in that order")
+    unknown = [n for n, m in named_modules(root) if m.class_name == "?" and m.parameters]
+    if unknown:
+        warnings.append(f"no torch.nn class makes the parameters of {', '.join(unknown)}")
+    constructors = [TorchConstructorReport(**f._asdict()) for f in found]
+    return report(root, path, kind, warnings, constructors=constructors)
 
 
 def summary(
@@ -141,6 +180,8 @@ def summary(
             note = "print(model) has no forward: --input-shape gives no shapes for a tree"
             found = found.model_copy(update={"warnings": [*found.warnings, note]})
         return found
+    if loaded.kind in ("pt", "safetensors"):
+        return weights_summary(source)
     if loaded.kind == "code":
         from rnncalc.calc.torch_code import code_summary
 

@@ -134,6 +134,8 @@ def load_weights(path: str, layer: str | None = None) -> list[Array] | dict[str,
     PyTorch's by name) or from a Keras weights file (`layer`: its name or path there)."""
     if _is_keras(path):
         return pick_layer(read_keras_weights(path), layer, path)
+    if _is_state_dict(path):
+        return _module(read_state_dict(path), layer, path)
     if layer is not None:
         raise RnncalcError(
             f"--layer {layer}: {path} is an .npz, which holds one layer's weights",
@@ -152,6 +154,97 @@ def load_weights(path: str, layer: str | None = None) -> list[Array] | dict[str,
     if named and all(re.fullmatch(r"arr_\d+", n) for n in named):
         return [named[n] for n in numbered]
     return named
+
+
+def _is_state_dict(path: str) -> bool:
+    """A torch.save'd state_dict (a zip with a data.pkl) or a .safetensors file."""
+    if Path(path).suffix == ".safetensors":
+        return True
+    with _readable(path, "weights").open("rb") as stream:
+        if not stream.read(4).startswith(ZIP):
+            return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.endswith("data.pkl") for n in archive.namelist())
+    except DAMAGED_ZIP:
+        return False
+
+
+NUMPY_DTYPES = {
+    "float32": "<f4", "float64": "<f8", "float16": "<f2", "int64": "<i8", "int32": "<i4",
+    "int16": "<i2", "int8": "i1", "uint8": "u1", "bool": "?", "F32": "<f4", "F64": "<f8",
+    "F16": "<f2", "I64": "<i8", "I32": "<i4", "I16": "<i2", "I8": "i1", "U8": "u1", "BOOL": "?",
+}  # fmt: skip
+
+
+def read_state_dict(path: str) -> dict[str, Array]:
+    """A saved state_dict's arrays by name: a `.pt` zip's storages (read only after its
+    data.pkl passed the allow-list unpickler) or a `.safetensors` file's data."""
+    from rnncalc.parse.torch_weights import read_weights
+
+    file = _readable(path, "state_dict")
+    tensors, kind = read_weights(path)
+    budget = Budget(path)
+    found: dict[str, Array] = {}
+    for name, saved in tensors.items():
+        dtype = NUMPY_DTYPES.get(saved.dtype)
+        if dtype is None:
+            raise RnncalcError(
+                f"{path}: {name} is {saved.dtype}, which NumPy does not hold", FIX_DTYPE
+            )
+        found[name] = _tensor_array(file, kind, saved, np.dtype(dtype), budget)
+    return found
+
+
+FIX_DTYPE = "save it as float32: {k: v.float() for k, v in model.state_dict().items()}"
+
+
+def _tensor_array(file: Path, kind: str, saved: Any, dtype: np.dtype[Any], budget: Budget) -> Array:
+    count = math.prod(saved.shape)
+    budget.take(saved.shape, dtype, "a tensor")
+    if kind == "safetensors":
+        with file.open("rb") as stream:
+            (length,) = np.frombuffer(stream.read(8), "<u8")
+            stream.seek(8 + int(length) + saved.offset)
+            data = stream.read(count * dtype.itemsize)
+        flat: Array = np.frombuffer(data, dtype).reshape(saved.shape)
+        return np.array(flat, dtype=dtype.newbyteorder("="))
+    with zipfile.ZipFile(file) as archive:
+        prefix = next(n for n in archive.namelist() if n.endswith("data.pkl"))[: -len("data.pkl")]
+        info = archive.getinfo(f"{prefix}data/{saved.storage}")
+        budget.take((info.file_size,), np.dtype("u1"), f"storage {saved.storage}")
+        with archive.open(info) as stream:
+            storage = np.frombuffer(stream.read(), dtype)
+    last = saved.offset + sum((d - 1) * st for d, st in zip(saved.shape, saved.stride, strict=True))
+    if count and last >= storage.size:
+        raise RnncalcError(
+            f"{file}: a tensor reaches past its storage", "give the file torch saved"
+        )
+    strides = tuple(st * dtype.itemsize for st in saved.stride)
+    view = np.lib.stride_tricks.as_strided(storage[saved.offset :], saved.shape, strides)
+    return np.array(view, dtype=dtype.newbyteorder("="))
+
+
+def _module(arrays: dict[str, Array], layer: str | None, path: str) -> dict[str, Array]:
+    """One module's parameters of a whole model's state_dict: `--layer encoder` takes
+    `encoder.weight_ih_l0` and the like as `weight_ih_l0`."""
+    owners = sorted({n.rpartition(".")[0] for n in arrays})
+    if layer is None:
+        if owners == [""]:
+            return arrays
+        recurrent = sorted({n.rpartition(".")[0] for n in arrays if ".weight_ih" in n})
+        raise RnncalcError(
+            f"{path} holds the weights of several modules",
+            f"name one with --layer: {', '.join(recurrent or owners)}",
+        )
+    found = {n[len(layer) + 1 :]: a for n, a in arrays.items() if n.startswith(layer + ".")}
+    found = {n: a for n, a in found.items() if "." not in n}
+    if not found:
+        raise RnncalcError(
+            f"--layer {layer}: {path} has no module of that name",
+            f"give one of {', '.join(o for o in owners if o)}",
+        )
+    return found
 
 
 def _npz_headers(path: str) -> None:

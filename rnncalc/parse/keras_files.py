@@ -38,11 +38,15 @@ class Loaded(NamedTuple):
 
     config: dict[str, Any]
     keras: KerasVersion
-    # "json", "keras", "h5", "code" (Python that builds the model), or "tree": the text
-    # print() writes of a PyTorch model
+    # "json", "keras", "h5", "code" (Python that builds the model), "tree" (the text print()
+    # writes of a PyTorch model), "pt" or "safetensors" (a PyTorch state_dict: parse.torch_weights)
     kind: str
     code: str = ""  # the code or the tree, when that is what the file holds
     manifest: Any = None  # TensorFlow.js's weightsManifest: where its weight shards are
+
+
+# torch.save's format before PyTorch 1.6: a pickle of this magic number first (never unpickled)
+LEGACY_TORCH = b"\x80\x02\x8a\nl\xfc\x9cF"
 
 
 def load(path: str) -> Loaded:
@@ -68,6 +72,10 @@ def load(path: str) -> Loaded:
         return _from_archive(file)
     if head.startswith(HDF5):
         return _from_h5(file)
+    if file.suffix == ".safetensors":
+        return Loaded({}, KerasVersion.V2, "safetensors")
+    if file.suffix in (".pt", ".pth") or head.startswith(LEGACY_TORCH):
+        return Loaded({}, KerasVersion.V2, "pt")
     if file.stat().st_size > CONFIG_BYTES.value:
         raise RnncalcError(
             f"{path}: {file.stat().st_size:,} bytes is too large for a model's JSON "
@@ -293,6 +301,8 @@ def _from_archive(file: Path) -> Loaded:
                     "give a .keras file as Keras saved it",
                 )
             names = {m.filename: m for m in members}
+            if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
+                return Loaded({}, KerasVersion.V2, "pt")  # torch.save's zip: a state_dict
             if "config.json" not in names:
                 nested = [n for n in names if n.endswith((".keras", ".zip"))]
                 problem = (

@@ -42,6 +42,24 @@ class TorchParameterReport(_Report):
     trainable: bool = Field(description="`requires_grad`.")
 
 
+class TorchConstructorReport(_Report):
+    """A module of a saved state_dict, as the call that makes its parameters."""
+
+    name: str = Field(description="The module's dotted name in the state_dict.")
+    expression: str = Field(
+        description="The constructor call that makes exactly its saved parameters, to paste "
+        "back: `nn.LSTM(64, 128, num_layers=2, bidirectional=True)`."
+    )
+    unknown: str = Field(
+        description="The arguments the weights do not say (`batch_first`, `nonlinearity (tanh "
+        "or relu)`); empty when none."
+    )
+    alternatives: str = Field(
+        description="Other calls that make the same parameters (`nn.Embedding(50, 8)` beside "
+        "`nn.Linear(8, 50, bias=False)`); empty when none."
+    )
+
+
 class TorchModelReport(Shown):
     """A whole PyTorch model: `rnncalc model --framework torch --json`."""
 
@@ -65,5 +83,10 @@ class TorchModelReport(Shown):
     output_shapes: Any | None = Field(
         description="What `forward` returns, nested as it returns it; null without "
         "`--input-shape` or where rnncalc could not follow `forward`."
+    )
+    constructors: list[TorchConstructorReport] = Field(
+        default_factory=list,
+        description="For a saved state_dict: each module's class and arguments, inferred from "
+        "its tensors' names and shapes (empty for code and trees).",
     )
     warnings: list[str] = Field(description="What rnncalc could not see or follow, and why.")

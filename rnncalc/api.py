@@ -49,6 +49,7 @@ def summary(
     timesteps: int | None = None,
     dtype: DType | str = DType.FLOAT32,
     optimizer: Optimizer | str = Optimizer.ADAM,
+    initial_state: list[Shape] | None = None,
 ) -> LayerReport:
     """Shapes, parameters, warnings and notes of one layer, as its framework would report them.
 
@@ -64,6 +65,9 @@ def summary(
         timesteps: fills the time axis where the input shape leaves it open (None).
         dtype: dtype or mixed-precision policy for the memory estimate.
         optimizer: the optimizer whose state the training memory counts.
+        initial_state: the shapes of the initial states given to the layer: PyTorch's
+            `[h_0]` or `[h_0, c_0]`, Keras's `initial_state`; checked as the framework
+            checks them.
 
     Returns:
         The report; `rnncalc summary --json` prints it.
@@ -91,7 +95,9 @@ def summary(
     config, resolved, version, warnings = analysis.question(
         layer, input_shape, batch_size, batch_input_shape, keras, framework, timesteps
     )
-    return analysis.analyze(config, resolved, version, warnings, DType(dtype), Optimizer(optimizer))
+    return analysis.analyze(
+        config, resolved, version, warnings, DType(dtype), Optimizer(optimizer), initial_state
+    )
 
 
 @guarded

@@ -252,11 +252,60 @@ def summary(
     framework: FrameworkOption = None,
     dtype: DTypeOption = DType.FLOAT32,
     optimizer: OptimizerOption = Optimizer.ADAM,
+    hx: Annotated[
+        str | None,
+        typer.Option(
+            "--hx",
+            help="PyTorch: the shape of h_0 given to forward (2,3,20), checked as "
+            "RNNBase.forward checks it.",
+            show_default=False,
+        ),
+    ] = None,
+    cx: Annotated[
+        str | None,
+        typer.Option("--cx", help="PyTorch LSTM: the shape of c_0.", show_default=False),
+    ] = None,
+    initial_states: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--initial-state",
+            help="Keras: the shape of one initial_state tensor, batch axis first (None,32); "
+            "repeat it once per state, in the layer's order.",
+            show_default=False,
+        ),
+    ] = None,
     json: Json = False,
     fmt: Format = "simple",
 ) -> None:
     """What one layer returns, and its weights and parameters, as its framework reports them."""
-    _layer_command(api.summary, render.summary_text, **locals())
+
+    def analyse(layer: str, **options: Any) -> Any:
+        if cx is not None and hx is None:
+            raise RnncalcError("--cx without --hx", "give h_0 with --hx too")
+        if hx is not None and initial_states:
+            raise RnncalcError(
+                "--hx with --initial-state", "--hx and --cx are PyTorch's, --initial-state Keras's"
+            )
+        torch = [(s, o) for s, o in ((hx, "--hx"), (cx, "--cx")) if s is not None]
+        given = torch or [(s, "--initial-state") for s in initial_states or []]
+        states = [parse_shape(s, option) for s, option in given]
+        return api.summary(layer, initial_state=states or None, **options)
+
+    _layer_command(
+        analyse,
+        render.summary_text,
+        expression,
+        input_shape,
+        batch_size,
+        batch_input_shape,
+        keras,
+        framework,
+        json,
+        fmt,
+        timesteps,
+        dtype=dtype,
+        optimizer=optimizer,
+    )
 
 
 @app.command()

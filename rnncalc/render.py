@@ -93,6 +93,12 @@ def summary_text(report: LayerReport, fmt: str = "simple") -> str:
             tablefmt=fmt,
         ),
         "",
+        "initial states it takes: "
+        + ", ".join(
+            f"{n} {shape_text(s)}"
+            for n, s in zip(report.initial_state_names, report.initial_state_shapes, strict=True)
+        ),
+        "",
         tabulate(
             [(w.name, shape_text(w.shape), f"{w.size:,}", w.formula) for w in report.weights],
             headers=["weight", "shape", "params", "formula"],

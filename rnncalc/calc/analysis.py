@@ -11,6 +11,7 @@ from rnncalc.calc import rules
 from rnncalc.calc.cost import Cost, layer_cost, planned_cost, size_fields
 from rnncalc.calc.plan import axes, plan
 from rnncalc.calc.shapes import returned
+from rnncalc.calc.states import check_states, initial_states
 from rnncalc.calc.weights import planned as planned_weights
 from rnncalc.calc.weights import planned_formula
 from rnncalc.config.conv import ConvLSTMConfig
@@ -75,13 +76,17 @@ def analyze(
     warnings: list[str] | None = None,
     dtype: DType = DType.FLOAT32,
     optimizer: Optimizer = Optimizer.ADAM,
+    initial_state: list[Shape] | None = None,
 ) -> LayerReport:
-    """The calculation itself, from a validated config and a full input shape."""
+    """The calculation itself, from a validated config and a full input shape (and the
+    initial states given, checked as the framework checks them)."""
     shape = resolved.shape
     rules.check_input(config, shape, resolved.given, keras)
     planned = plan(config, shape, keras)
     torch = planned.torch
     outputs = returned(planned, keras)
+    states = initial_states(planned, keras)
+    warnings = [*(warnings or []), *check_states(planned, initial_state or [], keras)]
     trainable = getattr(config, "trainable", True)
     specs = [
         WeightReport(
@@ -108,12 +113,14 @@ def analyze(
         input_axes=axes(config, len(shape)),
         output_names=[name for name, _ in outputs],
         output_shapes=[s for _, s in outputs],
+        initial_state_names=[name for name, _ in states],
+        initial_state_shapes=[s for _, s in states],
         params_formula=params_formula.text,
         formula_values=params_formula.values,
         weights=specs,
         macs_per_timestep=None if cost is None else cost.macs // _timesteps(config, shape),
         **size_fields(cost, params, trained, dtype, optimizer),
-        warnings=[*(warnings or []), *rules.warnings_for(config, shape, keras)],
+        warnings=[*warnings, *rules.warnings_for(config, shape, keras)],
         notes=rules.version_notes(config, shape, resolved.given, keras),
     )
 

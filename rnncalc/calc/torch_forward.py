@@ -7,7 +7,9 @@ from collections.abc import Callable
 from math import prod
 from typing import Any
 
-from rnncalc.calc.shapes import output_shapes
+from rnncalc.calc.plan import plan
+from rnncalc.calc.shapes import returned
+from rnncalc.calc.states import check_states
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.families import FAMILIES
 from rnncalc.errors import RnncalcError
@@ -269,23 +271,13 @@ def _recurrent(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> An
     from rnncalc.calc.analysis import question
 
     _, resolved, _, _ = question(config, None, None, x.shape, "2", "torch", None)
-    named = [_known(shape) for _, shape in output_shapes(config, resolved.shape, KerasVersion.V2)]
-    states = [Tensor(shape) for shape in named[1:]]
+    planned = plan(config, resolved.shape, KerasVersion.V2)
+    named = [_known(shape) for _, shape in returned(planned, KerasVersion.V2)]
     hx = args[1] if len(args) > 1 else kwargs.get("hx")
-    if hx is not None:
-        given_states = list(hx) if isinstance(hx, tuple | list) else [hx]
-        if len(given_states) != len(states):
-            raise RnncalcError(
-                f"{a['_class']} expects {'(h_0, c_0)' if len(states) == 2 else 'h_0'}, got "
-                f"{len(given_states)} tensor(s)",
-                "give one initial state per state",
-            )
-        for name, want, got in zip(("hx", "cx")[: len(states)], states, given_states, strict=True):
-            if _tensor(got, name).shape != want.shape:
-                raise RnncalcError(
-                    f"Expected hidden size {want.shape}, got {_tensor(got).shape}",
-                    f"give {name} as {want.shape}",
-                )
+    if hx is not None:  # checked as RNNBase.forward checks it
+        given = list(hx) if isinstance(hx, tuple | list) else [hx]
+        check_states(planned, [_tensor(h, "hx").shape for h in given], KerasVersion.V2)
+    states = [Tensor(shape) for shape in named[1:]]
     output: Any = Tensor(named[0])
     if packed and isinstance(given, Packed):
         output = Packed(output, config.batch_first)

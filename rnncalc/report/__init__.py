@@ -85,6 +85,16 @@ class LayerReport(Shown):
     output_shapes: list[Shape] = Field(
         description="One shape per returned tensor, in Keras's order."
     )
+    initial_state_names: list[str] = Field(
+        default_factory=list,
+        description="The initial states the layer takes, in its framework's order: PyTorch's "
+        "`h_0` (and `c_0`); Keras's per cell, as `initial_state` lists them.",
+    )
+    initial_state_shapes: list[Shape] = Field(
+        default_factory=list,
+        description="The shape each initial state must have (`--hx`, `--cx`, "
+        "`--initial-state` are checked against them).",
+    )
     params: int = Field(description="Total number of parameters.")
     trainable_params: int = Field(description="Parameters updated in training.")
     non_trainable_params: int = Field(description="Parameters not updated in training.")

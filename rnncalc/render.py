@@ -262,7 +262,7 @@ def _nested(shapes: Any) -> str:
         return shape_text(tuple(shapes))
     if isinstance(shapes, list):
         return "(" + ", ".join(_nested(s) for s in shapes) + ")"
-    return "?"
+    return "None"  # what forward returned in its place: no tensor
 
 
 def _align(columns: int) -> tuple[str, ...]:

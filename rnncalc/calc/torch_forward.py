@@ -550,6 +550,29 @@ def _broadcast(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> An
     return Tensor(tuple(found))
 
 
+def _matmul(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """`torch.matmul` (and `@`, `bmm`, `mm`): vectors, matrices, and batches broadcast."""
+    x, y = (_tensor(v) for v in args[:2])
+    if not x.shape or not y.shape:
+        raise RnncalcError("both arguments to matmul need to be at least 1D", "give tensors")
+    a_shape = (1, *x.shape) if len(x.shape) == 1 else x.shape
+    b_shape = (*y.shape, 1) if len(y.shape) == 1 else y.shape
+    if a_shape[-1] != b_shape[-2]:
+        rows = prod(a_shape[:-1])
+        raise RnncalcError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a_shape[-1]} and "
+            f"{b_shape[-2]}x{b_shape[-1]})",
+            "make the first's last axis the second's second-to-last",
+        )
+    lead = _broadcast({}, [Tensor(a_shape[:-2]), Tensor(b_shape[:-2])], {}).shape
+    shape = (*lead, a_shape[-2], b_shape[-1])
+    if len(x.shape) == 1:
+        shape = shape[:-2] + shape[-1:]
+    if len(y.shape) == 1:
+        shape = shape[:-1]
+    return Tensor(shape)
+
+
 def _new(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     sizes = tuple(args) or tuple(kwargs.get("size", ()))
     if len(sizes) == 1 and isinstance(sizes[0], tuple | list):
@@ -686,6 +709,7 @@ FUNCTIONS: dict[str, Rule] = {
     "min": _max,
     "__getitem__": _index,
     "__binary__": _broadcast,
+    **{name: _matmul for name in ("matmul", "bmm", "mm", "Tensor.matmul", "Tensor.bmm")},
     "pack_padded_sequence": _pack,
     "pad_packed_sequence": _unpack,
 }

@@ -12,9 +12,10 @@ from rnncalc.calc.weights import weights
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.families import FAMILIES
 from rnncalc.errors import RnncalcError
+from rnncalc.limits import CODE_ITEMS
 from rnncalc.parse.construct import by_name, torch_from_call
 from rnncalc.parse.expressions import LayerCall
-from rnncalc.parse.torch_tree import Module, Parameter
+from rnncalc.parse.torch_tree import Module, Parameter, copied
 
 Arguments = dict[str, Any]
 _REQUIRED = object()
@@ -91,6 +92,8 @@ SIGNATURES: dict[str, str] = {
     "NonDynamicallyQuantizableLinear": "in_features, out_features, bias=True",
     "TransformerEncoderLayer": "d_model, nhead, dim_feedforward=2048, dropout=0.1, "
     "activation='relu', layer_norm_eps=1e-05, batch_first=False, norm_first=False, bias=True",
+    "TransformerEncoder": "encoder_layer, num_layers, norm=None, enable_nested_tensor=True, "
+    "mask_check=True",
     # nn.RNN takes nonlinearity fourth: RNN(input_size, hidden_size, num_layers, nonlinearity)
     "RNN": "input_size, hidden_size, num_layers=1, nonlinearity='tanh', bias=True, "
     "batch_first=False, dropout=0.0, bidirectional=False",
@@ -168,6 +171,11 @@ def build(name: str, args: list[Any], kwargs: dict[str, Any]) -> Module:
         >>> [(k, p.shape) for k, p in m.parameters.items()]
         [('weight', (5, 64)), ('bias', (5,))]
     """
+    if name not in SIGNATURES:
+        raise RnncalcError(
+            f"nn.{name} is not a module rnncalc knows",
+            "see `rnncalc model --help` for those it does, or give its parameters another way",
+        )
     arguments = signature(name).bind(name, args, kwargs)
     made = Module(name, arguments=arguments)
     if name in CONTAINERS:
@@ -313,6 +321,17 @@ def _encoder_layer(m: Module, a: Arguments) -> None:
         m.children["activation"] = a["activation"]
 
 
+def _encoder(m: Module, a: Arguments) -> None:
+    layer, count = a["encoder_layer"], a["num_layers"]
+    if not isinstance(layer, Module):
+        raise RnncalcError("TransformerEncoder takes an encoder_layer module", "give one")
+    _size(a, "num_layers")
+    CODE_ITEMS.check(count, "TransformerEncoder's num_layers", "stack fewer")
+    m.children["layers"] = build("ModuleList", [[copied(layer) for _ in range(count)]], {})
+    if isinstance(a["norm"], Module):
+        m.children["norm"] = a["norm"]
+
+
 def _recurrent(m: Module, a: Arguments) -> None:
     config = torch_from_call(LayerCall(m.class_name, "nn", (), dict(a)))
     for spec in weights(config, (1, 1, config.input_size), KerasVersion.V2):
@@ -346,6 +365,7 @@ _RULES: dict[str, Callable[[Module, Arguments], None]] = {
     "PReLU": _prelu,
     "MultiheadAttention": _attention,
     "TransformerEncoderLayer": _encoder_layer,
+    "TransformerEncoder": _encoder,
     **{name: _recurrent for name in ("RNN", "GRU", "LSTM")},
     **{name: _cell for name in ("RNNCell", "GRUCell", "LSTMCell")},
 }

@@ -222,7 +222,7 @@ class Interpreter:
 
     Subclasses give meaning to the names of a library through the hooks: `module_attribute`,
     `imported` and `star_name` (names), `library_class` (classes built on the library's),
-    `other_attribute`, `other_subscript`, `set_attribute`
+    `other_attribute`, `other_subscript`, `set_attribute`, `set_item`
     and `truthy` (their values), `skipped_call`, `call_other` and `other_method` (calls), and
     `operand` (what arithmetic refuses).
     """
@@ -241,6 +241,8 @@ class Interpreter:
 
     def module_attribute(self, path: str) -> Any:
         """What a dotted name in an imported module is."""
+        if path == "collections.OrderedDict":  # a dict, as far as building a model goes
+            return Builtin("dict")
         return Module(path)
 
     def other_attribute(self, owner: Any, name: str) -> Any:
@@ -272,6 +274,9 @@ class Interpreter:
         elif isinstance(owner, Instance):
             owner.attributes[name] = value
             CODE_ITEMS.check(len(owner.attributes), "an object's attributes", "use fewer")
+
+    def set_item(self, owner: Any, key: Any, value: Any) -> None:
+        """`owner[key] = value` on a value that is not a list or dict: nothing rnncalc follows."""
 
     def other_method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return NotImplemented
@@ -499,6 +504,8 @@ class Interpreter:
                 except (IndexError, TypeError, ValueError) as exc:
                     raise RnncalcError(f"`{_text(target)}`: {exc}", "fix the index") from None
                 CODE_ITEMS.check(len(owner), "a collection in the code", "use fewer items")
+            else:
+                self.set_item(owner, self.expr(target.slice, scope), value)
         elif isinstance(target, ast.Attribute):
             self.set_attribute(self.expr(target.value, scope), target.attr, value)
 

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Any
 
 from rnncalc.errors import RnncalcError
+from rnncalc.limits import CODE_ITEMS
 from rnncalc.parse.python import (
     _MISSING,
     Bound,
@@ -30,6 +32,10 @@ Make = Callable[[str, list[Any], dict[str, Any]], Module]
 Run = Callable[[Module | str, list[Any], dict[str, Any]], Any]
 
 CONTAINERS = ("Sequential", "ModuleList", "ModuleDict")
+_REGISTERING = frozenset(
+    {"append", "extend", "insert", "add_module", "register_module", "register_parameter",
+     "register_buffer"}
+)  # fmt: skip
 _MODULE_METHODS = frozenset(
     {
         "parameters",
@@ -189,6 +195,14 @@ class TorchReader(Interpreter):
             result = args[0]
             for child in tree.children.values():
                 result = self.call_module(self.instances.get(id(child), child), [result], {})
+        elif tree.class_name == "TransformerEncoderLayer":
+            result = self.encoder_layer(tree, args, kwargs)
+        elif tree.class_name == "TransformerEncoder":
+            result = args[0] if args else kwargs.get("src")
+            for layer in tree.children["layers"].children.values():
+                result = self.call_module(layer, [result], {})
+            if "norm" in tree.children:
+                result = self.call_module(tree.children["norm"], [result], {})
         elif tree.class_name in ("ModuleList", "ModuleDict"):
             raise RnncalcError(
                 f'Module [{tree.class_name}] is missing the required "forward" function',
@@ -200,6 +214,32 @@ class TorchReader(Interpreter):
             inputs = [list(a.shape) for a in args if isinstance(a, Tensor)]
             self.calls[id(tree)] = (inputs, _shapes(result))
         return result
+
+    def encoder_layer(self, tree: Module, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """TransformerEncoderLayer.forward, as torch writes it: each of its modules called in
+        turn (norm_first or not), so that each one's first call has its shapes."""
+        children, norm_first = tree.children, (tree.arguments or {}).get("norm_first", False)
+
+        def call(name: str, *inputs: Any, **options: Any) -> Any:
+            return self.call_module(children[name], list(inputs), options)
+
+        def attention(x: Any) -> Any:
+            return call("dropout1", call("self_attn", x, x, x, need_weights=False)[0])
+
+        def feed_forward(x: Any) -> Any:
+            h = call("linear1", x)
+            h = call("activation", h) if "activation" in children else h
+            return call("dropout2", call("linear2", call("dropout", h)))
+
+        def plus(x: Any, y: Any) -> Any:
+            return self.run_rule("__binary__", [x, y], {})
+
+        x = args[0] if args else kwargs.get("src")
+        if norm_first:
+            x = plus(x, attention(call("norm1", x)))
+            return plus(x, feed_forward(call("norm2", x)))
+        x = call("norm1", plus(x, attention(x)))
+        return call("norm2", plus(x, feed_forward(x)))
 
     def parameter(self, args: list[Any], kwargs: dict[str, Any]) -> Parameter:
         data = args[0] if args else kwargs.get("data")
@@ -238,14 +278,23 @@ class TorchReader(Interpreter):
             return _NOTHING  # nn.Module.__init__
         if (
             isinstance(owner, ModuleInstance)
-            and name in _MODULE_METHODS
+            and name in _MODULE_METHODS | _REGISTERING
             and name not in owner.attributes
             and owner.cls.lookup(name) is _MISSING
         ):
             return Method(owner, name)  # nn.Module's own: self.parameters()
+        if (
+            isinstance(owner, ModuleInstance)
+            and name == "training"
+            and name not in owner.attributes
+            and owner.cls.lookup(name) is _MISSING
+        ):
+            return True  # a module is built in training mode
         return super().attribute(owner, name)
 
     def other_attribute(self, owner: Any, name: str) -> Any:
+        if isinstance(owner, TorchClass) and name == "from_pretrained":
+            return Method(owner, name)
         if isinstance(owner, Module):
             if name in owner.parameters:
                 return owner.parameters[name]
@@ -253,7 +302,7 @@ class TorchReader(Interpreter):
                 return self.shown(owner.children[name])
             if owner.arguments is not None and name in owner.arguments:
                 return owner.arguments[name]
-            if name in _MODULE_METHODS:
+            if name in _MODULE_METHODS | _REGISTERING:
                 return Method(owner, name)
             raise RnncalcError(
                 f"'{owner.class_name}' object has no attribute '{name}'", "see its class"
@@ -311,6 +360,8 @@ class TorchReader(Interpreter):
 
     def other_method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         tree = owner.module if isinstance(owner, ModuleInstance) else owner
+        if isinstance(tree, Module) and name in _REGISTERING:
+            return self.register(owner, tree, name, args, kwargs)
         if isinstance(tree, Module) and name in _MODULE_METHODS:
             if name in ("parameters", "named_parameters"):
                 from rnncalc.parse.torch_tree import named_parameters
@@ -326,7 +377,72 @@ class TorchReader(Interpreter):
             return owner  # .to(device), .eval(), .cuda(): the same module
         if isinstance(owner, Tensor):
             return self.run_rule(f"Tensor.{name}", [owner, *args], kwargs)
+        if isinstance(owner, TorchClass) and name == "from_pretrained":
+            return self.pretrained(owner.name, args, kwargs)
         return super().other_method(owner, name, args, kwargs)
+
+    def pretrained(self, name: str, args: list[Any], kwargs: dict[str, Any]) -> Module:
+        """`nn.Embedding.from_pretrained(embeddings, freeze=True, ...)`: the module of the
+        tensor's shape, its weight frozen unless `freeze=False`."""
+        given = dict(kwargs)
+        embeddings = args[0] if args else given.pop("embeddings", None)
+        freeze = args[1] if len(args) > 1 else given.pop("freeze", True)
+        shape = getattr(embeddings, "shape", None)
+        if not (isinstance(shape, tuple) and len(shape) == 2):
+            raise RnncalcError(
+                f"{name}.from_pretrained needs a 2-D tensor of known shape, got "
+                f"{_kind(embeddings)}",
+                "give its shape: --set NAME.shape=ROWS,DIM",
+            )
+        made = self.make(name, list(shape), given)
+        made.parameters["weight"].trainable = not freeze
+        if self.depth == 0:
+            self.models.append(made)
+        return made
+
+    def register(
+        self, owner: Any, tree: Module, name: str, args: list[Any], kwargs: dict[str, Any]
+    ) -> None:
+        """`append`, `extend`, `insert` (ModuleList, Sequential), `add_module`,
+        `register_module`, `register_parameter`; `register_buffer` registers no parameter."""
+        values = [*args, *kwargs.values()]
+        if name in ("add_module", "register_module", "register_parameter"):
+            if len(values) != 2 or not isinstance(values[0], str):
+                raise RnncalcError(f"{name}() takes a name and a value", f"{name}(NAME, VALUE)")
+            self.set_attribute(owner, values[0], values[1])
+        elif name in ("append", "extend", "insert") and tree.class_name in CONTAINERS[:2]:
+            items = list(tree.children.values())
+            if name == "append" and len(values) == 1:
+                items.append(values[0])
+            elif name == "extend" and len(values) == 1:
+                items.extend(self.iterate(values[0], None))
+            elif name == "insert" and len(values) == 2 and isinstance(values[0], int):
+                items.insert(values[0], values[1])
+            else:
+                raise RnncalcError(f"{tree.class_name}.{name}() got {values!r}"[:200], "see torch")
+            CODE_ITEMS.check(len(items), "a container's modules", "hold fewer")
+            tree.children = {str(i): self.module_of(m) for i, m in enumerate(items)}
+        elif name == "register_buffer":  # a tensor the module keeps, not a parameter
+            if len(values) >= 2 and isinstance(values[0], str) and isinstance(owner, Instance):
+                owner.attributes[values[0]] = values[1]
+        else:
+            raise RnncalcError(f"{tree.class_name} has no {name}()", "see its class")
+
+    def module_of(self, value: Any) -> Module:
+        found = self.tree(value)
+        if not isinstance(found, Module):
+            raise RnncalcError(f"{_kind(value)} is not a module", "give an nn module")
+        return found
+
+    def set_item(self, owner: Any, key: Any, value: Any) -> None:
+        tree = owner.module if isinstance(owner, ModuleInstance) else owner
+        if isinstance(tree, Module) and tree.class_name == "ModuleDict" and isinstance(key, str):
+            tree.children[key] = self.module_of(value)
+        elif (
+            isinstance(tree, Module) and tree.class_name in CONTAINERS[:2] and isinstance(key, int)
+        ):
+            keys = list(tree.children)
+            tree.children[keys[key]] = self.module_of(value)
 
     def iterate(self, value: Any, node: Any) -> Any:
         if isinstance(value, Module) and value.class_name in ("Sequential", "ModuleList"):
@@ -338,7 +454,8 @@ class TorchReader(Interpreter):
     def binary(self, op: Any, left: Any, right: Any) -> Any:
         if isinstance(left, Tensor | Parameter) or isinstance(right, Tensor | Parameter):
             operands = [Tensor(v.shape) if isinstance(v, Parameter) else v for v in (left, right)]
-            return self.run_rule("__binary__", operands, {})
+            rule = "matmul" if isinstance(op, ast.MatMult) else "__binary__"
+            return self.run_rule(rule, operands, {})
         return super().binary(op, left, right)
 
     def length(self, value: Any) -> int | None:

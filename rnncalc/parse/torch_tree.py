@@ -31,6 +31,29 @@ class Module:
     own_known: bool = True
 
 
+def copied(module: Module) -> Module:
+    """`copy.deepcopy(module)`: the same tree, with parameters of its own (shared ones stay
+    shared within the copy)."""
+    memo: dict[int, Any] = {}
+
+    def copy(item: Any) -> Any:
+        if id(item) not in memo:
+            if isinstance(item, Parameter):
+                memo[id(item)] = Parameter(item.shape, item.trainable)
+            else:
+                memo[id(item)] = Module(
+                    item.class_name,
+                    {k: copy(p) for k, p in item.parameters.items()},
+                    {k: copy(c) for k, c in item.children.items()},
+                    item.arguments,
+                    item.own_known,
+                )
+        return memo[id(item)]
+
+    found: Module = copy(module)
+    return found
+
+
 def named_modules(root: Module, prefix: str = "") -> Iterator[tuple[str, Module]]:
     """`model.named_modules()`: every module once, depth first, the model itself as `""`.
 

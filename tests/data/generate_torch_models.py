@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 OUT = Path(__file__).with_name("torch_models.jsonl")
+CODE = Path(__file__).with_name("torch_code")
 HEAD = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n"
 
 
@@ -26,7 +27,7 @@ def seq(body: str) -> str:
     return HEAD + f"model = nn.Sequential(\n    {body}\n)\n"
 
 
-CASES: list[tuple[str, str, str, list[str]]] = [
+CASES: list[tuple[str, str | Path, str, list[str]]] = [
     ("mlp", seq("nn.Linear(10, 20), nn.ReLU(), nn.Dropout(0.2), nn.Linear(20, 5, bias=False)"),
      "model", ["torch.zeros(4, 10)"]),
     ("conv1d", seq("nn.Conv1d(16, 33, 3, stride=2), nn.BatchNorm1d(33), nn.ReLU(), "
@@ -181,10 +182,19 @@ CASES: list[tuple[str, str, str, list[str]]] = [
         z = torch.stack([last, pooled], dim=1).reshape(b, -1)
         return F.log_softmax(self.fc(z), dim=-1).squeeze(), h.view(-1, self.hidden)
 ''', "Views(5, 7)", ["torch.zeros(2, 11, 5)"]),
+    # code in files of its own (tests/data/torch_code), as people write it
+    ("registered", CODE / "registered.py", "TextRNN(5000, 100, 128, 2, 4)",
+     ["torch.zeros(4, 20, dtype=torch.long)"]),
+    ("pretrained-packed", CODE / "pretrained_packed.py", "Classifier(torch.zeros(1000, 50))",
+     ["torch.zeros(4, 12, dtype=torch.long)", "torch.tensor([12, 10, 5, 3])"]),
+    ("cnn-transformer", CODE / "cnn_transformer.py", "CNNTransformer()",
+     ["torch.zeros(2, 1, 16, 40)"]),
 ]
 
 
 def shapes(value: object) -> object:
+    if isinstance(value, nn.utils.rnn.PackedSequence):  # its data's shape depends on lengths
+        return "PackedSequence"
     if isinstance(value, torch.Tensor):
         return list(value.shape)
     if isinstance(value, torch.Size):
@@ -194,7 +204,8 @@ def shapes(value: object) -> object:
     return None
 
 
-def record(case_id: str, code: str, target: str, inputs: list[str]) -> dict:
+def record(case_id: str, code: str | Path, target: str, inputs: list[str]) -> dict:
+    code = code.read_text() if isinstance(code, Path) else code
     found: dict = {"id": case_id, "code": code, "target": target, "inputs": inputs}
     scope: dict = {}
     try:

@@ -83,6 +83,12 @@ def summary(
         [(7, 3, 5), (1, 3, 5), (1, 3, 20)]
     """
     version = KerasVersion.of(keras)
+    cell = analysis.torch_cell(layer, framework) if isinstance(layer, str) else None
+    if cell is not None:  # nn.LSTMCell(...): one step of its layer
+        from rnncalc.calc.cells import cell_summary
+
+        shape = batch_input_shape or input_shape
+        return cell_summary(cell, shape, initial_state, DType(dtype), Optimizer(optimizer))
     wrapped = analysis.distributed(layer, version) if isinstance(layer, str) else None
     if wrapped is not None:  # TimeDistributed(LSTM(...)): the layer on every step of axis 1
         inner, given = wrapped

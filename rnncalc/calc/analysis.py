@@ -19,10 +19,10 @@ from rnncalc.config.enums import DType, Framework, KerasVersion, MergeMode, Opti
 from rnncalc.config.inputs import InputArgs, ResolvedInput, Shape, shape_text
 from rnncalc.config.keras import field_order
 from rnncalc.config.layers import AnyLayer, through
-from rnncalc.config.torch import TorchConfig
+from rnncalc.config.torch import TORCH_CELLS, TorchCellConfig, TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError
-from rnncalc.parse.construct import check_available, layer_from_call
+from rnncalc.parse.construct import TORCH_MODULES, cell_from_call, check_available, layer_from_call
 from rnncalc.parse.expressions import LayerCall, parse
 from rnncalc.parse.inputs import check_shape, from_options, keras_input, parse_args, resolve
 from rnncalc.report import LayerReport, WeightReport
@@ -309,6 +309,17 @@ def framework_option(framework: FrameworkLike) -> Framework | None:
         return None if framework is None else Framework(framework)
     except ValueError:
         raise RnncalcError(f"unknown framework {framework!r}", "use keras or torch") from None
+
+
+def torch_cell(expression: str, framework: FrameworkLike) -> TorchCellConfig | None:
+    """`nn.LSTMCell(10, 20)` (or a bare `LSTMCell(...)` with framework torch) as its config;
+    None for anything else."""
+    try:
+        call = parse(expression)
+    except RnncalcError:
+        return None
+    torch = call.module in TORCH_MODULES or framework_option(framework) is Framework.TORCH
+    return cell_from_call(call) if torch and call.name in TORCH_CELLS else None
 
 
 def distributed(

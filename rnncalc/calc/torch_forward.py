@@ -7,11 +7,11 @@ from collections.abc import Callable
 from math import prod
 from typing import Any
 
+from rnncalc.calc.cells import check_step
 from rnncalc.calc.plan import plan
 from rnncalc.calc.shapes import returned
 from rnncalc.calc.states import check_states
 from rnncalc.config.enums import KerasVersion
-from rnncalc.config.families import FAMILIES
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.construct import torch_from_call
 from rnncalc.parse.expressions import LayerCall
@@ -291,27 +291,12 @@ def _known(shape: tuple[int | None, ...]) -> Shape:
 
 def _cell(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
     x = _tensor(args[0] if args else kwargs.get("input"))
-    cls = a["_class"]
-    if len(x.shape) not in (1, 2) or x.shape[-1] != a["input_size"]:
-        raise RnncalcError(
-            f"{cls}: Expected input to be 1D or 2D with {a['input_size']} features, got "
-            f"{list(x.shape)}",
-            "give (N, input_size) or (input_size,)",
-        )
-    state = Tensor((*x.shape[:-1], a["hidden_size"]))
-    family = next(f for f in FAMILIES.values() if f.torch_name == cls[:-4])
     hx = args[1] if len(args) > 1 else kwargs.get("hx")
-    states = (state,) * len(family.states)
-    if hx is not None:
-        given = list(hx) if isinstance(hx, tuple | list) else [hx]
-        for got in given:
-            if _tensor(got, "hx").shape != state.shape:
-                raise RnncalcError(
-                    f"{cls}: Expected hidden state of shape {list(state.shape)}, got "
-                    f"{list(_tensor(got).shape)}",
-                    f"give each state as {state.shape}",
-                )
-    return states if len(states) == 2 else state
+    given = [] if hx is None else list(hx) if isinstance(hx, tuple | list) else [hx]
+    cls = a["_class"]
+    check_step(cls, a["input_size"], a["hidden_size"], x.shape, [_tensor(h).shape for h in given])
+    state = Tensor((*x.shape[:-1], a["hidden_size"]))
+    return (state, state) if cls == "LSTMCell" else state
 
 
 def _attention(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:

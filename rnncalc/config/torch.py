@@ -14,6 +14,22 @@ def _arg(default: Any, description: str, **kw: Any) -> Any:
     return Field(default, description=description, json_schema_extra={"torch": True}, **kw)
 
 
+def _integer(value: Any, info: ValidationInfo) -> Any:
+    # PyTorch checks isinstance(value, int): True passes as 1, 20.0 does not.
+    if not isinstance(value, int):
+        raise ValueError(f"{info.field_name} should be of type int, got: {type(value).__name__}")
+    check_size(value, info.field_name or "the size")
+    if info.field_name == "num_layers":
+        TORCH_LAYERS.check(value, "num_layers", "stack fewer layers")
+    return int(value)
+
+
+def _positive(value: int, info: ValidationInfo) -> int:
+    if value <= 0:
+        raise ValueError(f"{info.field_name} must be greater than zero")
+    return value
+
+
 class TorchConfig(BaseModel):
     """Arguments PyTorch's recurrent modules share (`torch.nn.RNNBase`), with its defaults."""
 
@@ -79,22 +95,12 @@ class TorchConfig(BaseModel):
     @field_validator("input_size", "hidden_size", "num_layers", "proj_size", mode="before")
     @classmethod
     def _int(cls, value: Any, info: ValidationInfo) -> Any:
-        # PyTorch checks isinstance(value, int): True passes as 1, 20.0 does not.
-        if not isinstance(value, int):
-            raise ValueError(
-                f"{info.field_name} should be of type int, got: {type(value).__name__}"
-            )
-        check_size(value, info.field_name or "the size")
-        if info.field_name == "num_layers":
-            TORCH_LAYERS.check(value, "num_layers", "stack fewer layers")
-        return int(value)
+        return _integer(value, info)
 
     @field_validator("input_size", "hidden_size", "num_layers")
     @classmethod
     def _positive(cls, value: int, info: ValidationInfo) -> int:
-        if value <= 0:
-            raise ValueError(f"{info.field_name} must be greater than zero")
-        return value
+        return _positive(value, info)
 
     @field_validator("proj_size")
     @classmethod
@@ -164,3 +170,63 @@ TORCH: dict[str, type[TorchConfig]] = {
     cls.class_name(): cls for cls in (TorchRNNConfig, TorchGRUConfig, TorchLSTMConfig)
 }
 NOT_LSTM = "proj_size argument is only supported for LSTM, not RNN or GRU"
+
+
+class TorchCellConfig(BaseModel):
+    """Arguments PyTorch's cells share (`torch.nn.RNNCellBase`): one step, one layer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=False, defer_build=True)
+
+    positional: ClassVar[tuple[str, ...]] = ("input_size", "hidden_size", "bias")
+    layer: ClassVar[type[TorchConfig]]  # the layer that runs this cell over a sequence
+
+    input_size: int = _arg(..., "Number of features of the input.")
+    hidden_size: int = _arg(..., "Number of features of the hidden state.")
+    bias: bool = _arg(True, "Whether the cell has `bias_ih` and `bias_hh`.", strict=True)
+    device: str | None = _arg(None, "Where the parameters live; no effect on shapes.")
+    dtype: str | None = _arg(None, "Parameter dtype; no effect on shapes.")
+
+    @classmethod
+    def class_name(cls) -> str:
+        return cls.__name__.removeprefix("Torch").removesuffix("Config")
+
+    @field_validator("input_size", "hidden_size", mode="before")
+    @classmethod
+    def _int(cls, value: Any, info: ValidationInfo) -> Any:
+        return _integer(value, info)
+
+    @field_validator("input_size", "hidden_size")
+    @classmethod
+    def _positive(cls, value: int, info: ValidationInfo) -> int:
+        return _positive(value, info)
+
+    def as_layer(self) -> TorchConfig:
+        """The one-layer module that runs this cell at every step: the same parameters."""
+        fields = self.model_dump(include={"input_size", "hidden_size", "bias", "nonlinearity"})
+        return self.layer(**fields)
+
+
+class TorchRNNCellConfig(TorchCellConfig):
+    """`torch.nn.RNNCell`: one step of an Elman RNN."""
+
+    positional: ClassVar[tuple[str, ...]] = ("input_size", "hidden_size", "bias", "nonlinearity")
+    layer = TorchRNNConfig
+
+    nonlinearity: Literal["tanh", "relu"] = _arg("tanh", "`tanh` or `relu`.")
+
+
+class TorchGRUCellConfig(TorchCellConfig):
+    """`torch.nn.GRUCell`: one step of a GRU."""
+
+    layer = TorchGRUConfig
+
+
+class TorchLSTMCellConfig(TorchCellConfig):
+    """`torch.nn.LSTMCell`: one step of an LSTM (no projection)."""
+
+    layer = TorchLSTMConfig
+
+
+TORCH_CELLS: dict[str, type[TorchCellConfig]] = {
+    cls.class_name(): cls for cls in (TorchRNNCellConfig, TorchGRUCellConfig, TorchLSTMCellConfig)
+}

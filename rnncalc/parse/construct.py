@@ -21,7 +21,7 @@ from rnncalc.config.keras import (
     available,
 )
 from rnncalc.config.layers import AnyLayer
-from rnncalc.config.torch import NOT_LSTM, TORCH, TorchConfig
+from rnncalc.config.torch import NOT_LSTM, TORCH, TORCH_CELLS, TorchCellConfig, TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
 from rnncalc.errors import RnncalcError, closest, invalid
 from rnncalc.parse.expressions import LayerCall
@@ -212,6 +212,25 @@ def torch_from_call(call: LayerCall) -> TorchConfig:
                 f"nn.{call.name} needs `{name}`",
                 f"e.g. nn.{call.name}(input_size=10, hidden_size=20)",
             )
+    try:
+        return cls.model_validate(kwargs)
+    except ValidationError as exc:
+        raise _invalid(exc, cls, torch=True) from None
+
+
+def cell_from_call(call: LayerCall) -> TorchCellConfig:
+    """Validate `nn.LSTMCell(...)` as `torch.nn.LSTMCell.__init__` would."""
+    cls = TORCH_CELLS[call.name]
+    kwargs = _with_positional(call, cls.positional)
+    for name in kwargs:
+        if name not in cls.model_fields:
+            raise RnncalcError(
+                f"{call.name}.__init__() got an unexpected keyword argument '{name}'",
+                f"{call.name} takes {', '.join(cls.positional)}",
+            )
+    for name in ("input_size", "hidden_size"):
+        if name not in kwargs:
+            raise RnncalcError(f"nn.{call.name} needs `{name}`", f"e.g. nn.{call.name}(10, 20)")
     try:
         return cls.model_validate(kwargs)
     except ValidationError as exc:

@@ -1,0 +1,109 @@
+"""PyTorch's cells (`nn.RNNCell`, `nn.GRUCell`, `nn.LSTMCell`): one step of their layer, so
+their shapes, parameters and cost are the one-layer module's on a one-step sequence, with the
+cell's names and checks."""
+
+from __future__ import annotations
+
+from rnncalc.calc import analysis
+from rnncalc.config.enums import DType, KerasVersion, Optimizer
+from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
+from rnncalc.config.torch import TorchCellConfig
+from rnncalc.errors import RnncalcError
+from rnncalc.report import LayerReport
+
+
+def cell_summary(
+    cell: TorchCellConfig,
+    shape: Shape | None,
+    initial_state: list[Shape] | None,
+    dtype: DType,
+    optimizer: Optimizer,
+) -> LayerReport:
+    """The report of one cell step on an input `(N, input_size)` or unbatched `(input_size,)`,
+    its `hx` (and `cx`) checked as the cell's forward checks them.
+
+    Example:
+        >>> from rnncalc.config.torch import TorchLSTMCellConfig
+        >>> r = cell_summary(TorchLSTMCellConfig(input_size=10, hidden_size=20), (3, 10), None,
+        ...                  DType.FLOAT32, Optimizer.ADAM)
+        >>> r.output_names, r.output_shapes, r.params
+        (['h_1', 'c_1'], [(3, 20), (3, 20)], 2560)
+    """
+    name = cell.class_name()
+    if shape is None:
+        raise RnncalcError(
+            f"no input shape: nn.{name}'s outputs depend on the input tensor",
+            "give --batch-input-shape N,input_size (or input_size alone, unbatched)",
+        )
+    check_step(name, cell.input_size, cell.hidden_size, shape, list(initial_state or []))
+    batched, lstm = len(shape) == 2, name == "LSTMCell"
+    x = shape if batched else (1, *shape)
+    layer = cell.as_layer()
+    step = (1, *shape)  # one step of the layer: (L=1, N, H_in), or (1, H_in) unbatched
+    resolved = ResolvedInput(shape=step, given=("--batch-input-shape",))
+    report = analysis.analyze(layer, resolved, KerasVersion.V2, [], dtype, optimizer)
+    size = (x[0], cell.hidden_size) if batched else (cell.hidden_size,)
+    outputs = 2 if lstm else 1
+    weights = [w.model_copy(update={"name": w.name.removesuffix("_l0")}) for w in report.weights]
+    return report.model_copy(
+        update={
+            "layer": name,
+            "arguments": cell.model_dump(mode="json"),
+            "input_shape": shape,
+            "input_source": "--batch-input-shape",
+            "input_axes": ["batch", "features"] if batched else ["features"],
+            "output_names": ["h_1", "c_1"][:outputs],
+            "output_shapes": [size] * outputs,
+            "initial_state_names": ["h_0", "c_0"][:outputs],
+            "initial_state_shapes": [size] * outputs,
+            "weights": weights,
+        }
+    )
+
+
+def check_step(
+    name: str, input_size: int, hidden_size: int, shape: Shape, states: list[Shape]
+) -> None:
+    """A cell's input and states checked as its forward checks them (the ranks first, in
+    Python; then the sizes, in torch's C++), in its words.
+
+    Raises:
+        RnncalcError: where torch would refuse them.
+    """
+    if len(shape) not in (1, 2):
+        raise RnncalcError(
+            f"{name}: Expected input to be 1D or 2D, got {len(shape)}D instead",
+            "give (N, input_size) or (input_size,)",
+        )
+    lstm = name == "LSTMCell"
+    for index, state in enumerate(states):
+        if len(state) not in (1, 2):
+            what = f"hx[{index}]" if lstm else "hidden"
+            raise RnncalcError(
+                f"{name}: Expected {what} to be 1D or 2D, got {len(state)}D instead",
+                "give (N, hidden_size) or (hidden_size,)",
+            )
+    batched = len(shape) == 2
+    x = shape if batched else (1, *shape)
+    if x[1] != input_size:
+        raise RnncalcError(
+            f"input has inconsistent input_size: got {x[1]} expected {input_size}",
+            f"give {input_size} features",
+        )
+    for index, state in enumerate(states):
+        h = state if batched else (1, *state)
+        if h[0] != x[0]:
+            raise RnncalcError(
+                f"Input batch size {x[0]} doesn't match hidden{index} batch size {h[0]}",
+                f"give the state {shape_text((x[0], hidden_size))}",
+            )
+        if h[1] != hidden_size:
+            raise RnncalcError(
+                f"hidden{index} has inconsistent hidden_size: got {h[1]}, expected {hidden_size}",
+                f"give the state {shape_text((x[0], hidden_size))}",
+            )
+    if len(states) not in (0, 2 if lstm else 1):
+        raise RnncalcError(
+            f"nn.{name} takes {'(h_0, c_0)' if lstm else 'hx'}, got {len(states)} state(s)",
+            "give --hx and --cx" if lstm else "give --hx alone: --cx is LSTMCell's",
+        )

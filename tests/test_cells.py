@@ -47,4 +47,4 @@ def test_a_cell_says_what_it_takes_and_refuses_what_it_does_not():
     result = run_cli(
         "summary", "nn.LSTMCell(10, 20)", "--batch-input-shape", "3,10", "--hx", "3,20"
     )
-    assert result.exit_code == 2 and "give --hx and --cx" in result.stderr
+    assert result.exit_code == 2 and "give h_0 and c_0" in result.stderr

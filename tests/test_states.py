@@ -58,10 +58,10 @@ def test_a_layer_says_the_initial_states_it_takes():
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["nn.LSTM(4, 6)", "--batch-input-shape", "5,3,4", "--hx", "1,3,6"], "give --hx and --cx"),
+        (["nn.LSTM(4, 6)", "--batch-input-shape", "5,3,4", "--hx", "1,3,6"], "give h_0 and c_0"),
         (
             ["nn.GRU(4, 6)", "--batch-input-shape", "5,3,4", "--hx", "1,3,6", "--cx", "1,3,6"],
-            "--cx is LSTM's",
+            "c_0 is LSTM's",
         ),
         (["nn.GRU(4, 6)", "--batch-input-shape", "5,3,4", "--cx", "1,3,6"], "--cx without --hx"),
         (
@@ -119,3 +119,24 @@ def test_initial_state_is_checked_as_keras_checks_it(case, keras):
             assert said.startswith(truth["error"].split(" Received: ")[0])
         else:
             assert said == truth["error"]
+
+
+def test_initial_states_given_in_keras_code_are_checked_at_their_call(tmp_path):
+    code = """from tensorflow import keras
+from tensorflow.keras import layers
+x = keras.Input(shape=(10, 4))
+h = keras.Input(shape=(8,))
+c = keras.Input(shape=(7,))
+out = layers.LSTM(8)(x, initial_state=[h, c])
+model = keras.Model([x, h, c], out)
+"""
+    path = tmp_path / "states.py"
+    path.write_text(code)
+    result = run_cli("model", str(path))
+    assert result.exit_code == 2 and "line 6" in result.stderr
+    assert "not compatible with `cell.state_size`" in result.stderr
+    result = run_cli("model", str(path), "--keras", "3", "--json")
+    assert result.exit_code == 0  # Keras 3 builds it: rnncalc warns
+    assert any("initial_state" in w for w in json.loads(result.stdout)["warnings"])
+    path.write_text(code.replace("shape=(7,)", "shape=(8,)"))
+    assert run_cli("model", str(path)).exit_code == 0

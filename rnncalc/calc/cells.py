@@ -105,5 +105,5 @@ def check_step(
     if len(states) not in (0, 2 if lstm else 1):
         raise RnncalcError(
             f"nn.{name} takes {'(h_0, c_0)' if lstm else 'hx'}, got {len(states)} state(s)",
-            "give --hx and --cx" if lstm else "give --hx alone: --cx is LSTMCell's",
+            "give h_0 and c_0 (--hx and --cx)" if lstm else "give h_0 alone: c_0 is LSTMCell's",
         )

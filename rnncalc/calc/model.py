@@ -188,9 +188,9 @@ def model_summary(
         from rnncalc.parse.code import read_code
 
         read = read_code(loaded.code, version, _shapes(version, sizes), variables, target)
-        return summarize(read.config, version, source, "code", sizes, built=read.built).model_copy(
-            update={"skipped": read.skipped, "warnings": read.warnings}
-        )
+        found = summarize(read.config, version, source, "code", sizes, built=read.built)
+        warnings = list(dict.fromkeys([*read.warnings, *found.warnings]))  # the reader's first
+        return found.model_copy(update={"skipped": read.skipped, "warnings": warnings})
 
 
 def _shapes(keras: KerasVersion, sizes: Sizes) -> Shapes:
@@ -394,7 +394,10 @@ def _compute(
     if kind in KERAS:
         layer = layer_config(entry, keras)
         report = analysis.analyze(
-            layer, ResolvedInput(shape=shapes[0], given=("the model",)), keras
+            layer,
+            ResolvedInput(shape=shapes[0], given=("the model",)),
+            keras,
+            initial_state=shapes[1:],  # the tensors after the input: initial_state=[...]
         )
         cost = layer_cost(layer, shapes[0], keras)
         return Called(

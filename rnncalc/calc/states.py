@@ -64,7 +64,7 @@ def _check_torch(p: Plan, given: list[Shape], expected: list[tuple[str, Shape]])
     if len(given) != len(expected):
         raise RnncalcError(
             f"nn.{name} takes {'(h_0, c_0)' if lstm else 'h_0'}, got {len(given)} state(s)",
-            "give --hx and --cx" if lstm else "give --hx alone: --cx is LSTM's",
+            "give h_0 and c_0 (--hx and --cx)" if lstm else "give h_0 alone: c_0 is LSTM's",
         )
     rank = 3 if p.batched else 2
     if any(len(s) != rank for s in given):
@@ -74,7 +74,7 @@ def _check_torch(p: Plan, given: list[Shape], expected: list[tuple[str, Shape]])
             f"For {kind} input, hx and cx should also be {rank}-D but got ({dims}) tensors"
             if lstm
             else f"For {kind} input, hx should also be {rank}-D but got {dims} tensor",
-            f"give {' and '.join(shape_text(s) for _, s in expected)}",
+            "give " + " and ".join(f"{n} {shape_text(s)}" for n, s in expected),
         )
     for index, (shape, (_, want)) in enumerate(zip(given, expected, strict=True)):
         ours = shape if p.batched else (shape[0], 1, *shape[1:])
@@ -83,7 +83,7 @@ def _check_torch(p: Plan, given: list[Shape], expected: list[tuple[str, Shape]])
             label = f"hidden[{index}] size" if lstm else "hidden size"
             raise RnncalcError(
                 f"Expected {label} {shape_text(theirs)}, got {list(ours)}",
-                f"give {'--cx' if index else '--hx'} {','.join(map(str, want))}",
+                f"give {expected[index][0]} as {shape_text(want)}",
             )
 
 
@@ -92,7 +92,7 @@ def _check_keras(p: Plan, given: list[Shape], keras: KerasVersion) -> list[str]:
     each direction its half); Keras 3 does not, and the warning says so."""
     groups = _by_direction(p)
     want = ", ".join(f"{n} {shape_text(s)}" for group in groups for n, s in group)
-    fix = f"give {sum(map(len, groups))} --initial-state: {want}"
+    fix = f"give {sum(map(len, groups))} initial states: {want}"
     halves = [given]
     if len(groups) == 2:
         if len(given) % 2:

@@ -123,6 +123,7 @@ def test_tied_weights_count_once_in_the_total_and_in_each_module():
     modules = {m.name: m for m in report.modules}
     assert modules["encoder"].params == modules["decoder"].params - 50  # the bias
     assert report.total_params < sum(m.own_params for m in report.modules)
+    assert any("encoder.weight and decoder.weight are one tensor" in w for w in report.warnings)
 
 
 def test_forward_that_rnncalc_cannot_follow_keeps_the_table_and_names_the_line():

@@ -114,6 +114,16 @@ def report(
             )
         )
     every = list(named_parameters(root))
+    names: dict[int, list[str]] = {}
+    for prefix, module in named_modules(root):
+        for key, parameter in module.parameters.items():
+            names.setdefault(id(parameter), []).append(f"{prefix}.{key}" if prefix else key)
+    for tied in (n for n in names.values() if len(n) > 1):  # decoder.weight = encoder.weight
+        warnings = [
+            *warnings,
+            f"{' and '.join(tied)} are one tensor: total_params counts it once, as "
+            "model.parameters() does; each module's params count it, as named_modules() does",
+        ]
     return TorchModelReport(
         source=source,
         format=kind,

@@ -17,7 +17,10 @@ from rnncalc.errors import RnncalcError
 from rnncalc.limits import CODE_ITEMS, CONFIG_BYTES, check_size
 
 ZIP = b"PK\x03\x04"
-PICKLE_BYTES = 64 * 2**20  # a state_dict's data.pkl holds names and storage keys, not data
+# A state_dict's data.pkl holds names and storage keys, not data: some 100 bytes a tensor. Its
+# bound also bounds what unpickling can build: a few tens of bytes of Python objects per byte.
+PICKLE_BYTES = 2 * 2**20  # some 20,000 tensors
+MARKS = 100  # how deeply a pickle may nest its tuples, lists and dicts (a state_dict: 3)
 SAFETENSORS_HEADER = 100 * 2**20  # the format's own bound on its header
 DTYPE_BYTES = {
     "F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1,
@@ -192,6 +195,15 @@ class _Unpickler(pickle._Unpickler):
     """The standard library's unpickler, with every global looked up in `_ALLOWED` (Python's
     documented way to restrict one), and storages as stand-ins for their keys. Its pure-Python
     form reads a length from the data before it allocates for it, which the C one does not."""
+
+    dispatch = pickle._Unpickler.dispatch.copy()
+
+    def load_mark(self) -> None:  # the pure-Python unpickler's, bounded (typeshed lacks it)
+        if len(self.metastack) >= MARKS:  # type: ignore[attr-defined]
+            raise pickle.UnpicklingError(f"nested more than {MARKS} deep")
+        pickle._Unpickler.load_mark(self)  # type: ignore[attr-defined]
+
+    dispatch[pickle.MARK[0]] = load_mark  # type: ignore[assignment]
 
     def find_class(self, module: str, name: str) -> Any:
         found = _ALLOWED.get((module, name))

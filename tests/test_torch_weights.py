@@ -26,7 +26,7 @@ from rnncalc.parse import torch_weights
 from rnncalc.parse.expressions import parse
 from rnncalc.parse.torch_weights import read_weights
 
-from conftest import DATA, run_cli
+from conftest import DATA, oracle, run_cli
 
 WEIGHTS = DATA / "torch_weights"
 CASES = [json.loads(line) for line in (WEIGHTS / "cases.jsonl").open()]
@@ -312,3 +312,15 @@ def test_any_corruption_of_a_real_data_pkl_is_read_or_refused_never_run(data, tm
     with contextlib.suppress(RnncalcError):  # anything else escaping fails the test
         read_weights(str(path))
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+@pytest.mark.parametrize("case", oracle("pt_public"), ids=lambda c: c["id"])
+def test_every_oracle_configuration_is_inferred_from_its_names_and_shapes(case):
+    """All 150 configurations, from the names and shapes torch listed for them (the files
+    above hold a fifth of them, saved)."""
+    from rnncalc.calc.torch_infer import infer
+    from rnncalc.parse.torch_weights import Saved
+
+    tensors = {name: Saved(tuple(shape), "float32", "0", 0, ()) for name, shape in case["weights"]}
+    _, (found,) = infer(tensors)
+    assert arguments(found.expression) == arguments("nn." + case["repr"])

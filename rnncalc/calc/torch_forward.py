@@ -7,6 +7,7 @@ from collections.abc import Callable
 from math import prod
 from typing import Any
 
+from rnncalc.calc import rules
 from rnncalc.calc.cells import check_step
 from rnncalc.calc.plan import plan
 from rnncalc.calc.shapes import returned
@@ -268,10 +269,8 @@ def _recurrent(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> An
     if packed and isinstance(given, Packed) and given.batch_first != config.batch_first:
         x = Tensor((x.shape[1], x.shape[0], *x.shape[2:]))
     check_shape(x.shape, "the input")
-    from rnncalc.calc.analysis import question
-
-    _, resolved, _, _ = question(config, None, None, x.shape, "2", "torch", None)
-    planned = plan(config, resolved.shape, KerasVersion.V2)
+    rules.check_input(config, x.shape, ("forward",), KerasVersion.V2)
+    planned = plan(config, x.shape, KerasVersion.V2)
     named = [_known(shape) for _, shape in returned(planned, KerasVersion.V2)]
     hx = args[1] if len(args) > 1 else kwargs.get("hx")
     if hx is not None:  # checked as RNNBase.forward checks it

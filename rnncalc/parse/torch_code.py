@@ -14,7 +14,6 @@ from rnncalc.parse.python import (
     _MISSING,
     Bound,
     Builtin,
-    CodeError,
     Function,
     Instance,
     Interpreter,
@@ -24,7 +23,16 @@ from rnncalc.parse.python import (
     _kind,
 )
 from rnncalc.parse.python import Module as ImportedModule
-from rnncalc.parse.torch_tree import Module, Packed, Parameter, Size, Tensor
+from rnncalc.parse.torch_tree import (
+    Module,
+    Packed,
+    Parameter,
+    Size,
+    Tensor,
+    named_modules,
+    named_parameters,
+    shapes_of,
+)
 
 # torch.nn.<name>(*args, **kwargs): the module it makes (calc.torch_modules.build)
 Make = Callable[[str, list[Any], dict[str, Any]], Module]
@@ -212,7 +220,7 @@ class TorchReader(Interpreter):
             result = self.run_rule(tree, args, kwargs)
         if id(tree) not in self.calls:
             inputs = [list(a.shape) for a in args if isinstance(a, Tensor)]
-            self.calls[id(tree)] = (inputs, _shapes(result))
+            self.calls[id(tree)] = (inputs, shapes_of(result))
         return result
 
     def encoder_layer(self, tree: Module, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -364,13 +372,9 @@ class TorchReader(Interpreter):
             return self.register(owner, tree, name, args, kwargs)
         if isinstance(tree, Module) and name in _MODULE_METHODS:
             if name in ("parameters", "named_parameters"):
-                from rnncalc.parse.torch_tree import named_parameters
-
                 found = list(named_parameters(tree))
                 return [p for _, p in found] if name == "parameters" else found
             if name in ("modules", "children"):
-                from rnncalc.parse.torch_tree import named_modules
-
                 if name == "children":
                     return [self.shown(c) for c in tree.children.values()]
                 return [self.shown(m) for _, m in named_modules(tree)]
@@ -476,12 +480,3 @@ class TorchReader(Interpreter):
                 "decide on shapes or arguments instead",
             )
         return super().truthy(value)
-
-
-def _shapes(value: Any) -> Any:
-    from rnncalc.parse.torch_tree import shapes_of
-
-    return shapes_of(value)
-
-
-__all__ = ["CodeError", "ModuleInstance", "TorchReader"]

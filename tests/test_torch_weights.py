@@ -324,3 +324,11 @@ def test_every_oracle_configuration_is_inferred_from_its_names_and_shapes(case):
     tensors = {name: Saved(tuple(shape), "float32", "0", 0, ()) for name, shape in case["weights"]}
     _, (found,) = infer(tensors)
     assert arguments(found.expression) == arguments("nn." + case["repr"])
+
+
+def test_a_checkpoint_is_read_for_its_state_dict_and_a_pickled_module_is_refused():
+    report = weights_summary(str(WEIGHTS / "checkpoint.pt"))
+    assert [c.expression for c in report.constructors] == ["nn.GRU(3, 5)"]
+    result = run_cli("model", str(WEIGHTS / "whole_module.pt"))
+    assert result.exit_code == 2
+    assert "refused torch.nn.modules.rnn.GRU" in result.stderr and "state_dict" in result.stderr

@@ -180,6 +180,10 @@ def _ordered_dict(*args: Any) -> OrderedDict[Any, Any]:
     return OrderedDict()
 
 
+_DTYPES = (
+    "float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8",
+    "bool", "complex64", "complex128", "float", "double", "half", "long", "int", "short",
+)  # fmt: skip
 # What a state_dict's pickle may name: everything else is refused before it is called.
 _ALLOWED: dict[tuple[str, str], Any] = {
     ("collections", "OrderedDict"): _ordered_dict,
@@ -187,7 +191,16 @@ _ALLOWED: dict[tuple[str, str], Any] = {
     ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
     ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter,
     **{("torch", name): _Marker(name) for name in STORAGES},
-    **{("torch", name): _Marker(name) for name in ("float32", "float64", "float16", "int64")},
+    # What else torch.load(weights_only=True) lets a checkpoint hold, as inert stand-ins:
+    **{("torch", name): _Marker(name) for name in (*_DTYPES, "strided")},
+    ("torch", "Size"): lambda *sizes: tuple(*sizes),
+    ("torch", "device"): lambda *args: _Marker("device"),
+    ("torch.serialization", "_get_layout"): lambda name: _Marker(str(name)),
+    ("_codecs", "encode"): lambda text, encoding="latin1": str(text).encode("latin1"),
+    ("builtins", "set"): lambda *items: set(*items),
+    ("builtins", "bytearray"): lambda *data: bytearray(*data),
+    ("builtins", "complex"): complex,
+    ("collections", "Counter"): lambda *args: _ordered_dict(),
 }
 
 

@@ -55,10 +55,29 @@ def main() -> None:
         found.append(save(case["id"], module, case["input_shape"]))
     for name, module in (("tagger", Tagger()), ("conv", Conv())):
         found.append(save(name, module, None))
+    checkpoint(nn.GRU(3, 5, batch_first=True))
     with (OUT / "cases.jsonl").open("w") as out:
         for case in found:
             out.write(json.dumps(case) + "\n")
     print(f"{len(found)} state_dicts -> {OUT}")
+
+
+def checkpoint(module: nn.Module) -> None:
+    """A training checkpoint as people save one (the state_dict among other things), and a
+    whole module pickled (which torch.load(weights_only=True) refuses, and so does rnncalc)."""
+    torch.save(
+        {
+            "epoch": 3,
+            "model_state_dict": module.state_dict(),
+            "optimizer_state_dict": torch.optim.Adam(module.parameters()).state_dict(),
+            "loss": 0.25,
+            "shape": torch.Size([2, 3]),
+            "device": torch.device("cpu"),
+            "note": b"bytes",
+        },
+        OUT / "checkpoint.pt",
+    )
+    torch.save(module, OUT / "whole_module.pt")
 
 
 def save(name: str, module: nn.Module, input_shape: list[int] | None) -> dict:

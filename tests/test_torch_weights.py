@@ -332,3 +332,10 @@ def test_a_checkpoint_is_read_for_its_state_dict_and_a_pickled_module_is_refused
     result = run_cli("model", str(WEIGHTS / "whole_module.pt"))
     assert result.exit_code == 2
     assert "refused torch.nn.modules.rnn.GRU" in result.stderr and "state_dict" in result.stderr
+
+
+def test_what_the_allow_list_builds_allocates_nothing_it_is_told_to(tmp_path):
+    for module in ("builtins", "__builtin__"):  # bytearray(10**9): a size, not data
+        bomb = f"\x80\x02c{module}\nbytearray\nJ\x00\xca\x9a\x3b\x85R.".encode("latin1")
+        with pytest.raises(RnncalcError, match="bytearray of anything but bytes"):
+            read_weights(str(_zip(tmp_path, bomb)))

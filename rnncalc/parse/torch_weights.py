@@ -174,6 +174,13 @@ def _ints(value: Any, what: str) -> tuple[int, ...]:
     return tuple(value)
 
 
+def _data(data: Any = b"") -> bytes:
+    """What bytearray() may be built from here: bytes (never a size to allocate)."""
+    if not isinstance(data, bytes | bytearray):
+        raise pickle.UnpicklingError("bytearray of anything but bytes")
+    return bytes(data)
+
+
 def _ordered_dict(*args: Any) -> OrderedDict[Any, Any]:
     if args:
         raise pickle.UnpicklingError("OrderedDict with arguments")
@@ -198,7 +205,7 @@ _ALLOWED: dict[tuple[str, str], Any] = {
     ("torch.serialization", "_get_layout"): lambda name: _Marker(str(name)),
     ("_codecs", "encode"): lambda text, encoding="latin1": str(text).encode("latin1"),
     ("builtins", "set"): lambda *items: set(*items),
-    ("builtins", "bytearray"): lambda *data: bytearray(*data),
+    ("builtins", "bytearray"): lambda *data: bytearray(_data(*data)),
     ("builtins", "complex"): complex,
     ("collections", "Counter"): lambda *args: _ordered_dict(),
 }
@@ -219,6 +226,7 @@ class _Unpickler(pickle._Unpickler):
     dispatch[pickle.MARK[0]] = load_mark  # type: ignore[assignment]
 
     def find_class(self, module: str, name: str) -> Any:
+        module = "builtins" if module == "__builtin__" else module  # Python 2's name, protocol 2
         found = _ALLOWED.get((module, name))
         if found is None:
             raise pickle.UnpicklingError(f"refused {module}.{name}")

@@ -27,7 +27,10 @@ TORCH = [
 CASES = load_cases("torch_models.jsonl")
 # What print(model) cannot show: an nn.Parameter of a user class, tied weights, a module held
 # twice, requires_grad=False, MultiheadAttention's kdim/vdim/add_bias_kv.
-HIDDEN_IN_TREE = {"own-parameter", "tied", "shared-module", "frozen", "mha-kv", "pretrained-packed"}
+HIDDEN_IN_TREE = {
+    "own-parameter", "tied", "shared-module", "frozen", "mha-kv", "pretrained-packed",
+    "attention-decoder",
+}  # fmt: skip
 KEYS = ("name", "class_name", "params", "own_params", "trainable_params")
 
 

@@ -557,6 +557,40 @@ def _matmul(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tenso
     return Tensor(shape)
 
 
+def _expand(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """`expand(*sizes)` (-1 keeps an axis), `expand_as(other)`, `repeat(*times)`."""
+    x = _tensor(args[0])
+    if a["_class"] == "expand_as":
+        return Tensor(_tensor(args[1], "other").shape)
+    sizes = tuple(args[1:])
+    if len(sizes) == 1 and isinstance(sizes[0], tuple | list):
+        sizes = tuple(sizes[0])
+    if not all(type(s) is int for s in sizes) or len(sizes) < len(x.shape):
+        raise RnncalcError(
+            f"{a['_class']}: the number of sizes provided ({len(sizes)}) must be greater or "
+            f"equal to the number of dimensions in the tensor ({len(x.shape)})",
+            "give a size per axis",
+        )
+    lead = (1,) * (len(sizes) - len(x.shape)) + x.shape
+    if a["_class"] == "repeat":
+        found = tuple(d * s for d, s in zip(lead, sizes, strict=True))
+    else:
+        found = tuple(d if s == -1 else s for d, s in zip(lead, sizes, strict=True))
+        if any(d not in (1, s) and s != -1 for d, s in zip(lead, sizes, strict=True)):
+            raise RnncalcError(
+                f"The expanded size of the tensor must match the existing size at each "
+                f"non-singleton dimension: {list(x.shape)} to {list(sizes)}",
+                "expand only axes of size 1",
+            )
+    check_shape(found, "a tensor's shape")
+    return Tensor(found)
+
+
+def _same_as_first(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
+    """`masked_fill(mask, value)` and the like: the tensor's own shape."""
+    return _tensor(args[0])
+
+
 def _new(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     sizes = tuple(args) or tuple(kwargs.get("size", ()))
     if len(sizes) == 1 and isinstance(sizes[0], tuple | list):
@@ -614,6 +648,14 @@ def _unpack(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> tuple
     return (x, Tensor((batch,)))
 
 
+BROADCAST = (
+    "add", "sub", "mul", "div", "pow", "maximum", "minimum", "where", "Tensor.add", "Tensor.sub",
+    "Tensor.mul", "Tensor.div", "Tensor.pow",
+)  # fmt: skip
+KEEP_SHAPE = (
+    "masked_fill", "masked_fill_", "fill_", "zero_", "clamp_", "uniform_", "normal_", "type",
+    "requires_grad_",
+)  # fmt: skip
 ELEMENTWISE = (
     "relu",
     "tanh",
@@ -693,6 +735,14 @@ FUNCTIONS: dict[str, Rule] = {
     "min": _max,
     "__getitem__": _index,
     "__binary__": _broadcast,
+    **{name: _broadcast for name in BROADCAST},
+    **{f"Tensor.{n}": _with_class(_expand, n) for n in ("expand", "expand_as", "repeat")},
+    **{f"Tensor.{name}": _same_as_first for name in KEEP_SHAPE},
+    "Tensor.t": lambda a, args, kwargs: _transpose(a, [args[0], 0, -1], {}),
+    **{
+        f"Tensor.new_{n}": lambda a, args, kwargs: _new(a, args[1:], kwargs)
+        for n in ("zeros", "ones", "empty")
+    },
     **{name: _matmul for name in ("matmul", "bmm", "mm", "Tensor.matmul", "Tensor.bmm")},
     "pack_padded_sequence": _pack,
     "pad_packed_sequence": _unpack,

@@ -322,8 +322,8 @@ class TorchReader(Interpreter):
                 return owner
             if name == "requires_grad" and isinstance(owner, Parameter):
                 return owner.trainable
-            if isinstance(owner, Tensor) and name not in ("dtype", "device"):
-                return Method(owner, name)
+            if name not in ("dtype", "device"):  # a parameter in forward is a tensor
+                return Method(Tensor(owner.shape) if isinstance(owner, Parameter) else owner, name)
         return super().other_attribute(owner, name)
 
     def set_attribute(self, owner: Any, name: str, value: Any) -> None:

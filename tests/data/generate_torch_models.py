@@ -189,6 +189,9 @@ CASES: list[tuple[str, str | Path, str, list[str]]] = [
      ["torch.zeros(4, 12, dtype=torch.long)", "torch.tensor([12, 10, 5, 3])"]),
     ("cnn-transformer", CODE / "cnn_transformer.py", "CNNTransformer()",
      ["torch.zeros(2, 1, 16, 40)"]),
+    ("attention-decoder", CODE / "attention_decoder.py", "Decoder(32, 64, 500, n_layers=2)",
+     ["torch.zeros(6, dtype=torch.long)", "torch.zeros(2, 6, 64)", "torch.zeros(6, 9, 64)",
+      "torch.zeros(6, 9)"]),
 ]
 
 

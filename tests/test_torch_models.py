@@ -29,7 +29,7 @@ CASES = load_cases("torch_models.jsonl")
 # twice, requires_grad=False, MultiheadAttention's kdim/vdim/add_bias_kv.
 HIDDEN_IN_TREE = {
     "own-parameter", "tied", "shared-module", "frozen", "mha-kv", "pretrained-packed",
-    "attention-decoder",
+    "attention-decoder", "word-language-model",
 }  # fmt: skip
 KEYS = ("name", "class_name", "params", "own_params", "trainable_params")
 

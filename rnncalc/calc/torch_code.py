@@ -18,7 +18,8 @@ from rnncalc.parse.torch_code import ModuleClass, ModuleInstance, TorchReader
 from rnncalc.parse.torch_tree import Module, Tensor, shapes_of
 from rnncalc.report.torch import TorchModelReport
 
-_FUNCTION_NAMES = frozenset(name.removeprefix("Tensor.") for name in FUNCTIONS) | {"Variable"}
+# torch's functions forward may call (its tensor methods are named Tensor.NAME there)
+_FUNCTION_NAMES = frozenset(n for n in FUNCTIONS if not n.startswith("Tensor.")) | {"Variable"}
 
 
 def code_summary(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rnncalc.calc import analysis
 from rnncalc.config.enums import DType, KerasVersion, Optimizer
+from rnncalc.config.families import TORCH_FAMILIES
 from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.config.torch import TorchCellConfig
 from rnncalc.errors import RnncalcError
@@ -36,14 +37,13 @@ def cell_summary(
             "give --batch-input-shape N,input_size (or input_size alone, unbatched)",
         )
     check_step(name, cell.input_size, cell.hidden_size, shape, list(initial_state or []))
-    batched, lstm = len(shape) == 2, name == "LSTMCell"
+    batched, count = len(shape) == 2, len(TORCH_FAMILIES[cell.layer.class_name()].states)
     x = shape if batched else (1, *shape)
     layer = cell.as_layer()
     step = (1, *shape)  # one step of the layer: (L=1, N, H_in), or (1, H_in) unbatched
     resolved = ResolvedInput(shape=step, given=("--batch-input-shape",))
     report = analysis.analyze(layer, resolved, KerasVersion.V2, [], dtype, optimizer)
     size = (x[0], cell.hidden_size) if batched else (cell.hidden_size,)
-    outputs = 2 if lstm else 1
     weights = [w.model_copy(update={"name": w.name.removesuffix("_l0")}) for w in report.weights]
     return report.model_copy(
         update={
@@ -52,10 +52,10 @@ def cell_summary(
             "input_shape": shape,
             "input_source": "--batch-input-shape",
             "input_axes": ["batch", "features"] if batched else ["features"],
-            "output_names": ["h_1", "c_1"][:outputs],
-            "output_shapes": [size] * outputs,
-            "initial_state_names": ["h_0", "c_0"][:outputs],
-            "initial_state_shapes": [size] * outputs,
+            "output_names": ["h_1", "c_1"][:count],
+            "output_shapes": [size] * count,
+            "initial_state_names": ["h_0", "c_0"][:count],
+            "initial_state_shapes": [size] * count,
             "weights": weights,
         }
     )
@@ -75,7 +75,7 @@ def check_step(
             f"{name}: Expected input to be 1D or 2D, got {len(shape)}D instead",
             "give (N, input_size) or (input_size,)",
         )
-    lstm = name == "LSTMCell"
+    lstm = len(TORCH_FAMILIES[name.removesuffix("Cell")].states) == 2  # takes (h_0, c_0)
     for index, state in enumerate(states):
         if len(state) not in (1, 2):
             what = f"hx[{index}]" if lstm else "hidden"

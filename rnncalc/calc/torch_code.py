@@ -11,9 +11,8 @@ from rnncalc.calc.torch_model import report
 from rnncalc.calc.torch_modules import build
 from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError
-from rnncalc.limits import CODE_BYTES
-from rnncalc.parse.code import evaluated, variable
-from rnncalc.parse.python import FLOW, CodeError
+from rnncalc.parse.code import evaluated, interpret, variable
+from rnncalc.parse.python import CodeError
 from rnncalc.parse.torch_code import ModuleClass, ModuleInstance, TorchReader
 from rnncalc.parse.torch_tree import Module, Tensor, shapes_of
 from rnncalc.report.torch import TorchModelReport
@@ -47,28 +46,9 @@ def code_summary(
         >>> r.total_params, r.output_shapes, r.modules[1].output_shapes
         (22081, [4, 1], [[4, 30, 64], [[1, 4, 64], [1, 4, 64]]])
     """
-    CODE_BYTES.check(len(code.encode("utf-8", "surrogatepass")), "the code", "give one file")
-    try:
-        tree = ast.parse(code)
-    except SyntaxError as exc:
-        raise RnncalcError(
-            f"line {exc.lineno}: cannot read the code: {exc.msg}",
-            "give Python code that defines the module",
-        ) from None
-    except (MemoryError, RecursionError, ValueError):
-        raise RnncalcError(
-            "the code nests too deeply to read", "write it with less nesting"
-        ) from None
     given = {k: variable(v) for k, v in (variables or {}).items()}
     reader = TorchReader(given, build, run, _FUNCTION_NAMES)
-    try:
-        reader.run(tree.body, reader.globals)
-    except CodeError:
-        raise
-    except FLOW:
-        raise RnncalcError(
-            "`return`, `break` or `continue` outside a function or a loop", "remove it"
-        ) from None
+    tree = interpret(reader, code, "give Python code that defines the module")
     model = _target(reader, tree, target)
     root = model.module if isinstance(model, ModuleInstance) else model
     assert root is not None

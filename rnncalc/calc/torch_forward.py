@@ -13,6 +13,7 @@ from rnncalc.calc.plan import plan
 from rnncalc.calc.shapes import returned
 from rnncalc.calc.states import check_states
 from rnncalc.config.enums import KerasVersion
+from rnncalc.config.families import TORCH_FAMILIES
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.construct import torch_from_call
 from rnncalc.parse.expressions import LayerCall
@@ -295,7 +296,8 @@ def _cell(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
     cls = a["_class"]
     check_step(cls, a["input_size"], a["hidden_size"], x.shape, [_tensor(h).shape for h in given])
     state = Tensor((*x.shape[:-1], a["hidden_size"]))
-    return (state, state) if cls == "LSTMCell" else state
+    count = len(TORCH_FAMILIES[cls.removesuffix("Cell")].states)
+    return (state,) * count if count > 1 else state
 
 
 def _attention(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:

@@ -12,6 +12,7 @@ from rnncalc.parse.torch_tree import Module, Parameter, named_parameters
 from rnncalc.parse.torch_weights import Saved
 
 BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
+_NONLINEARITY = "nonlinearity (tanh or relu)"
 _LAYER = re.compile(r"weight_ih_l(\d+)(_reverse)?$")
 
 
@@ -100,7 +101,7 @@ def _guess(own: dict[str, tuple[int, ...]], stats: bool, parent: str, path: str)
         if family is None:
             return None
         cls = family.torch_name + "Cell"
-        unknown = "nonlinearity (tanh or relu)" if cls == "RNNCell" else ""
+        unknown = _NONLINEARITY if len(family.torch_activations) > 1 else ""
         return cls, [own["weight_ih"][1], hidden], {"bias": "bias_ih" in own}, unknown, ""
     if "in_proj_weight" in own or "q_proj_weight" in own:
         e = (own.get("in_proj_weight") or own["q_proj_weight"])[1]
@@ -176,8 +177,8 @@ def _recurrent(own: dict[str, tuple[int, ...]], layers: list[re.Match[str]]) -> 
     if hr is not None:
         kwargs["proj_size"] = hr[0]
     unknown = "batch_first" + (", dropout" if count > 1 else "")
-    if family.torch_name == "RNN":
-        unknown = "nonlinearity (tanh or relu), " + unknown
+    if len(family.torch_activations) > 1:  # nn.RNN's tanh or relu: not in the weights
+        unknown = f"{_NONLINEARITY}, {unknown}"
     return family.torch_name, [first[1], hidden], kwargs, unknown, ""
 
 

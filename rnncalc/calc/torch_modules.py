@@ -10,7 +10,7 @@ from typing import Any
 
 from rnncalc.calc.weights import weights
 from rnncalc.config.enums import KerasVersion
-from rnncalc.config.families import FAMILIES
+from rnncalc.config.families import TORCH_FAMILIES
 from rnncalc.errors import RnncalcError
 from rnncalc.limits import CODE_ITEMS
 from rnncalc.parse.construct import by_name, torch_from_call
@@ -340,9 +340,9 @@ def _recurrent(m: Module, a: Arguments) -> None:
 
 def _cell(m: Module, a: Arguments) -> None:
     _size(a, "input_size", "hidden_size")
-    family = next(f for f in FAMILIES.values() if f.torch_name == m.class_name[:-4])
+    family = TORCH_FAMILIES[m.class_name.removesuffix("Cell")]
     rows, hidden = family.gates * a["hidden_size"], a["hidden_size"]
-    if m.class_name == "RNNCell" and a["nonlinearity"] not in family.torch_activations:
+    if "nonlinearity" in a and a["nonlinearity"] not in family.torch_activations:
         raise RnncalcError(
             f"Unknown nonlinearity: {a['nonlinearity']}", "give nonlinearity='tanh' or 'relu'"
         )

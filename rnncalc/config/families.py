@@ -74,3 +74,5 @@ FAMILIES: dict[str, Family] = {
         ),
     )
 }
+# The same families by PyTorch's module names: RNN, GRU, LSTM (and their cells, RNNCell, ...)
+TORCH_FAMILIES: dict[str, Family] = {family.torch_name: family for family in FAMILIES.values()}

@@ -186,43 +186,65 @@ def read_state_dict(path: str) -> dict[str, Array]:
     tensors, kind = read_weights(path)
     budget = Budget(path)
     found: dict[str, Array] = {}
-    for name, saved in tensors.items():
-        dtype = NUMPY_DTYPES.get(saved.dtype)
-        if dtype is None:
-            raise RnncalcError(
-                f"{path}: {name} is {saved.dtype}, which NumPy does not hold", FIX_DTYPE
-            )
-        found[name] = _tensor_array(file, kind, saved, np.dtype(dtype), budget)
+    with _Saved(file, kind, budget) as saved_data:
+        for name, saved in tensors.items():
+            dtype = NUMPY_DTYPES.get(saved.dtype)
+            if dtype is None:
+                raise RnncalcError(
+                    f"{path}: {name} is {saved.dtype}, which NumPy does not hold", FIX_DTYPE
+                )
+            budget.take(saved.shape, np.dtype(dtype), name)
+            found[name] = saved_data.array(saved, np.dtype(dtype))
     return found
 
 
 FIX_DTYPE = "save it as float32: {k: v.float() for k, v in model.state_dict().items()}"
 
 
-def _tensor_array(file: Path, kind: str, saved: Any, dtype: np.dtype[Any], budget: Budget) -> Array:
-    count = math.prod(saved.shape)
-    budget.take(saved.shape, dtype, "a tensor")
-    if kind == "safetensors":
-        with file.open("rb") as stream:
-            (length,) = np.frombuffer(stream.read(8), "<u8")
-            stream.seek(8 + int(length) + saved.offset)
-            data = stream.read(count * dtype.itemsize)
-        flat: Array = np.frombuffer(data, dtype).reshape(saved.shape)
-        return np.array(flat, dtype=dtype.newbyteorder("="))
-    with zipfile.ZipFile(file) as archive:
-        prefix = next(n for n in archive.namelist() if n.endswith("data.pkl"))[: -len("data.pkl")]
-        info = archive.getinfo(f"{prefix}data/{saved.storage}")
-        budget.take((info.file_size,), np.dtype("u1"), f"storage {saved.storage}")
-        with archive.open(info) as stream:
-            storage = np.frombuffer(stream.read(), dtype)
-    last = saved.offset + sum((d - 1) * st for d, st in zip(saved.shape, saved.stride, strict=True))
-    if count and last >= storage.size:
-        raise RnncalcError(
-            f"{file}: a tensor reaches past its storage", "give the file torch saved"
+class _Saved(contextlib.AbstractContextManager["_Saved"]):
+    """A saved state_dict's data, opened once: safetensors' bytes after its header, or the
+    `.pt` zip's storages, each read once however many tensors view it."""
+
+    def __init__(self, file: Path, kind: str, budget: Budget) -> None:
+        self.file, self.kind, self.budget = file, kind, budget
+        self.storages: dict[str, bytes] = {}
+
+    def __enter__(self) -> _Saved:
+        if self.kind == "safetensors":
+            self.stream: IO[bytes] = self.file.open("rb")
+            self.start = 8 + int(np.frombuffer(self.stream.read(8), "<u8")[0])
+        else:
+            self.archive = zipfile.ZipFile(self.file)
+            names = self.archive.namelist()
+            self.prefix = next(n for n in names if n.endswith("data.pkl"))[: -len("data.pkl")]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        (self.stream if self.kind == "safetensors" else self.archive).close()
+
+    def array(self, saved: Any, dtype: np.dtype[Any]) -> Array:
+        native = dtype.newbyteorder("=")
+        count = math.prod(saved.shape)
+        if self.kind == "safetensors":
+            self.stream.seek(self.start + saved.offset)
+            flat: Array = np.frombuffer(self.stream.read(count * dtype.itemsize), dtype)
+            return np.array(flat.reshape(saved.shape), dtype=native)
+        if saved.storage not in self.storages:
+            info = self.archive.getinfo(f"{self.prefix}data/{saved.storage}")
+            self.budget.take((info.file_size,), np.dtype("u1"), f"storage {saved.storage}")
+            with self.archive.open(info) as stream:
+                self.storages[saved.storage] = stream.read()
+        storage = np.frombuffer(self.storages[saved.storage], dtype)
+        last = saved.offset + sum(
+            (d - 1) * st for d, st in zip(saved.shape, saved.stride, strict=True)
         )
-    strides = tuple(st * dtype.itemsize for st in saved.stride)
-    view = np.lib.stride_tricks.as_strided(storage[saved.offset :], saved.shape, strides)
-    return np.array(view, dtype=dtype.newbyteorder("="))
+        if count and last >= storage.size:
+            raise RnncalcError(
+                f"{self.file}: a tensor reaches past its storage", "give the file torch saved"
+            )
+        strides = tuple(st * dtype.itemsize for st in saved.stride)
+        view = np.lib.stride_tricks.as_strided(storage[saved.offset :], saved.shape, strides)
+        return np.array(view, dtype=native)
 
 
 def _module(arrays: dict[str, Array], layer: str | None, path: str) -> dict[str, Array]:

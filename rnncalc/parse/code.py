@@ -51,19 +51,29 @@ def read_code(
     Raises:
         RnncalcError: with the line of the failing statement.
     """
+    reader = KerasReader(keras, {k: variable(v) for k, v in (variables or {}).items()}, shapes)
+    tree = interpret(reader, code, "give Python code that builds a Keras model")
+    model = _target(reader, tree, target)
+    built = not (isinstance(model, Sequential) and model.outputs is None)
+    return CodeModel(model.entry(), built, reader.skipped, reader.warnings)
+
+
+def interpret(reader: Interpreter, code: str, fix: str) -> ast.Module:
+    """Run a file's top level through a reader (bounded, never executed); its syntax tree.
+
+    Raises:
+        RnncalcError: for code too large or not Python (`fix` says what to give instead),
+            and with the line of the failing statement.
+    """
     CODE_BYTES.check(len(code.encode("utf-8", "surrogatepass")), "the code", "give one file")
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:
-        raise RnncalcError(
-            f"line {exc.lineno}: cannot read the code: {exc.msg}",
-            "give Python code that builds a Keras model",
-        ) from None
+        raise RnncalcError(f"line {exc.lineno}: cannot read the code: {exc.msg}", fix) from None
     except (MemoryError, RecursionError, ValueError):
         raise RnncalcError(
             "the code nests too deeply to read", "write it with less nesting"
         ) from None
-    reader = KerasReader(keras, {k: variable(v) for k, v in (variables or {}).items()}, shapes)
     try:
         reader.run(tree.body, reader.globals)
     except CodeError:
@@ -72,9 +82,7 @@ def read_code(
         raise RnncalcError(
             "`return`, `break` or `continue` outside a function or a loop", "remove it"
         ) from None
-    model = _target(reader, tree, target)
-    built = not (isinstance(model, Sequential) and model.outputs is None)
-    return CodeModel(model.entry(), built, reader.skipped, reader.warnings)
+    return tree
 
 
 def _target(reader: KerasReader, tree: ast.Module, target: str | None) -> Sequential | Functional:

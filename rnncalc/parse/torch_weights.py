@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rnncalc.errors import RnncalcError
-from rnncalc.limits import CODE_ITEMS, CONFIG_BYTES, check_size
+from rnncalc.limits import CODE_ITEMS, check_size
 
 ZIP = b"PK\x03\x04"
 # A state_dict's data.pkl holds names and storage keys, not data: some 100 bytes a tensor. Its
@@ -88,7 +88,6 @@ def _safetensors(file: Path) -> dict[str, Saved]:
     CODE_ITEMS.check(len(header), f"{where}'s tensors", "give a smaller state_dict")
     data = total - 8 - length
     found: dict[str, Saved] = {}
-    ends = []
     for name, entry in header.items():
         shape, dtype, offsets = _entry(entry, where, name)
         begin, end = offsets
@@ -97,10 +96,8 @@ def _safetensors(file: Path) -> dict[str, Saved]:
             count *= d
         if not 0 <= begin <= end <= data or end - begin != count * DTYPE_BYTES[dtype]:
             raise RnncalcError(f"{where}: tensor {name!r} lies outside the file's data", FIX)
-        ends.append((begin, end))
         found[name] = Saved(shape, dtype, "", begin, _contiguous(shape))
-    found = dict(sorted(found.items(), key=lambda item: item[1].offset))  # the saved order
-    return found
+    return dict(sorted(found.items(), key=lambda item: item[1].offset))  # the saved order
 
 
 def _entry(entry: Any, where: str, name: str) -> tuple[tuple[int, ...], str, tuple[int, int]]:
@@ -270,7 +267,7 @@ def _pt(file: Path) -> dict[str, Saved]:
             }
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
         raise RnncalcError(f"{where}: not a readable zip ({exc})", FIX) from None
-    if len(data) > PICKLE_BYTES or len(data) > CONFIG_BYTES.value * 64:
+    if len(data) > PICKLE_BYTES:
         raise RnncalcError(f"{where}: its data.pkl is larger than it says", FIX)
     try:
         loaded = _Unpickler(io.BytesIO(data)).load()

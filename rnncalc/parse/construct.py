@@ -70,6 +70,16 @@ def layer_from_call(
     return config, parse_args(inputs)  # type: ignore[return-value]
 
 
+def keras_cell_from_call(call: LayerCall, keras: KerasVersion) -> KerasConfig:
+    """A cell, validated where it is made: it is an argument of `RNN`, not a layer of a model.
+
+    Example:
+        >>> keras_cell_from_call(LayerCall("GRUCell", "", (4,), {}), KerasVersion.V2).units
+        4
+    """
+    return _keras_config(call, NESTED["cell"], keras)[0]
+
+
 def config_from_serialized(entry: dict[str, Any], keras: KerasVersion) -> AnyLayer:
     """A layer as Keras serializes it (`{"class_name", "config"}`), checked as a call would be.
 

@@ -17,7 +17,14 @@ from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import InputArgs, Shape
 from rnncalc.config.keras import V1_DEFAULTS, V1_MODULE, snake_case
 from rnncalc.errors import RnncalcError, closest
-from rnncalc.parse.construct import KERAS, SEQUENCE, by_name, layer_from_call
+from rnncalc.parse.construct import (
+    KERAS,
+    NESTED,
+    SEQUENCE,
+    by_name,
+    keras_cell_from_call,
+    layer_from_call,
+)
 from rnncalc.parse.expressions import LayerCall
 from rnncalc.parse.graph import one_output
 from rnncalc.parse.inputs import parse_args, resolve
@@ -319,6 +326,9 @@ class KerasReader(Interpreter):
         if name in MERGES:
             inputs = args[0] if args else kwargs.pop("inputs", None)
             return self.call_layer(self.layer(MERGES[name], list(args[1:]), kwargs), [inputs], {})
+        if name in NESTED["cell"]:  # RNN(cell) reads it: checked here, at the line making it
+            keras_cell_from_call(LayerCall(name, "", tuple(dump(args)), dump(kwargs)), self.keras)
+            return KerasObject(name, args, kwargs)
         layers = function.module in (("layers",), ()) and name[:1].isupper()
         if (layers or name in KERAS) and not set(function.module) & SETTINGS:
             if function.v1 and self.keras is KerasVersion.V2:

@@ -381,6 +381,31 @@ from keras.layers import LSTM, Dense, Input
 model = Sequential([Input(shape=(6, 3)), LSTM(8), Dense(2)])
 model.layers[0].trainable = False
 """,
+    "func-rnn-of-cells": """
+from tensorflow import keras
+from tensorflow.keras import layers
+inputs = keras.Input(shape=(10, 64), batch_size=16)
+cell = layers.LSTMCell(32)
+whole, h, c = layers.RNN(cell, return_sequences=True, return_state=True)(inputs)
+stacked = layers.StackedRNNCells([layers.GRUCell(8), layers.SimpleRNNCell(4)])
+last = layers.RNN(stacked)(whole)
+both = layers.RNN([layers.LSTMCell(6), layers.GRUCell(5, reset_after=False)])(whole)
+model = keras.Model(inputs, [whole, h, c, last, both])
+""",
+    "seq-rnn-of-a-cell": """
+from keras.models import Sequential
+from keras.layers import RNN, SimpleRNNCell, Dense
+model = Sequential()
+model.add(RNN(SimpleRNNCell(16, activation='relu'), input_shape=(20, 3)))
+model.add(Dense(1))
+""",
+    "bad-cell-units": """
+from tensorflow import keras
+from tensorflow.keras import layers
+inputs = keras.Input(shape=(10, 4))
+cell = layers.GRUCell(0)
+model = keras.Model(inputs, layers.RNN(cell)(inputs))
+""",
 }
 
 

@@ -53,6 +53,29 @@ def test_code_shown_is_the_file_the_example_reads(page):
         assert (ROOT / path).read_text() == shown, f"{page.name}: {path}"
 
 
+PYTHON = re.compile(r"```python\n(.*?)```", re.S)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_python_examples_say_what_rnncalc_reads_in_them(page):
+    """Every Python block on the site is read by rnncalc's own code reader (never run): the
+    shapes and counts its comments give are those of the model it builds."""
+    from rnncalc.docs.code import problems
+
+    for block in PYTHON.findall(page.read_text()):
+        assert not problems(block), f"{page.name}:\n{block}\n{problems(block)}"
+
+
+def test_a_python_example_that_says_a_wrong_shape_or_count_is_caught():
+    from rnncalc.docs.code import problems
+
+    block = PYTHON.findall((ROOT / "docs/reference/lstm.md").read_text())[0]
+    assert "# (16, 32)" in block and not problems(block)
+    assert problems(block.replace("# (16, 32)", "# (16, 31)", 1))
+    assert problems(block.replace("# 12416", "# 12417"))
+    assert problems(block.replace("print(state_c.shape)  # (16, 32)\n", ""))
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_examples_print_what_the_page_says(page):
     if UPDATE:

@@ -202,9 +202,10 @@ def differences(keras: KerasLayer) -> tuple[list[str], list[str]]:
             f"PyTorch always concatenates the two directions; Keras merge_mode={mode} "
             "combines output[..., :H] and output[..., H:] instead."
         )
+    states = "the final states (h_n, c_n)" if len(family.states) == 2 else "the final state h_n"
     found.append(
-        "PyTorch always returns the whole sequence and the final states (h_n, c_n); Keras "
-        "returns them only with return_sequences / return_state."
+        f"PyTorch always returns the whole sequence and {states}; Keras returns them only "
+        "with return_sequences / return_state."
     )
     return blocking, found
 

@@ -69,6 +69,16 @@ class ConvLSTMConfig(SequenceArgs, WeightArgs):
     )
     seed: int | None = arg(None, "Random seed for dropout.", keras=KERAS3)
     time_major: bool = arg(False, "Time axis first. Keras 2 only.", keras=KERAS2)
+    return_sequences: bool = arg(
+        False,
+        "Return the output of every timestep `(batch, timesteps, *spatial, filters)` instead "
+        "of only the last one `(batch, *spatial, filters)` (channels_last).",
+    )
+    return_state: bool = arg(
+        False,
+        "Also return the final states h and c after the output, each "
+        "`(batch, *spatial, filters)` (channels_last).",
+    )
 
     @property
     def family(self) -> Family:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from functools import cache
+from itertools import product
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, get_args, get_origin
 
@@ -12,9 +13,17 @@ from pydantic import BaseModel
 from tabulate import tabulate
 
 from rnncalc import api
+from rnncalc.calc.plan import Plan, axes, plan
+from rnncalc.calc.torch_modules import SIGNATURES
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import InputArgs, Shape, shape_text
+from rnncalc.config.keras import snake_case, version_default
 from rnncalc.config.torch import TORCH, TorchConfig
+from rnncalc.config.wrappers import RNNConfig
+from rnncalc.docs.code import keras_example, returning_everything, torch_example
+from rnncalc.docs.equations import equations, mathml
+from rnncalc.docs.figures import cell as draw_cell
+from rnncalc.docs.figures import flow, tensors
 from rnncalc.docs.words import CALL, translate, word
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.construct import KERAS
@@ -30,10 +39,12 @@ class Example(NamedTuple):
 
 
 DENSE = (16, 10, 64)
+# Where every argument is defined first: searching an argument's name finds these pages first.
+SEARCH_BOOST = {"LSTM": 2, "GRU": 2, "SimpleRNN": 2}
 EXAMPLES: dict[str, Example] = {
-    "SimpleRNN": Example("SimpleRNN(32)", DENSE),
+    "LSTM": Example("LSTM(32)", DENSE),  # the three layers people ask about: first
     "GRU": Example("GRU(32)", DENSE),
-    "LSTM": Example("LSTM(32)", DENSE),
+    "SimpleRNN": Example("SimpleRNN(32)", DENSE),
     "CuDNNGRU": Example("CuDNNGRU(32)", DENSE),
     "CuDNNLSTM": Example("CuDNNLSTM(32)", DENSE),
     "Bidirectional": Example("Bidirectional(LSTM(32))", DENSE),
@@ -82,8 +93,8 @@ def slug(name: str) -> str:
 
 
 def pages() -> dict[str, str]:
-    """Every page: file name (with `.zh.md` for Chinese) → Markdown."""
-    found: dict[str, str] = {}
+    """Every page: file name (with `.zh.md` for Chinese) → Markdown, and every figure (SVG)."""
+    found: dict[str, str] = figures()
     for language in ("en", "zh"):
         suffix = ".md" if language == "en" else ".zh.md"
         for name in EXAMPLES:
@@ -132,28 +143,39 @@ def _run_console(args: tuple[str, ...]) -> str:
 
 
 def cli_page(language: str) -> str:
-    """Every command and option of the `rnncalc` program, read from the program itself."""
+    """Every command and option of the `rnncalc` program, read from the program itself: a
+    group's subcommands under it, defaults as they are typed."""
     import typer
 
     from rnncalc.cli import app
 
-    group = typer.main.get_command(app)
     parts = [f"# {word('cli_title', language)}", word("cli_intro", language)]
-    for name, command in sorted(group.commands.items()):  # type: ignore[attr-defined]
-        rows = []
-        for param in command.params:
-            flags = ", ".join(f"`{o}`" for o in param.opts)
-            help_text = getattr(param, "help", None) or ""
-            default = param.default if param.default not in (None, False, ()) else ""
-            rows.append((flags, f"`{default}`" if default != "" else "", help_text))
+    commands = sorted(typer.main.get_command(app).commands.items())  # type: ignore[attr-defined]
+    while commands:
+        name, command = commands.pop(0)
         usage = (command.help or "").strip().split("\n\n")[0].replace("\n", " ")
-        table = tabulate(
-            rows,
-            headers=[word("option", language), word("default", language), word("help", language)],
-            tablefmt="pipe",
-        )
-        parts += [f"## `rnncalc {name}`", usage, table]
+        parts += [f"## `rnncalc {name}`", usage]
+        inner = getattr(command, "commands", {})
+        commands[:0] = [(f"{name} {sub}", c) for sub, c in sorted(inner.items())]
+        rows = [_option(param) for param in command.params]
+        if rows:
+            headers = [word("option", language), word("default", language), word("help", language)]
+            parts.append(tabulate(rows, headers=headers, tablefmt="pipe"))
+        elif inner:
+            parts.append(
+                word("cli_group", language) + ", ".join(f"`{name} {s}`" for s in sorted(inner))
+            )
     return "\n\n".join(parts) + "\n"
+
+
+def _option(param: Any) -> tuple[str, str, str]:
+    """An option's flags, its default as one types it (`2`, not `KerasVersion.V2`), its help."""
+    flags = ", ".join(f"`{o}`" for o in param.opts)
+    default = param.default
+    if isinstance(default, Enum):
+        default = default.value
+    shown = f"`{default}`" if default not in (None, False, ()) else ""
+    return flags, shown, getattr(param, "help", None) or ""
 
 
 def _class(name: str) -> type[BaseModel]:
@@ -161,31 +183,41 @@ def _class(name: str) -> type[BaseModel]:
 
 
 def layer_page(name: str, language: str) -> str:
-    """One layer's page: signature, arguments, calls, inputs, outputs, parameters, errors."""
+    """One layer's page: links, equations, figures, a Python example, signature, arguments,
+    calls, inputs, outputs, parameters, errors and the other framework's layer."""
     cls = _class(name)
     torch = name.startswith("torch-")
-    title = f"nn.{name.removeprefix('torch-')}" if torch else name
     example = EXAMPLES[name]
-    report = api.summary(
-        example.expression, batch_input_shape=example.shape, framework=example.framework
-    )
     parts = [
-        f"# {title}",
+        f"# {title(name)}",
         translate((cls.__doc__ or "").strip(), language),
         *([word("cell_note", language)] if _is_cell(cls) else []),
+        _links(name, language),
+        f"## {word('equations', language)}",
+        word("equations_torch" if torch else "equations_keras", language),
+        "\n\n".join(mathml(line) for line in equations(_plan(example))),
+        f"## {word('figures', language)}",
+        _figures(name, language),
+        f"## {word('example', language)}",
+        word("example_intro", language),
+        "```python\n" + _python(name) + "```",
         f"## {word('signature', language)}",
         _signature(name, cls, language),
         f"## {word('arguments', language)}",
-        word("arguments_intro", language),
-        _arguments(name, cls, language),
+        word("arguments_torch" if torch else "arguments_intro", language),
+        f'<div class="arguments {"torch" if torch else "keras"}" markdown>\n\n'
+        + _arguments(name, cls, language)
+        + "\n\n</div>",
         f"## {word('call', language)}",
         _call_arguments(cls, language),
     ]
     if not torch:
-        parts += [f"## {word('inputs', language)}", word("inputs_intro", language), _input_forms()]
+        parts += [
+            f"## {word('inputs', language)}",
+            word("inputs_intro", language),
+            _input_forms(example, language),
+        ]
     parts += [
-        f"## {word('diagram', language)}",
-        _diagram(report),
         f"## {word('outputs', language)}",
         f"{word('outputs_intro', language)} `{example.expression}`, {shape_text(example.shape)}.",
         _console("table", example),
@@ -196,18 +228,173 @@ def layer_page(name: str, language: str) -> str:
     mistakes = _mistakes(name)
     if mistakes:
         parts += [f"## {word('errors', language)}", word("errors_intro", language), mistakes]
-    parts += [f"## {word('equivalent', language)}", _equivalent(example, language)]
-    return "\n\n".join(p for p in parts if p) + "\n"
+    parts += [f"## {word('equivalent', language)}", _equivalent(name, example, language)]
+    boost = SEARCH_BOOST.get(name)
+    head = f"---\nsearch:\n  boost: {boost}\n---\n\n" if boost else ""
+    return head + "\n\n".join(p for p in parts if p) + "\n"
+
+
+def title(name: str) -> str:
+    return f"nn.{name.removeprefix('torch-')}" if name.startswith("torch-") else name
+
+
+def _plan(example: Example, everything: bool = False) -> Plan:
+    expression = example.expression
+    if everything and not example.framework:
+        expression = returning_everything(expression)
+    config, _ = api.parse_layer(expression, framework=example.framework)
+    return plan(config, example.shape, KerasVersion.V2)
+
+
+def counterpart(name: str) -> str | None:
+    """The other framework's class of the same family: PyTorch's module or cell for a Keras
+    layer (None for ConvLSTM: PyTorch has none), Keras's layer for a PyTorch module."""
+    cell = _plan(EXAMPLES[name]).cells[0]
+    if name.startswith("torch-"):
+        return cell.family.name
+    if cell.positions > 1:
+        return None
+    return cell.family.torch_name + ("Cell" if _is_cell(_class(name)) else "")
+
+
+def _page_of(other: str) -> str | None:
+    """The reference page of a class, where there is one."""
+    for name in EXAMPLES:
+        if title(name) == other or (name.startswith("torch-") and f"nn.{other}" == title(name)):
+            return f"{slug(name)}.md"
+    return None
+
+
+def _links(name: str, language: str) -> str:
+    """Where to read more: the explanation pages, the other framework's class, upstream."""
+    torch = name.startswith("torch-")
+    learn = ["inputs", "returns", "parameters", "time-major", "stateful"]
+    learn += ["keras-pytorch"] if torch else ["keras-versions", "keras-pytorch"]
+    explained = "、".join if language == "zh" else ", ".join
+    found = [
+        word("see_also", language)
+        + explained(f"[{word('learn_' + page, language)}](../learn/{page}.md)" for page in learn)
+    ]
+    other = counterpart(name)
+    if other:
+        shown = other if torch else f"nn.{other}"
+        page = _page_of(shown if not torch else other)
+        target = f"[`{shown}`]({page})" if page else f"[`{shown}`]({_upstream(shown)})"
+        found.append(word("counterpart", language) + target)
+    found.append(word("upstream", language) + f"[{_upstream_site(name)}]({_upstream(title(name))})")
+    return "\n".join(f"- {line}" for line in found)
+
+
+def _upstream_site(name: str) -> str:
+    return "pytorch.org" if name.startswith("torch-") else "keras.io"
+
+
+def _upstream(shown: str) -> str:
+    """The framework's own page of a class."""
+    if shown.startswith("nn."):
+        return f"https://pytorch.org/docs/stable/generated/torch.{shown}.html"
+    if shown.startswith("CuDNN"):
+        return f"https://www.tensorflow.org/api_docs/python/tf/compat/v1/keras/layers/{shown}"
+    group = "core_layers" if shown == "RNN" else "recurrent_layers"
+    page = {"RNN": "rnn", "StackedRNNCells": "rnn"}.get(shown, snake_case(shown))
+    if shown in ("SimpleRNNCell", "GRUCell", "LSTMCell", "StackedRNNCells"):
+        return f"https://keras.io/api/layers/{group}/{page}/"
+    return f"https://keras.io/api/layers/{group}/{page}/"
+
+
+def figures() -> dict[str, str]:
+    """Every figure: each family's cell in each framework's words, each page's data flow, and
+    the tensors each return option gives (the returns page's pictures)."""
+    found = {}
+    for name, example in EXAMPLES.items():
+        cells = _plan(example).cells
+        cell = cells[0]
+        found[_cell_file(name)] = draw_cell(
+            cell.family,
+            f"{title(name)}: one timestep",
+            torch=name.startswith("torch-"),
+            width="filters, per position" if cell.positions > 1 else "units wide",
+        )
+        everything = _plan(example, everything=True)
+        report = api.summary(
+            returning_everything(example.expression)
+            if not example.framework
+            else example.expression,
+            batch_input_shape=example.shape,
+            framework=example.framework,
+        )
+        found[f"{slug(name)}.flow.svg"] = flow(
+            everything, f"{title(name)}: data flow", report.output_names, report.output_shapes
+        )
+    found.update(_returns_figures())
+    return found
+
+
+def _cell_file(name: str) -> str:
+    cell = _plan(EXAMPLES[name]).cells[0]
+    kind = "conv" if cell.positions > 1 else ("torch-" if name.startswith("torch-") else "")
+    family = cell.family.name.lower()
+    return f"cell-{kind}{family}.svg" if kind != "conv" else "cell-convlstm.svg"
+
+
+RETURNS = Example("LSTM(32)", DENSE)
+
+
+def _returns_figures() -> dict[str, str]:
+    found = {}
+    for sequences, states, major in product((False, True), repeat=3):
+        flags = dict(return_sequences=sequences, return_state=states, time_major=major)
+        expression = "LSTM(32, " + ", ".join(f"{k}={v}" for k, v in flags.items()) + ")"
+        report = api.summary(expression, batch_input_shape=RETURNS.shape)
+        config, _ = api.parse_layer(expression)
+        meaning = axes(config)
+        items = [("input", RETURNS.shape, meaning)]
+        for output, shape in zip(report.output_names, report.output_shapes, strict=True):
+            units = (*meaning[:2], "units") if len(shape) == 3 else ("batch", "units")
+            items.append((output, shape, units))
+        key = "".join(str(int(f)) for f in (sequences, states, major))
+        found[f"returns-{key}.svg"] = tensors(expression, items)
+    return found
+
+
+def _figures(name: str, language: str) -> str:
+    return "\n\n".join(
+        [
+            f"![{word('figure_cell', language)}]({_cell_file(name)})",
+            word("figure_cell_caption", language),
+            f"![{word('figure_flow', language)}]({slug(name)}.flow.svg)",
+            word("figure_flow_caption", language),
+        ]
+    )
+
+
+def _python(name: str) -> str:
+    """The page's example, keras.io's or pytorch.org's way, with rnncalc's shapes."""
+    example = EXAMPLES[name]
+    if example.framework:
+        return torch_example(example.expression, example.shape, name.removeprefix("torch-"))
+    expression = returning_everything(example.expression)
+    report = api.summary(expression, batch_input_shape=example.shape)
+    return keras_example(expression, example.shape, report.output_names)
 
 
 def _is_cell(cls: type[BaseModel]) -> bool:
     return cls.__name__.endswith("CellConfig") or cls.__name__.endswith("CellsConfig")
 
 
+def torch_signature(name: str) -> list[tuple[str, str | None]]:
+    """A PyTorch module's constructor as torch 2.13 declares it: (argument, default or None),
+    with the `device` and `dtype` every module with parameters takes."""
+    found: list[tuple[str, str | None]] = []
+    for part in SIGNATURES[name.removeprefix("torch-")].split(", "):
+        argument, _, default = part.partition("=")
+        found.append((argument, default or None))
+    return [*found, ("device", "None"), ("dtype", "None")]
+
+
 def _signature(name: str, cls: type[BaseModel], language: str) -> str:
     if name.startswith("torch-"):
-        fields = [(n, i) for n, i in cls.model_fields.items()]
-        args = [n if i.is_required() else f"{n}={_value(i.default)}" for n, i in fields]
+        args = [a if d is None else f"{a}={d}" for a, d in torch_signature(name)]
         head = f"torch.nn.{name.removeprefix('torch-')}("
         return "```python\n" + head + "\n" + "".join(f"    {a},\n" for a in args) + ")\n```"
     recorded = signatures()[name]
@@ -218,19 +405,40 @@ def _signature(name: str, cls: type[BaseModel], language: str) -> str:
     ]
     intro = word("signature_intro", language) if version == "2" else ""
     body = "```python\nkeras.layers." + name + "(\n" + "".join(f"    {a},\n" for a in args)
-    return (intro + "\n\n" if intro else "") + body + ")\n```"
+    return (intro + "\n\n" if intro else "") + body + "    **kwargs,\n)\n```"
 
 
 def _value(value: Any) -> str:
     return repr(getattr(value, "value", value))
 
 
+LEARN = {  # the explanation page of an argument
+    **dict.fromkeys(("units", "use_bias", "reset_after", "hidden_size", "bias"), "parameters"),
+    **dict.fromkeys(("return_sequences", "return_state"), "returns"),
+    **dict.fromkeys(("time_major", "batch_first"), "time-major"),
+    **dict.fromkeys(("stateful",), "stateful"),
+    **dict.fromkeys(InputArgs.names(), "inputs"),
+}
+
+
+def _argument(name: str) -> str:
+    page = LEARN.get(name)
+    return f"[`{name}`](../learn/{page}.md)" if page else f"`{name}`"
+
+
 def _arguments(name: str, cls: type[BaseModel], language: str) -> str:
     if name.startswith("torch-"):
-        fields = [
-            (f"`{n}`", _type(i.annotation), _default(i), translate(i.description or "", language))
-            for n, i in cls.model_fields.items()
-        ]
+        fields = []
+        for argument, default in torch_signature(name):
+            info = cls.model_fields.get(argument)
+            fields.append(
+                (
+                    _argument(argument),
+                    _type(info.annotation) if info else "",
+                    word("required", language) if default is None else f"`{default}`",
+                    translate(info.description or "", language) if info else "",
+                )
+            )
         headers = [
             word("argument", language),
             word("type", language),
@@ -239,18 +447,21 @@ def _arguments(name: str, cls: type[BaseModel], language: str) -> str:
         ]
         return tabulate(fields, headers=headers, tablefmt="pipe")
     recorded = signatures()[name]
+    defaults = {v: {a["name"]: a for a in args} for v, args in recorded.items()}
     names = [a["name"] for a in recorded.get("2", [])]
     names += [a["name"] for a in recorded.get("3", []) if a["name"] not in names]
-    defaults = {v: {a["name"]: a for a in args} for v, args in recorded.items()}
+    kwargs = [n for n in (*cls.model_fields, *InputArgs.model_fields) if n not in names]
     rows: list[tuple[str, ...]] = []
-    for argument in names:
+    for argument in [*names, *kwargs]:
         info = cls.model_fields.get(argument) or InputArgs.model_fields.get(argument)
         described = translate(info.description or "", language) if info else ""
+        if argument in kwargs:
+            described = f"{word('kwargs', language)} {described}"
         rows.append(
             (
-                f"`{argument}`",
+                _argument(argument),
                 _type(info.annotation) if info else "",
-                *(_recorded(defaults.get(v, {}).get(argument), language) for v in ("2", "3")),
+                *(_default_in(argument, info, defaults.get(v), v, language) for v in ("2", "3")),
                 described,
             )
         )
@@ -264,9 +475,22 @@ def _arguments(name: str, cls: type[BaseModel], language: str) -> str:
     return tabulate(rows, headers=headers, tablefmt="pipe")
 
 
-def _recorded(argument: dict[str, Any] | None, language: str) -> str:
-    if argument is None:
+def _default_in(
+    argument: str, info: Any, recorded: dict[str, Any] | None, version: str, language: str
+) -> str:
+    """An argument's default in one Keras version: as its signature records it, or, for one
+    that comes through `**kwargs`, the config's, where that version takes it."""
+    if recorded is None:
         return "—"
+    if argument in recorded:
+        return _recorded(recorded[argument], language)
+    extra = info.json_schema_extra if info and isinstance(info.json_schema_extra, dict) else {}
+    if version not in extra.get("keras", ["2", "3"]):
+        return "—"
+    return f"`{_value(version_default(info, KerasVersion(version)))}`"
+
+
+def _recorded(argument: dict[str, Any], language: str) -> str:
     return word("required", language) if argument["required"] else f"`{argument['default']!r}`"
 
 
@@ -276,6 +500,8 @@ def _default(info: Any) -> str:
 
 def _type(annotation: Any) -> str:
     """The argument's type, or the values it may take where they are a closed set."""
+    if annotation is type(None):  # taken, and read for nothing: rnncalc works from shapes
+        return "list of arrays, or `None`"
     allowed = _allowed(annotation)
     if allowed is not None:
         return ", ".join(f"`{v!r}`" for v in allowed)
@@ -310,31 +536,37 @@ def _call_arguments(cls: type[BaseModel], language: str) -> str:
     return "\n".join(f"- `{row[0]}`: {row[index]}" for row in CALL[kind])
 
 
-def _input_forms() -> str:
+def input_forms(shape: Shape) -> list[tuple[str, dict[str, Any] | None]]:
+    """Every way Keras 2 takes a layer's input shape, for one sample of `shape` (None: the
+    Input layer, which gives the same full shape as batch_input_shape)."""
+    one = shape[1:]
     forms: list[tuple[str, dict[str, Any] | None]] = [
-        ("input_shape=(10, 64)", {"input_shape": (10, 64)}),
-        ("batch_input_shape=(32, 10, 64)", {"batch_input_shape": (32, 10, 64)}),
-        ("input_dim=64, input_length=10", {"input_dim": 64, "input_length": 10}),
-        ("input_shape=(10, 64), batch_size=32", {"input_shape": (10, 64), "batch_size": 32}),
-        ("keras.Input(shape=(10, 64), batch_size=32)", None),
+        (f"input_shape={shape_text(one)}", {"input_shape": one}),
+        (f"batch_input_shape={shape_text((32, *one))}", {"batch_input_shape": (32, *one)}),
     ]
+    if len(one) == 2:  # the recurrent layers' own pair: a sequence of feature vectors
+        forms.append(
+            (
+                f"input_dim={one[1]}, input_length={one[0]}",
+                {"input_dim": one[1], "input_length": one[0]},
+            )
+        )
+    forms += [
+        (f"input_shape={shape_text(one)}, batch_size=32", {"input_shape": one, "batch_size": 32}),
+        (f"keras.Input(shape={shape_text(one)}, batch_size=32)", None),
+    ]
+    return forms
+
+
+def _input_forms(example: Example, language: str) -> str:
     rows = []
-    for written, args in forms:
-        if args is None:
-            rows.append((f"`{written}`", "`(32, 10, 64)`"))
-            continue
-        resolved, _ = resolve(InputArgs(**args), KerasVersion.V2)
+    for written, args in input_forms(example.shape):
+        given = args or {"batch_input_shape": (32, *example.shape[1:])}
+        resolved, _ = resolve(InputArgs(**given), KerasVersion.V2)
         assert resolved is not None
-        rows.append((f"`{written}`", f"`{shape_text(resolved.shape)}`"))
-    return tabulate(rows, headers=["", ""], tablefmt="pipe")
-
-
-def _diagram(report: Any) -> str:
-    lines = ["```mermaid", "flowchart LR"]
-    lines.append(f'    input["input {shape_text(report.input_shape)}"] --> layer["{report.layer}"]')
-    for i, (name, shape) in enumerate(zip(report.output_names, report.output_shapes, strict=True)):
-        lines.append(f'    layer --> out{i}["{name} {shape_text(shape)}"]')
-    return "\n".join([*lines, "```"])
+        rows.append((f"[`{written}`](../learn/inputs.md)", f"`{shape_text(resolved.shape)}`"))
+    headers = [word("written", language), word("full_shape", language)]
+    return tabulate(rows, headers=headers, tablefmt="pipe")
 
 
 def _console(command: str, example: Example) -> str:
@@ -384,13 +616,15 @@ def _given(options: dict[str, Any]) -> str:
     )
 
 
-def _equivalent(example: Example, language: str) -> str:
+def _equivalent(name: str, example: Example, language: str) -> str:
+    """The other framework's layer: `compare`'s mapping where it maps the layer, otherwise
+    the counterpart of each cell the layer runs, with both parameter counts."""
     try:
         report = api.compare(
             example.expression, batch_input_shape=example.shape, framework=example.framework
         )
     except RnncalcError:
-        return word("no_equivalent", language)
+        return _counterparts(name, example, language)
     lines = [
         word("equivalent_intro", language),
         "",
@@ -399,4 +633,47 @@ def _equivalent(example: Example, language: str) -> str:
         "",
         *(f"- {d}" for d in report.differences),
     ]
+    return "\n".join(lines)
+
+
+def _counterparts(name: str, example: Example, language: str) -> str:
+    """Where `compare` maps no single layer: the counterpart of each stage (PyTorch's layers:
+    a Keras layer each) or of each cell (a Keras layer's cells: PyTorch's cell modules)."""
+    if counterpart(name) is None:
+        return word("no_conv_counterpart", language)
+    given = api.summary(
+        example.expression, batch_input_shape=example.shape, framework=example.framework
+    )
+    own = "PyTorch" if example.framework else "Keras"
+    intro = word("counterpart_stack" if example.framework else "counterpart_intro", language)
+    lines = [intro, "", f"- {own}: `{example.expression}` — {given.params:,}"]
+    found = []
+    layout = _plan(example)
+    for depth, stage in enumerate(layout.stages):
+        cell = stage[0].cells[0]
+        if example.framework:  # PyTorch's num_layers: Keras stacks one layer per stage
+            last = depth == len(layout.stages) - 1
+            inner = f"{cell.family.name}({cell.units}{'' if last else ', return_sequences=True'})"
+            expression = f"Bidirectional({inner})" if len(stage) == 2 else inner
+            shape = (*example.shape[:2][::-1], cell.channels)  # Keras: batch first
+            found.append(("Keras", expression, api.summary(expression, batch_input_shape=shape)))
+            continue
+        cells = isinstance(_plan(example).layer, RNNConfig) or _is_cell(_class(name))
+        for cell in stage[0].cells:
+            module = f"nn.{cell.family.torch_name}{'Cell' if cells else ''}"
+            expression = f"{module}({cell.channels}, {cell.units}"
+            expression += ")" if cells else ", batch_first=True)"
+            shape = (example.shape[0], cell.channels) if cells else example.shape
+            found.append(
+                (
+                    "PyTorch",
+                    expression,
+                    api.summary(expression, batch_input_shape=shape, framework="torch"),
+                )
+            )
+    lines += [f"- {who}: `{expression}` — {report.params:,}" for who, expression, report in found]
+    if sum(report.params for *_, report in found) != given.params:
+        lines += ["", word("two_biases", language)]
+    if not example.framework and found and found[0][1].split("(")[0].endswith("Cell"):
+        lines += ["", word("cell_loop", language)]
     return "\n".join(lines)

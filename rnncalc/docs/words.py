@@ -17,8 +17,10 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "arguments": {"en": "Arguments", "zh": "参数 (arguments)"},
     "arguments_intro": {
-        "en": "In Keras's order; a dash where a version does not take the argument.",
-        "zh": "按 Keras 的顺序列出；某个版本不接受该参数时记为“—”。",
+        "en": "Every argument Keras accepts: the signature's, in its order, then those that come "
+        "through `**kwargs`; a dash where a version does not take the argument.",
+        "zh": "Keras 接受的全部参数：先按签名顺序列出签名中的参数，"
+        "再列出通过 `**kwargs` 传入的参数；某个版本不接受该参数时记为“—”。",
     },
     "argument": {"en": "argument", "zh": "参数"},
     "type": {"en": "type or values", "zh": "类型或取值"},
@@ -53,10 +55,90 @@ WORDS: dict[str, dict[str, str]] = {
         "en": "The same layer in the other framework, and why the parameter counts differ:",
         "zh": "同一层在另一个框架中的写法，以及参数量为何不同：",
     },
-    "no_equivalent": {
-        "en": "PyTorch has no single layer that computes this one.",
-        "zh": "PyTorch 中没有与此层完全对应的单个层。",
+    "no_conv_counterpart": {
+        "en": "PyTorch has no convolutional recurrent module: torch.nn has no ConvLSTM.",
+        "zh": "PyTorch 没有卷积循环模块：torch.nn 中没有 ConvLSTM。",
     },
+    "counterpart_intro": {
+        "en": "PyTorch's module of the same family for each cell the layer runs, with both "
+        "parameter counts:",
+        "zh": "该层运行的每个单元在 PyTorch 中同一族的模块，以及两边的参数量：",
+    },
+    "counterpart_stack": {
+        "en": "Keras has no `num_layers`: one Keras layer per PyTorch layer, each but the last "
+        "with `return_sequences=True`, with both parameter counts:",
+        "zh": "Keras 没有 `num_layers`：每个 PyTorch 层对应一个 Keras 层，除最后一层外都设 "
+        "`return_sequences=True`；以及两边的参数量：",
+    },
+    "two_biases": {
+        "en": "PyTorch keeps two bias vectors per gate block, `bias_ih` and `bias_hh`; Keras keeps "
+        "one (GRU with `reset_after=True`: two), so PyTorch counts more. See "
+        "[Keras vs PyTorch](../learn/keras-pytorch.md).",
+        "zh": "PyTorch 每个门块保存两个偏置向量 `bias_ih` 和 `bias_hh`；Keras 只保存一个"
+        "（`reset_after=True` 的 GRU 为两个），所以 PyTorch 的参数量更多。见"
+        "[Keras 与 PyTorch](../learn/keras-pytorch.md)。",
+    },
+    "cell_loop": {
+        "en": "A PyTorch cell computes one timestep: a Python loop over time plays the part of "
+        "Keras's `RNN`.",
+        "zh": "PyTorch 的单元只计算一个时间步：用 Python 循环遍历时间，起到 Keras `RNN` 的作用。",
+    },
+    "equations": {"en": "Equations", "zh": "公式 (equations)"},
+    "equations_keras": {
+        "en": "One timestep, as Keras computes it with row vectors: `W` is `kernel` and `U` is "
+        "`recurrent_kernel`, one column block per gate (subscript), `b` is `bias`, σ is "
+        "`recurrent_activation` and ⊙ multiplies element by element.",
+        "zh": "一个时间步，按 Keras 的行向量写法：`W` 是 `kernel`，`U` 是 `recurrent_kernel`，"
+        "每个门（下标）对应一个列块；`b` 是 `bias`，σ 是 `recurrent_activation`，"
+        "⊙ 表示逐元素相乘。",
+    },
+    "equations_torch": {
+        "en": "One timestep, in PyTorch's notation: `W_i·` is a block of `weight_ih_l[k]`, `W_h·` "
+        "of `weight_hh_l[k]`, each with its own bias (`bias_ih`, `bias_hh`); σ is the sigmoid "
+        "and ⊙ multiplies element by element.",
+        "zh": "一个时间步，按 PyTorch 的记号：`W_i·` 是 `weight_ih_l[k]` 的一个块，`W_h·` 是 "
+        "`weight_hh_l[k]` 的一个块，各有自己的偏置（`bias_ih`、`bias_hh`）；σ 是 sigmoid，"
+        "⊙ 表示逐元素相乘。",
+    },
+    "figures": {"en": "Cell and data flow", "zh": "单元与数据流 (cell and data flow)"},
+    "figure_cell": {"en": "the cell, one timestep", "zh": "单元：一个时间步"},
+    "figure_cell_caption": {
+        "en": "One timestep: the input and the previous states feed every gate block, which "
+        "make the new states. Drawn from the families table, as the equations above.",
+        "zh": "一个时间步：输入和上一步的状态送入每个门块，由它们得到新的状态。"
+        "图由族表 (families table) 生成，与上面的公式一致。",
+    },
+    "figure_flow": {"en": "the data flow of the example", "zh": "示例的数据流"},
+    "figure_flow_caption": {
+        "en": "The example below with every output returned: the input, how the layer runs its "
+        "cells, and each output with its shape, as rnncalc computes them.",
+        "zh": "下面的示例在返回全部输出时的数据流：输入、该层如何运行其单元，以及 rnncalc "
+        "计算出的每个输出及其形状。",
+    },
+    "example": {"en": "Example", "zh": "示例代码 (example)"},
+    "example_intro": {
+        "en": "The tests read this code with rnncalc's own code reader and check every shape and "
+        "count in its comments:",
+        "zh": "测试会用 rnncalc 自己的代码读取器读取这段代码，并检查注释中的每个形状和参数量：",
+    },
+    "arguments_torch": {
+        "en": "In the constructor's order, as torch 2.13 declares it.",
+        "zh": "按 torch 2.13 中构造函数声明的顺序列出。",
+    },
+    "kwargs": {
+        "en": "Through `**kwargs`.",
+        "zh": "通过 `**kwargs` 传入。",
+    },
+    "see_also": {"en": "Explained: ", "zh": "讲解："},
+    "counterpart": {"en": "In the other framework: ", "zh": "另一个框架中的对应类："},
+    "upstream": {"en": "Upstream documentation: ", "zh": "官方文档："},
+    "learn_inputs": {"en": "input forms and the batch axis", "zh": "输入形式与批次轴"},
+    "learn_returns": {"en": "what each return option gives", "zh": "各返回选项给出什么"},
+    "learn_parameters": {"en": "parameter counts, step by step", "zh": "参数量的逐步推导"},
+    "learn_time-major": {"en": "time_major", "zh": "time_major"},
+    "learn_stateful": {"en": "stateful and the batch size", "zh": "stateful 与批大小"},
+    "learn_keras-versions": {"en": "Keras 2 vs 3", "zh": "Keras 2 与 Keras 3"},
+    "learn_keras-pytorch": {"en": "Keras vs PyTorch", "zh": "Keras 与 PyTorch"},
     "worked": {"en": "Worked example", "zh": "示例"},
     "index_title": {"en": "Layer reference", "zh": "层参考 (layer reference)"},
     "index_intro": {
@@ -79,6 +161,7 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "每个命令及其选项，由 `rnncalc` 程序本身生成。",
     },
     "option": {"en": "option", "zh": "选项"},
+    "cli_group": {"en": "Its commands: ", "zh": "其子命令："},
     "help": {"en": "help", "zh": "说明"},
     "cell_note": {
         "en": "A cell computes one timestep; `RNN(cell)` runs it over time (see the RNN page).",

@@ -82,3 +82,13 @@ def test_examples_print_what_the_page_says(page):
         refresh(page)
     for command, expected in examples(page):
         assert run(command) == expected, f"{page.name}: $ {command}"
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if p.name.endswith(".zh.md")], ids=lambda p: p.name
+)
+def test_chinese_prose_uses_chinese_punctuation(page):
+    """（）， ：；。 between Chinese words, never their half-width forms (code is left alone)."""
+    from rnncalc.docs.words import halfwidth_marks
+
+    assert not halfwidth_marks(page.read_text()), page.name

@@ -24,7 +24,7 @@ from rnncalc.docs.code import keras_example, returning_everything, torch_example
 from rnncalc.docs.equations import equations, mathml
 from rnncalc.docs.figures import cell as draw_cell
 from rnncalc.docs.figures import flow, tensors
-from rnncalc.docs.words import CALL, translate, word
+from rnncalc.docs.words import CALL, fullwidth, translate, word
 from rnncalc.errors import RnncalcError
 from rnncalc.parse.construct import KERAS
 from rnncalc.parse.inputs import resolve
@@ -97,11 +97,14 @@ def pages() -> dict[str, str]:
     found: dict[str, str] = figures()
     for language in ("en", "zh"):
         suffix = ".md" if language == "en" else ".zh.md"
-        for name in EXAMPLES:
-            found[slug(name) + suffix] = layer_page(name, language)
-        found["index" + suffix] = index_page(language)
-        found["errors" + suffix] = errors_page(language)
-        found["cli" + suffix] = cli_page(language)
+        written = {slug(name): layer_page(name, language) for name in EXAMPLES}
+        written |= {
+            "index": index_page(language),
+            "errors": errors_page(language),
+            "cli": cli_page(language),
+        }
+        punctuated = fullwidth if language == "zh" else str
+        found |= {page + suffix: punctuated(text) for page, text in written.items()}
     return found
 
 
@@ -533,7 +536,8 @@ def _call_arguments(cls: type[BaseModel], language: str) -> str:
     elif _is_cell(cls):
         kind = "cell"
     index = 1 if language == "en" else 2
-    return "\n".join(f"- `{row[0]}`: {row[index]}" for row in CALL[kind])
+    colon = ": " if language == "en" else "："
+    return "\n".join(f"- `{row[0]}`{colon}{row[index]}" for row in CALL[kind])
 
 
 def input_forms(shape: Shape) -> list[tuple[str, dict[str, Any] | None]]:

@@ -4,6 +4,7 @@ translated through zh.json (keyed by the English text, so a changed description 
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -222,3 +223,49 @@ def _zh() -> dict[str, str]:
 def translate(text: str, language: str) -> str:
     """A description in the page's language; English where no translation exists yet."""
     return _zh().get(text, text) if language == "zh" else text
+
+
+CJK = "\u4e00-\u9fff"
+_KEPT = re.compile(  # what punctuation rules never touch: code, math, tags, link targets, URLs
+    r"```.*?```|`[^`\n]*`|<math.*?</math>|<[^>\n]+>|\]\([^)\s]*\)|https?://\S+", re.S
+)
+_HALF = [
+    (re.compile(rf"(?<=[{CJK}])\s?\(([^()\n]*)\)|\(([^()\n]*)\)\s?(?=[{CJK}])"), "paren"),
+    (re.compile(rf"(?<=[{CJK}）])\s*([,:;?!])\s*|\s*([,:;?!])\s*(?=[{CJK}（])"), "mark"),
+    (re.compile(rf"(?<=[{CJK}）])\.(?=\s|$)"), "stop"),
+]
+_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+
+
+def fullwidth(markdown: str) -> str:
+    """Chinese prose with Chinese punctuation: `术语 (term)` → `术语（term）`, `，` for `,`
+    between Chinese words, `。` ending a Chinese sentence; code, math, HTML tags, link targets
+    and URLs are left as they are.
+
+    Example:
+        >>> fullwidth("时间步 (timestep), 见 `a, b` 和 [页面](x.md).")
+        '时间步（timestep），见 `a, b` 和 [页面](x.md).'
+    """
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group(0))
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = _KEPT.sub(keep, markdown)
+    for pattern, kind in _HALF:
+        if kind == "paren":
+            text = pattern.sub(lambda m: f"（{m[1] if m[1] is not None else m[2]}）", text)
+        elif kind == "mark":
+            text = pattern.sub(lambda m: _FULL[m[1] or m[2]], text)
+        else:
+            text = pattern.sub("。", text)
+    text = re.sub(rf"([）。，：；？！])[ \t]+(?=[{CJK}\x00])", r"\1", text)  # no space after
+    text = re.sub(rf"(?<=[{CJK}])[ \t]+(?=[（])", "", text)
+    return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m[1])], text)
+
+
+def halfwidth_marks(markdown: str) -> list[str]:
+    """Where Chinese prose still has a half-width mark (what `fullwidth` would change)."""
+    text = _KEPT.sub(" ", markdown)
+    return [m.group(0) for pattern, _ in _HALF for m in pattern.finditer(text)]

@@ -60,6 +60,12 @@ def _where_input(report: LayerReport | TableReport) -> str:
     if source.startswith(("input_shape", "--input-shape", "input_dim", "keras.Input(shape)")):
         fixed = "batch_size" in source.split("+") or "--batch-size" in source.split("+")
         batch = "a fixed batch size" if fixed else "None (any batch size)"
+        if getattr(report, "input_axes", ("batch",))[0] == "timesteps":  # time_major=True
+            front = "the batch size" if fixed else "None"
+            return (
+                f"from {source}: Keras puts {front} in front, which time_major=True reads as "
+                "the timesteps axis: the first number given is the batch"
+            )
         return f"from {source}: it leaves out the batch axis, so Keras puts {batch} in front"
     return f"from {source}: the full shape, batch axis included"
 
@@ -283,7 +289,7 @@ def model_text(report: ModelReport, fmt: str = "simple") -> str:
         else:
             pairs = zip(layer.output_names, shapes, strict=True)
             returns = "\n".join(f"{n} {shape_text(s)}" for n, s in pairs)
-        params = "? (unbuilt)" if layer.params is None else f"{layer.params:,}"
+        params = "0 (unbuilt)" if layer.params is None else f"{layer.params:,}"  # as Keras 3
         row = [f"{layer.name} ({layer.class_name})", returns, params]
         rows.append([*row, "\n".join(layer.inbound)] if functional else row)
     headers = ["layer (type)", "output shape", "params"] + (["connected to"] if functional else [])

@@ -27,6 +27,17 @@ def test_grid_over_arguments():
     assert refused[1].params == summary("GRU(4)", input_shape=(5, 3)).params
 
 
+def test_a_grid_varies_the_batch_size_and_timesteps_but_refuses_other_input_sizes():
+    from rnncalc.calc.planning import grid
+
+    rows = grid("LSTM(8)", ["batch_size=None,16", "timesteps=5,50"], input_shape=(None, 3)).rows
+    assert [r.output_shapes for r in rows][::3] == [[(None, 8)], [(16, 8)]]
+    one = summary("LSTM(8)", input_shape=(50, 3), batch_size=16)
+    assert (rows[3].params, rows[3].macs) == (one.params, one.macs)
+    with pytest.raises(RnncalcError, match="part of the input shape"):
+        grid("LSTM(8)", ["input_dim=1,2"], input_shape=(5, 3))
+
+
 def test_sweep_values_in_order():
     # Its speed (1,000 points well under a second) is measured by benchmarks/sweep.py.
     plan = memory_plan("LSTM(128)", input_shape=(None, 64), batch_size=32, sweep="timesteps=1:1000")

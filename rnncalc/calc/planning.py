@@ -17,7 +17,7 @@ from rnncalc.calc.cost import layer_cost, memory
 from rnncalc.calc.plan import axes, cell_runs
 from rnncalc.calc.weights import weights
 from rnncalc.config.enums import DType, KerasVersion, Optimizer
-from rnncalc.config.inputs import Shape, shape_text
+from rnncalc.config.inputs import InputArgs, Shape, shape_text
 from rnncalc.config.layers import AnyLayer, held, through
 from rnncalc.config.torch import TorchConfig
 from rnncalc.errors import RnncalcError, guarded, invalid
@@ -393,10 +393,24 @@ def grid(
     names = [n for n, _ in axes]
     if len(set(names)) < len(names):
         raise RnncalcError("--vary names an argument twice", "give each argument once")
+    for name in set(names) & set(InputArgs.names()) - set(SIZES):
+        raise RnncalcError(
+            f"`{name}` is part of the input shape, which --vary does not change",
+            f"vary {' or '.join(SIZES)}, or ask once per --input-shape",
+        )
     for values in product(*(v for _, v in axes)):
         chosen = dict(zip([n for n, _ in axes], values, strict=True))
+        sizes = {k: chosen[k] for k in SIZES if k in chosen}
         try:
-            report = analysis.analyze(_revalidated(config, chosen, version), resolved, version)
+            point = resolved
+            if sizes:  # the input's sizes, not the layer's arguments: the input again
+                batch = sizes.get("batch_size", batch_size)
+                steps = sizes.get("timesteps", timesteps)
+                point = analysis.question(
+                    layer, input_shape, batch, batch_input_shape, keras, framework, steps
+                )[1]
+            arguments = {k: v for k, v in chosen.items() if k not in SIZES}
+            report = analysis.analyze(_revalidated(config, arguments, version), point, version)
         except RnncalcError as exc:
             rows.append(GridRow(arguments=chosen, error=str(exc)))
             continue
@@ -411,6 +425,9 @@ def grid(
             )
         )
     return GridReport(layer=config.class_name(), input_shape=resolved.shape, rows=rows)
+
+
+SIZES = ("batch_size", "timesteps")  # what --vary may change of the input
 
 
 def _revalidated(config: AnyLayer, chosen: dict[str, Any], keras: KerasVersion) -> AnyLayer:

@@ -230,8 +230,13 @@ _KEPT = re.compile(  # what punctuation rules never touch: code, math, tags, lin
     r"```.*?```|`[^`\n]*`|<math.*?</math>|<[^>\n]+>|\]\([^)\s]*\)|https?://\S+", re.S
 )
 _HALF = [
-    (re.compile(rf"(?<=[{CJK}])\s?\(([^()\n]*)\)|\(([^()\n]*)\)\s?(?=[{CJK}])"), "paren"),
-    (re.compile(rf"(?<=[{CJK}）])\s*([,:;?!])\s*|\s*([,:;?!])\s*(?=[{CJK}（])"), "mark"),
+    (re.compile(rf"(?<=[{CJK}])[ \t]?\(([^()\n]*)\)|\(([^()\n]*)\)[ \t]?(?=[{CJK}])"), "paren"),
+    (  # never across lines, never an image's "!["
+        re.compile(
+            rf"(?<=[{CJK}）])[ \t]*([,:;?]|!(?!\[))[ \t]*|[ \t]*([,:;?!])[ \t]*(?=[{CJK}（])"
+        ),
+        "mark",
+    ),
     (re.compile(rf"(?<=[{CJK}）])\.(?=\s|$)"), "stop"),
 ]
 _FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}

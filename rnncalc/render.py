@@ -88,22 +88,27 @@ def _whose(report: LayerReport | TableReport) -> str:
 
 def _table(rows: Any, headers: Any, **options: Any) -> str:
     """`tabulate`, with Chinese headings measured as the two columns each character takes."""
-    if language() is not Language.EN:
-        _wide_characters()
-    return tabulate(rows, headers=headers, **options)
+    if language() is Language.EN:
+        return tabulate(rows, headers=headers, **options)
+    with _wide_characters():
+        return tabulate(rows, headers=headers, **options)
 
 
-def _wide_characters() -> None:
-    """Let tabulate measure East Asian wide characters as two columns. tabulate does with
-    wcwidth (`tabulate[widechars]`) where it is installed; elsewhere the standard library's
-    `east_asian_width` stands in for wcwidth's one function tabulate calls. Only Chinese text
-    needs it, so English loads neither; it measures text without wide characters as `len`
-    does, so it may stay on."""
+@contextlib.contextmanager
+def _wide_characters() -> Iterator[None]:
+    """tabulate measuring East Asian wide characters as two columns, for one table. tabulate
+    does so with wcwidth (`tabulate[widechars]`) where it is installed; elsewhere the standard
+    library's `east_asian_width` stands in for wcwidth's one function tabulate calls. Only
+    Chinese text needs it: English tables are measured as they always were, and load neither."""
     import tabulate as module
 
-    if module.wcwidth is None:  # type: ignore[attr-defined]
-        module.wcwidth = _Columns  # type: ignore[attr-defined]
+    before = module.wcwidth, module.WIDE_CHARS_MODE  # type: ignore[attr-defined]
+    module.wcwidth = before[0] or _Columns  # type: ignore[attr-defined]
     module.WIDE_CHARS_MODE = True
+    try:
+        yield
+    finally:
+        module.wcwidth, module.WIDE_CHARS_MODE = before  # type: ignore[attr-defined]
 
 
 def _width(text: str) -> int:

@@ -78,9 +78,8 @@ Lang = Annotated[
     Language | None,
     typer.Option(
         "--lang",
-        help="Language of tables, notes and errors: en or zh (Simplified Chinese). By default "
-        "RNNCALC_LANG, else a zh_* locale (LC_ALL, LC_MESSAGES, LANG), else English. JSON "
-        "stays English.",
+        help="Language of tables, notes and errors (JSON stays English): en or zh. Default: "
+        "RNNCALC_LANG, a zh_* locale, else en.",
         callback=_choose_language,
         expose_value=False,  # the commands never see it: the callback has applied it
         is_eager=True,

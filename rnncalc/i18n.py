@@ -74,8 +74,8 @@ def chosen() -> Language | None:
     return _chosen
 
 
-def set_language(chosen: Language | str | None) -> None:
-    """Speak `chosen` ("en" or "zh") from now on; None follows the environment again (read
+def set_language(lang: Language | str | None) -> None:
+    """Speak `lang` ("en" or "zh") from now on; None follows the environment again (read
     anew, so a changed `RNNCALC_LANG` or `LANG` applies).
 
     Example:
@@ -84,13 +84,13 @@ def set_language(chosen: Language | str | None) -> None:
         >>> set_language(None)
     """
     global _chosen, _found
-    _chosen = None if chosen is None else _parse(chosen)
+    _chosen = None if lang is None else _parse(lang)
     _found = None
 
 
 @contextlib.contextmanager
-def speaking(chosen: Language | str | None) -> Iterator[None]:
-    """Speak `chosen` inside the block (None: the environment's), and as before after it.
+def speaking(lang: Language | str | None) -> Iterator[None]:
+    """Speak `lang` inside the block (None: the environment's), and as before after it.
 
     Example:
         >>> with speaking("en"):
@@ -99,19 +99,19 @@ def speaking(chosen: Language | str | None) -> Iterator[None]:
     """
     global _chosen, _found
     before = _chosen, _found
-    set_language(chosen)
+    set_language(lang)
     try:
         yield
     finally:
         _chosen, _found = before
 
 
-def _parse(chosen: Language | str) -> Language:
+def _parse(lang: Language | str) -> Language:
     try:
-        return Language(chosen)
+        return Language(lang)
     except ValueError:
         # No RnncalcError here: errors.py builds its messages with this module.
-        raise ValueError(f"unknown language {chosen!r}: rnncalc speaks en and zh") from None
+        raise ValueError(f"unknown language {lang!r}: rnncalc speaks en and zh") from None
 
 
 def _(message: str) -> str:

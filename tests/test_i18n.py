@@ -254,6 +254,14 @@ def test_the_library_follows_the_environment(monkeypatch):
     assert warnings[0].startswith("dropout=2.0 超出了")
 
 
+def test_set_language_is_public():
+    rnncalc.set_language("zh")
+    assert rnncalc.summary("GRU(5)", input_shape=(10, 4)).params == 165
+    assert _("returns") == "返回"
+    rnncalc.set_language(None)
+    assert _("returns") == "returns"
+
+
 def test_set_language_refuses_an_unknown_language():
     with pytest.raises(ValueError, match="rnncalc speaks en and zh"):
         set_language("fr")

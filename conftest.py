@@ -1,8 +1,14 @@
 """Docstring examples run with the public API in scope, as a user would import it."""
 
+import os
+
 import pytest
 
 import rnncalc
+
+# The suite's expected text is English: a Chinese locale where it runs must not change it
+# (tests/test_i18n.py asks for Chinese itself). Subprocesses inherit this too.
+os.environ["RNNCALC_LANG"] = "en"
 from rnncalc import render
 
 # The snippets are model code to be read, never imported; the generators need the frameworks.

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from rnncalc.config.torch import TorchConfig, TorchGRUConfig, TorchLSTMConfig, TorchRNNConfig
     from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
     from rnncalc.errors import RnncalcError
+    from rnncalc.i18n import set_language
     from rnncalc.report import LayerReport, WeightReport
     from rnncalc.report.models import ModelLayerReport, ModelReport
     from rnncalc.report.tables import (
@@ -83,6 +84,7 @@ _WHERE = {
     "RNNConfig": "rnncalc.config.wrappers",
     "StackedRNNCellsConfig": "rnncalc.config.wrappers",
     "RnncalcError": "rnncalc.errors",
+    "set_language": "rnncalc.i18n",
     "CompareReport": "rnncalc.report.tables",
     "LayerReport": "rnncalc.report",
     "ModelLayerReport": "rnncalc.report.models",

@@ -20,6 +20,7 @@ from rnncalc.calc import analysis
 from rnncalc.config.enums import DType, Framework, KerasVersion, Optimizer
 from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError, as_error
+from rnncalc.i18n import Language, _, chosen, set_language, speaking
 from rnncalc.parse.expressions import parse_shape
 
 if TYPE_CHECKING:  # loaded with `rnncalc memory`
@@ -31,6 +32,11 @@ class _Commands(TyperGroup):
     missing argument) is one `error: ... Fix: ...` line with exit code 2, like every other."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Each run reads the environment's language afresh; a --lang lasts for the run only.
+        with speaking(chosen()):
+            self._run(*args, **kwargs)
+
+    def _run(self, *args: Any, **kwargs: Any) -> NoReturn:
         kwargs["standalone_mode"] = False  # errors come back here instead of being printed
         try:
             status = super().main(*args, **kwargs)
@@ -46,7 +52,7 @@ class _Commands(TyperGroup):
             context = getattr(exc, "ctx", None)
             command = context.command_path if context is not None else "rnncalc"
             message = exc.format_message().replace("Value error, ", "")  # pydantic's prefix
-            _error(str(RnncalcError(message, f"see `{command} --help`")))
+            _error(str(RnncalcError(message, _("see `{command} --help`").format(command=command))))
             sys.exit(2)
         sys.exit(status if isinstance(status, int) else 0)
 
@@ -59,6 +65,33 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # help text is plain: "rnncalc[exec]" is not markup
 )
+
+
+def _choose_language(lang: Language | None) -> None:
+    """`--lang`, before the command or among its options: it applies before any other option
+    is read (it is eager), so that even their errors speak it."""
+    if lang is not None:  # given once, the command's own (absent) --lang keeps it
+        set_language(lang)
+
+
+Lang = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        help="Language of tables, notes and errors (JSON stays English): en or zh. Default: "
+        "RNNCALC_LANG, a zh_* locale, else en.",
+        callback=_choose_language,
+        expose_value=False,  # the commands never see it: the callback has applied it
+        is_eager=True,
+        show_default=False,
+    ),
+]
+
+
+@app.callback()
+def _program(lang: Lang = None) -> None:
+    """Shapes, parameter counts and errors of Keras recurrent layers, without TensorFlow."""
+
 
 R = TypeVar("R")
 Report = TypeVar("Report", bound=BaseModel)
@@ -126,14 +159,16 @@ Format = Annotated[
 ]
 
 
-def handle(compute: Callable[[], R], show: Callable[[R], str]) -> None:
+def handle(compute: Callable[[], R], show: Callable[[R], str], scripts: bool = False) -> None:
     """Print what `compute` gives, or the error and its fix on stderr with exit code 2.
 
     The one boundary: whatever fails inside becomes that one line (`RNNCALC_DEBUG=1` shows
-    the traceback instead, for rnncalc's developers).
+    the traceback instead, for rnncalc's developers). Output for `scripts` (JSON, CSV) is
+    English in any language: its values are a contract, as its keys are.
     """
+    language = speaking(Language.EN) if scripts else contextlib.nullcontext()
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), language:
             # NumPy's overflow to inf is Keras's result too, and said in the numbers; a
             # library's notice is no line for the user.
             warnings.simplefilter("ignore")
@@ -144,7 +179,11 @@ def handle(compute: Callable[[], R], show: Callable[[R], str]) -> None:
         if os.environ.get("RNNCALC_DEBUG"):
             raise
         error = as_error(exc)
-        _fail(str(error) if error.hint else f"{error}. Fix: see `rnncalc --help`")
+        _fail(
+            str(error)
+            if error.hint
+            else _("{message}. Fix: see `rnncalc --help`").format(message=error.message)
+        )
     _echo(text)
 
 
@@ -160,7 +199,7 @@ def _echo(text: str, err: bool = False) -> None:
     except OSError as exc:
         _drop(stream)
         if not err:
-            _fail(f"cannot write the output ({exc.strerror or exc})")
+            _fail(_("cannot write the output ({reason})").format(reason=exc.strerror or exc))
         raise typer.Exit(2) from None
 
 
@@ -188,7 +227,7 @@ def _fail(message: str) -> NoReturn:
 
 def _error(message: str) -> None:
     one_line = " ".join(message.splitlines())  # a name or a library's words may hold newlines
-    _echo(f"error: {one_line}", err=True)
+    _echo(_("error: {message}").format(message=one_line), err=True)
 
 
 def _progress_bar(values: list[int]) -> Iterable[int]:
@@ -199,7 +238,7 @@ def _progress_bar(values: list[int]) -> Iterable[int]:
 
 
 def _bar(values: list[int]) -> Iterator[int]:
-    with typer.progressbar(values, label="sweeping", file=sys.stderr) as bar:
+    with typer.progressbar(values, label=_("sweeping"), file=sys.stderr) as bar:
         yield from bar
 
 
@@ -238,7 +277,7 @@ def _layer_command(
     def show(report: Report) -> str:
         return render.as_json(report) if json else as_text(report, render.check_format(fmt))
 
-    handle(compute, show)
+    handle(compute, show, scripts=json)
 
 
 @app.command()
@@ -276,15 +315,17 @@ def summary(
     ] = None,
     json: Json = False,
     fmt: Format = "simple",
+    lang: Lang = None,
 ) -> None:
     """What one layer returns, and its weights and parameters, as its framework reports them."""
 
     def analyse(layer: str, **options: Any) -> Any:
         if cx is not None and hx is None:
-            raise RnncalcError("--cx without --hx", "give h_0 with --hx too")
+            raise RnncalcError(_("--cx without --hx"), _("give h_0 with --hx too"))
         if hx is not None and initial_states:
             raise RnncalcError(
-                "--hx with --initial-state", "--hx and --cx are PyTorch's, --initial-state Keras's"
+                _("--hx with --initial-state"),
+                _("--hx and --cx are PyTorch's, --initial-state Keras's"),
             )
         torch = [(s, o) for s, o in ((hx, "--hx"), (cx, "--cx")) if s is not None]
         given = torch or [(s, "--initial-state") for s in initial_states or []]
@@ -319,12 +360,14 @@ def table(
     framework: FrameworkOption = None,
     json: Json = False,
     fmt: Format = "simple",
+    lang: Lang = None,
 ) -> None:
     """Returned shapes for every combination of the settings that change them.
 
     Keras: return_sequences × return_state × time_major; Bidirectional: merge_mode ×
     return_sequences × return_state; PyTorch: batch_first × bidirectional.
     """
+    del lang  # applied by its option, before the command runs
     _layer_command(api.table, render.table_text, **locals())
 
 
@@ -339,12 +382,14 @@ def compare(
     framework: FrameworkOption = None,
     json: Json = False,
     fmt: Format = "simple",
+    lang: Lang = None,
 ) -> None:
     """One layer in Keras and in PyTorch side by side: shapes, parameters, weight mapping.
 
     Give a Keras SimpleRNN/GRU/LSTM (or a Bidirectional one) or an nn.RNN/GRU/LSTM; rnncalc
     builds the other with the same input.
     """
+    del lang  # applied by its option, before the command runs
     _layer_command(api.compare, render.compare_text, **locals())
 
 
@@ -389,6 +434,7 @@ def memory(
     ] = None,
     json: Json = False,
     fmt: Format = "simple",
+    lang: Lang = None,
 ) -> None:
     """Memory of one layer for training and inference, swept over a size or fitted to a budget."""
 
@@ -418,9 +464,9 @@ def memory(
         if json:
             return render.as_json(report)
         text = render.memory_text(report, render.check_format(fmt))
-        return text + (f"\nplot: {plot}" if plot else "")
+        return text + ("\n" + _("plot: {path}").format(path=plot) if plot else "")
 
-    handle(compute, show)
+    handle(compute, show, scripts=json)
 
 
 @app.command()
@@ -511,6 +557,7 @@ def model(
     optimizer: OptimizerOption = Optimizer.ADAM,
     json: Json = False,
     fmt: Format = "simple",
+    lang: Lang = None,
 ) -> None:
     """Every layer of a Keras model with its output shapes and parameters, like
     model.summary(), without TensorFlow: from a saved file, or from the code that builds it.
@@ -531,6 +578,7 @@ def model(
         lambda report: (
             render.as_json(report) if json else render.report_text(report, render.check_format(fmt))
         ),
+        scripts=json,
     )
 
 
@@ -556,6 +604,7 @@ def sweep(
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object a line.")] = False,
     csv: Annotated[bool, typer.Option("--csv", help="CSV with a header row.")] = False,
     fmt: Format = "simple",
+    lang: Lang = None,
 ) -> None:
     """The layer over every combination of some arguments (a grid): returned shapes,
     parameters, MACs and training memory, for model-planning scripts."""
@@ -583,7 +632,7 @@ def sweep(
             return render.grid_csv(report)
         return render.grid_text(report, render.check_format(fmt))
 
-    handle(compute, show)
+    handle(compute, show, scripts=json or jsonl or csv)
 
 
 @app.command()
@@ -605,6 +654,7 @@ def run(
             show_default=False,
         ),
     ] = None,
+    lang: Lang = None,
 ) -> None:
     """Run a saved Keras model on arrays with NumPy (needs rnncalc[exec]), without TensorFlow."""
 
@@ -630,6 +680,7 @@ def check(
     every: Annotated[
         bool, typer.Option("--all", help="Check every combination `rnncalc table` shows.")
     ] = False,
+    lang: Lang = None,
 ) -> None:
     """Run the layer with random weights (needs rnncalc[exec]) and confirm that every returned
     array has the shape rnncalc computes."""
@@ -692,6 +743,7 @@ def convert(
     batch_input_shape: BatchInputShape = None,
     keras: Keras = KerasVersion.V2,
     framework: FrameworkOption = None,
+    lang: Lang = None,
 ) -> None:
     """Convert a layer's weights between Keras and PyTorch (needs rnncalc[exec]), checked by
     running both layouts on one random input."""
@@ -702,7 +754,10 @@ def convert(
         if tools.is_model_file(source):
             converted = tools.convert_saved(source, weights, layer)
         elif weights is None:
-            raise RnncalcError(f"no weights for {source}", "give them with --weights FILE")
+            raise RnncalcError(
+                _("no weights for {source}").format(source=source),
+                _("give them with --weights FILE"),
+            )
         else:
             shapes = (
                 _shape(input_shape, "--input-shape"),
@@ -726,6 +781,7 @@ def arguments(
     ],
     framework: FrameworkOption = None,
     fmt: Format = "simple",
+    lang: Lang = None,
 ) -> None:
     """Every argument of a layer: default, which Keras accepts it, and what it does."""
     handle(

@@ -6,6 +6,8 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
+from rnncalc.i18n import _
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -33,8 +35,9 @@ class RnncalcError(ValueError):
     def __str__(self) -> str:
         if not self.hint:
             return self.message
-        stop = "" if self.message.endswith((".", "?", "!")) else "."
-        return f"{self.message}{stop} Fix: {self.hint}"
+        if self.message.endswith((".", "?", "!", "。", "？", "！")):
+            return _("{message} Fix: {hint}").format(message=self.message, hint=self.hint)
+        return _("{message}. Fix: {hint}").format(message=self.message, hint=self.hint)
 
 
 def closest(name: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
@@ -95,32 +98,40 @@ nested that deep'
         return exc
     if isinstance(exc, RecursionError):
         return RnncalcError(
-            "the input nests too deeply for rnncalc to read",
-            "flatten it; Keras writes no model nested that deep",
+            _("the input nests too deeply for rnncalc to read"),
+            _("flatten it; Keras writes no model nested that deep"),
         )
     if isinstance(exc, MemoryError):
         return RnncalcError(
-            "the input needs more memory than this machine has", "give a smaller input"
+            _("the input needs more memory than this machine has"), _("give a smaller input")
         )
     if isinstance(exc, UnicodeError):
         return RnncalcError(
-            f"text that is not valid UTF-8 ({getattr(exc, 'reason', exc)})",
-            "give text and paths in UTF-8",
+            _("text that is not valid UTF-8 ({reason})").format(reason=getattr(exc, "reason", exc)),
+            _("give text and paths in UTF-8"),
         )
     if isinstance(exc, OverflowError):
-        return RnncalcError(f"a number is too large to compute with ({exc})", "give sizes that fit")
-    if isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
         return RnncalcError(
-            f"{where}cannot read or write ({exc.strerror or exc})", "give a path rnncalc can use"
+            _("a number is too large to compute with ({reason})").format(reason=exc),
+            _("give sizes that fit"),
+        )
+    if isinstance(exc, OSError):
+        reason = exc.strerror or exc
+        return RnncalcError(
+            _("{path}: cannot read or write ({reason})").format(path=exc.filename, reason=reason)
+            if exc.filename
+            else _("cannot read or write ({reason})").format(reason=reason),
+            _("give a path rnncalc can use"),
         )
     if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
         return RnncalcError(
-            "a number has more digits than Python reads (4,300)", "give sizes that fit"
+            _("a number has more digits than Python reads (4,300)"), _("give sizes that fit")
         )
     return RnncalcError(
-        f"rnncalc could not handle this input ({type(exc).__name__}: {exc})"[:300],
-        "check the input; if Keras or PyTorch accepts it, report it as a bug in rnncalc",
+        _("rnncalc could not handle this input ({reason})").format(
+            reason=f"{type(exc).__name__}: {exc}"
+        )[:300],
+        _("check the input; if Keras or PyTorch accepts it, report it as a bug in rnncalc"),
     )
 
 

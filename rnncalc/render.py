@@ -21,6 +21,7 @@ from rnncalc.config.keras import SequenceArgs, field_order
 from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError, closest
+from rnncalc.i18n import N_, Language, _, language
 from rnncalc.report import LayerReport, MemoryReport
 from rnncalc.writing import open_output
 
@@ -36,8 +37,12 @@ def check_format(fmt: str) -> str:
     if fmt not in tabulate_formats:
         close = closest(fmt, tabulate_formats)
         raise RnncalcError(
-            f"unknown table format {fmt!r}" + (f"; did you mean {close!r}?" if close else ""),
-            "use one of " + ", ".join(sorted(tabulate_formats)),
+            _("unknown table format {format!r}; did you mean {close!r}?").format(
+                format=fmt, close=close
+            )
+            if close
+            else _("unknown table format {format!r}").format(format=fmt),
+            _("use one of {formats}").format(formats=", ".join(sorted(tabulate_formats))),
         )
     return fmt
 
@@ -56,24 +61,80 @@ def as_json(report: BaseModel, indent: int | None = 2) -> str:
 def _where_input(report: LayerReport | TableReport) -> str:
     source = report.input_source
     if report.framework == Framework.TORCH:
-        return f"from {source}: the tensor given to forward"
-    if source.startswith(("input_shape", "--input-shape", "input_dim", "keras.Input(shape)")):
+        text = _("from {source}: the tensor given to forward")
+    elif source.startswith(("input_shape", "--input-shape", "input_dim", "keras.Input(shape)")):
         fixed = "batch_size" in source.split("+") or "--batch-size" in source.split("+")
-        batch = "a fixed batch size" if fixed else "None (any batch size)"
         if getattr(report, "input_axes", ("batch",))[0] == "timesteps":  # time_major=True
-            front = "the batch size" if fixed else "None"
-            return (
-                f"from {source}: Keras puts {front} in front, which time_major=True reads as "
-                "the timesteps axis: the first number given is the batch"
+            text = (
+                _(
+                    "from {source}: Keras puts the batch size in front, which time_major=True "
+                    "reads as the timesteps axis: the first number given is the batch"
+                )
+                if fixed
+                else _(
+                    "from {source}: Keras puts None in front, which time_major=True reads as "
+                    "the timesteps axis: the first number given is the batch"
+                )
             )
-        return f"from {source}: it leaves out the batch axis, so Keras puts {batch} in front"
-    return f"from {source}: the full shape, batch axis included"
+        elif fixed:
+            text = _(
+                "from {source}: it leaves out the batch axis, so Keras puts a fixed batch size "
+                "in front"
+            )
+        else:
+            text = _(
+                "from {source}: it leaves out the batch axis, so Keras puts None (any batch "
+                "size) in front"
+            )
+    else:
+        text = _("from {source}: the full shape, batch axis included")
+    return text.format(source=source)
 
 
 def _whose(report: LayerReport | TableReport) -> str:
     if report.framework == Framework.TORCH:
-        return f"nn.{report.layer}, PyTorch rules"
-    return f"{report.layer}, Keras {report.keras} rules"
+        return _("nn.{layer}, PyTorch rules").format(layer=report.layer)
+    return _("{layer}, Keras {keras} rules").format(layer=report.layer, keras=report.keras)
+
+
+def _table(rows: Any, headers: Any, **options: Any) -> str:
+    """`tabulate`, with Chinese headings measured as the two columns each character takes."""
+    if language() is Language.EN:
+        return tabulate(rows, headers=headers, **options)
+    with _wide_characters():
+        return tabulate(rows, headers=headers, **options)
+
+
+@contextlib.contextmanager
+def _wide_characters() -> Iterator[None]:
+    """tabulate measuring East Asian wide characters as two columns, for one table. tabulate
+    does so with wcwidth (`tabulate[widechars]`) where it is installed; elsewhere the standard
+    library's `east_asian_width` stands in for wcwidth's one function tabulate calls. Only
+    Chinese text needs it: English tables are measured as they always were, and load neither."""
+    import tabulate as module
+
+    before = module.wcwidth, module.WIDE_CHARS_MODE  # type: ignore[attr-defined]
+    module.wcwidth = before[0] or _Columns  # type: ignore[attr-defined]
+    module.WIDE_CHARS_MODE = True
+    try:
+        yield
+    finally:
+        module.wcwidth, module.WIDE_CHARS_MODE = before  # type: ignore[attr-defined]
+
+
+def _width(text: str) -> int:
+    """The columns `text` takes on a terminal: two for each East Asian wide character."""
+    if text.isascii():
+        return len(text)
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Columns:
+    """wcwidth's `wcswidth`, as much of it as rnncalc's text needs."""
+
+    wcswidth = staticmethod(_width)
 
 
 def summary_text(report: LayerReport, fmt: str = "simple") -> str:
@@ -85,36 +146,44 @@ def summary_text(report: LayerReport, fmt: str = "simple") -> str:
     """
     axes = ", ".join(report.input_axes)
     values = ", ".join(f"{k}={v}" for k, v in report.formula_values.items())
+    given = _("input: {shape} = ({axes})").format(shape=shape_text(report.input_shape), axes=axes)
+    states = ", ".join(
+        f"{n} {shape_text(s)}"
+        for n, s in zip(report.initial_state_names, report.initial_state_shapes, strict=True)
+    )
+    params = (
+        _("params: {params} = {formula}, with {values}")
+        if values
+        else _("params: {params} = {formula}")
+    )
     lines = [
         _whose(report),
-        f"input: {shape_text(report.input_shape)} = ({axes})",
-        f"       {_where_input(report)}",
+        given,
+        " " * _width(given[: given.find(shape_text(report.input_shape))]) + _where_input(report),
         "",
-        tabulate(
+        _table(
             [
                 (n, shape_text(s))
                 for n, s in zip(report.output_names, report.output_shapes, strict=True)
             ],
-            headers=["returns", "shape"],
+            headers=[_("returns"), _("shape")],
             tablefmt=fmt,
         ),
         "",
-        "initial states it takes: "
-        + ", ".join(
-            f"{n} {shape_text(s)}"
-            for n, s in zip(report.initial_state_names, report.initial_state_shapes, strict=True)
-        ),
+        _("initial states it takes: {states}").format(states=states),
         "",
-        tabulate(
+        _table(
             [(w.name, shape_text(w.shape), f"{w.size:,}", w.formula) for w in report.weights],
-            headers=["weight", "shape", "params", "formula"],
+            headers=[_("weight"), _("shape"), _("params"), _("formula")],
             tablefmt=fmt,
             colalign=("left", "left", "right", "left"),
         ),
         "",
-        f"params: {report.params:,} = {report.params_formula}"
-        + (f", with {values}" if values else ""),
-        f"trainable: {report.trainable_params:,}   non-trainable: {report.non_trainable_params:,}",
+        params.format(params=f"{report.params:,}", formula=report.params_formula, values=values),
+        _("trainable: {trainable}   non-trainable: {non_trainable}").format(
+            trainable=f"{report.trainable_params:,}",
+            non_trainable=f"{report.non_trainable_params:,}",
+        ),
         *_cost_lines(report.macs, report.flops, report.training_flops, report.memory),
     ]
     lines += _remarks(report.warnings, report.notes)
@@ -126,19 +195,28 @@ def _cost_lines(
     flops: int | None,
     training: int | None,
     memory: MemoryReport | None,
-    more: str = "rnncalc memory for the breakdown",
+    more: str = N_("rnncalc memory for the breakdown"),
 ) -> list[str]:
     if macs is None or flops is None or training is None or memory is None:
         return [
-            "cost: give the batch size and timesteps (--batch-size, --timesteps) for MACs and "
-            "memory"
+            _(
+                "cost: give the batch size and timesteps (--batch-size, --timesteps) for MACs "
+                "and memory"
+            )
         ]
     return [
-        f"forward pass: {macs:,} MACs, {_si(flops)}FLOPs; a training step about "
-        f"{_si(training)}FLOPs",
-        f"memory ({memory.dtype}, {memory.optimizer}): inference "
-        f"{binary(memory.total_inference_bytes)}, training {binary(memory.total_training_bytes)} "
-        f"({more})",
+        _("forward pass: {macs} MACs, {flops}FLOPs; a training step about {training}FLOPs").format(
+            macs=f"{macs:,}", flops=_si(flops), training=_si(training)
+        ),
+        _(
+            "memory ({dtype}, {optimizer}): inference {inference}, training {training} ({more})"
+        ).format(
+            dtype=memory.dtype,
+            optimizer=memory.optimizer,
+            inference=binary(memory.total_inference_bytes),
+            training=binary(memory.total_training_bytes),
+            more=_(more),
+        ),
     ]
 
 
@@ -147,7 +225,7 @@ def binary(size: int) -> str:
     for unit, scale in (("TiB", 1024**4), ("GiB", 1024**3), ("MiB", 1024**2), ("KiB", 1024)):
         if size >= scale:
             return f"{size / scale:.2f} {unit}"
-    return f"{size} bytes"
+    return _("{size} bytes").format(size=size)
 
 
 def _si(count: int) -> str:
@@ -173,9 +251,11 @@ def table_text(report: TableReport, fmt: str = "simple") -> str:
         for r in report.rows
     ]
     lines = [
-        f"{_whose(report)}, input {shape_text(report.input_shape)}",
+        _("{whose}, input {shape}").format(
+            whose=_whose(report), shape=shape_text(report.input_shape)
+        ),
         "",
-        tabulate(rows, headers=[*names, "returns"], tablefmt=fmt),
+        _table(rows, headers=[*names, _("returns")], tablefmt=fmt),
     ]
     lines += _remarks([], report.notes)
     return "\n".join(lines)
@@ -191,17 +271,23 @@ def compare_text(report: CompareReport, fmt: str = "simple") -> str:
         f"{n} {shape_text(s)}" for n, s in zip(torch.output_names, torch.output_shapes, strict=True)
     )
     lines = [
-        f"Keras {keras.keras}: {report.keras_expression}   input {shape_text(keras.input_shape)}",
-        f"PyTorch: {report.torch_expression}   input {shape_text(torch.input_shape)}",
+        _("Keras {keras}: {expression}   input {shape}").format(
+            keras=keras.keras,
+            expression=report.keras_expression,
+            shape=shape_text(keras.input_shape),
+        ),
+        _("PyTorch: {expression}   input {shape}").format(
+            expression=report.torch_expression, shape=shape_text(torch.input_shape)
+        ),
         "",
-        tabulate(
+        _table(
             [(o.keras, shape_text(shapes[o.keras]), o.torch) for o in report.outputs],
-            headers=["Keras returns", "shape", "in PyTorch's (output, h_n, c_n)"],
+            headers=[_("Keras returns"), _("shape"), _("in PyTorch's (output, h_n, c_n)")],
             tablefmt=fmt,
         ),
-        f"PyTorch returns {returned}",
+        _("PyTorch returns {returned}").format(returned=returned),
         "",
-        tabulate(
+        _table(
             [
                 (
                     w.keras,
@@ -212,14 +298,17 @@ def compare_text(report: CompareReport, fmt: str = "simple") -> str:
                 )
                 for w in report.weights
             ],
-            headers=["Keras weight", "shape", "PyTorch", "shape", "how"],
+            headers=[_("Keras weight"), _("shape"), "PyTorch", _("shape"), _("how")],
             tablefmt=fmt,
             maxcolwidths=[None, None, None, None, 50],
         ),
         "",
-        f"params: Keras {keras.params:,}, PyTorch {torch.params:,} "
-        f"({report.params_difference:+,} in PyTorch)",
-        "same function: " + ("yes" if report.exact else "no"),
+        _("params: Keras {keras}, PyTorch {torch} ({difference} in PyTorch)").format(
+            keras=f"{keras.params:,}",
+            torch=f"{torch.params:,}",
+            difference=f"{report.params_difference:+,}",
+        ),
+        _("same function: yes") if report.exact else _("same function: no"),
         *(f"- {d}" for d in report.differences),
     ]
     lines += _remarks(keras.warnings + torch.warnings, [])
@@ -233,7 +322,7 @@ def torch_model_text(report: TorchModelReport, fmt: str = "simple") -> str:
     rows = []
     for module in report.modules:
         depth = module.name.count(".") + 1 if module.name else 0
-        row = ["  " * depth + (module.name or "(model)") + f" ({module.class_name})"]
+        row = ["  " * depth + (module.name or _("(model)")) + f" ({module.class_name})"]
         if shaped:
             inputs = module.input_shapes
             row += [
@@ -241,24 +330,32 @@ def torch_model_text(report: TorchModelReport, fmt: str = "simple") -> str:
                 "" if module.output_shapes is None else _nested(module.output_shapes),
             ]
         rows.append([*row, f"{module.params:,}", f"{module.own_params:,}"])
-    headers = ["module (class)", *(["input shape", "output shape"] if shaped else []), "params"]
-    headers.append("own")
+    shapes = [_("input shape"), _("output shape")] if shaped else []
+    headers = [_("module (class)"), *shapes, _("params"), _("own")]
     lines = [
-        f"Model: {report.model_class} (PyTorch), from {report.source} ({report.format})",
+        _("Model: {model} (PyTorch), from {source} ({format})").format(
+            model=report.model_class, source=report.source, format=report.format
+        ),
         "",
-        tabulate(rows, headers=headers, tablefmt=fmt, colalign=_align(len(headers))),
+        _table(rows, headers=headers, tablefmt=fmt, colalign=_align(len(headers))),
         "",
-        f"total params: {report.total_params:,} (model.parameters(): a tied tensor once)",
-        f"trainable params: {report.trainable_params:,}",
+        _("total params: {params} (model.parameters(): a tied tensor once)").format(
+            params=f"{report.total_params:,}"
+        ),
+        _("trainable params: {params}").format(params=f"{report.trainable_params:,}"),
     ]
     if report.output_shapes is not None:
-        lines.append(f"forward returns: {_nested(report.output_shapes)}")
+        lines.append(_("forward returns: {shapes}").format(shapes=_nested(report.output_shapes)))
     if report.constructors:
-        lines += ["", "inferred from the weights:"]
+        lines += ["", _("inferred from the weights:")]
         for c in report.constructors:
-            unknown = f"  (not in the weights: {c.unknown})" if c.unknown else ""
-            lines.append(f"  {c.name or '(model)'} = {c.expression}{unknown}")
-    lines += [f"note: {warning}" for warning in report.warnings]
+            unknown = (
+                "  " + _("(not in the weights: {names})").format(names=c.unknown)
+                if c.unknown
+                else ""
+            )
+            lines.append(f"  {c.name or _('(model)')} = {c.expression}{unknown}")
+    lines += [_("note: {message}").format(message=warning) for warning in report.warnings]
     return "\n".join(lines)
 
 
@@ -289,42 +386,58 @@ def model_text(report: ModelReport, fmt: str = "simple") -> str:
         else:
             pairs = zip(layer.output_names, shapes, strict=True)
             returns = "\n".join(f"{n} {shape_text(s)}" for n, s in pairs)
-        params = "0 (unbuilt)" if layer.params is None else f"{layer.params:,}"  # as Keras 3
+        params = _("0 (unbuilt)") if layer.params is None else f"{layer.params:,}"  # as Keras 3
         row = [f"{layer.name} ({layer.class_name})", returns, params]
         rows.append([*row, "\n".join(layer.inbound)] if functional else row)
-    headers = ["layer (type)", "output shape", "params"] + (["connected to"] if functional else [])
+    headers = [_("layer (type)"), _("output shape"), _("params")]
+    headers += [_("connected to")] if functional else []
     lines = [
-        f'Model: "{report.name}" ({report.model_class}), Keras {report.keras} rules, '
-        f"from {report.source} ({report.format})",
+        _('Model: "{name}" ({model}), Keras {keras} rules, from {source} ({format})').format(
+            name=report.name,
+            model=report.model_class,
+            keras=report.keras,
+            source=report.source,
+            format=report.format,
+        ),
         "",
-        tabulate(
+        _table(
             rows,
             headers=headers,
             tablefmt=fmt,
             colalign=("left", "left", "right", "left")[: len(headers)],
         ),
         "",
-        "total params: " + _params(report.total_params, report.params_bytes, dtype),
-        "trainable params: "
-        + _params(report.trainable_params, report.trainable_params_bytes, dtype),
-        "non-trainable params: "
-        + _params(report.non_trainable_params, report.non_trainable_params_bytes, dtype),
+        _("total params: {params}").format(
+            params=_params(report.total_params, report.params_bytes, dtype)
+        ),
+        _("trainable params: {params}").format(
+            params=_params(report.trainable_params, report.trainable_params_bytes, dtype)
+        ),
+        _("non-trainable params: {params}").format(
+            params=_params(report.non_trainable_params, report.non_trainable_params_bytes, dtype)
+        ),
         *_cost_lines(
-            report.macs, report.flops, report.training_flops, report.memory, "--json for each part"
+            report.macs,
+            report.flops,
+            report.training_flops,
+            report.memory,
+            N_("--json for each part"),
         ),
     ]
-    notes = [] if report.built else [UNBUILT]
+    notes = [] if report.built else [_(UNBUILT)]
     if report.skipped:
         notes.append(
-            f"skipped {len(report.skipped)} statement(s) that build no model, not run: "
-            + "; ".join(report.skipped[:5])
-            + ("; ..." if len(report.skipped) > 5 else "")
+            _("skipped {count} statement(s) that build no model, not run: {statements}").format(
+                count=len(report.skipped),
+                statements="; ".join(report.skipped[:5])
+                + ("; ..." if len(report.skipped) > 5 else ""),
+            )
         )
     lines += _remarks(report.warnings, notes)
     return "\n".join(lines)
 
 
-UNBUILT = (
+UNBUILT = N_(
     "the model was never built: no layer gave it an input shape, so layers whose weights depend "
     "on it are unbuilt (Keras's summary shows `?` and `0 (unbuilt)`, and its totals leave them "
     "out). Start the model with keras.Input(shape=...), or give the first layer input_shape "
@@ -334,33 +447,42 @@ UNBUILT = (
 
 def _params(count: int, size: int, dtype: str) -> str:
     """`12,416 (48.50 KiB as float32)`: KiB and MiB are binary (1 KiB = 1,024 bytes)."""
-    return f"{count:,} ({binary(size)} as {dtype})"
+    return _("{count} ({size} as {dtype})").format(
+        count=f"{count:,}", size=binary(size), dtype=dtype
+    )
 
 
 def memory_text(report: MemoryPlanReport, fmt: str = "simple") -> str:
     """`rnncalc memory`: the breakdown, then the sweep or the fit."""
     layer = report.layer
-    lines = [f"{_whose(layer)}, input {shape_text(layer.input_shape)}"]
+    lines = [
+        _("{whose}, input {shape}").format(whose=_whose(layer), shape=shape_text(layer.input_shape))
+    ]
     used = layer.memory
     if used is not None:
-        slots = {"sgd": "none", "adam": "2 per weight", "adamw": "2 per weight"}
+        slots = {
+            "sgd": _("optimizer state ({optimizer}: none)"),
+            "adam": _("optimizer state ({optimizer}: 2 per weight)"),
+            "adamw": _("optimizer state ({optimizer}: 2 per weight)"),
+        }
+        state = slots.get(used.optimizer) or _("optimizer state ({optimizer}: 1 per weight)")
         parts = [
-            ("weights", used.params_bytes),
-            ("gradients", used.gradients_bytes),
+            (_("weights"), used.params_bytes),
+            (_("gradients"), used.gradients_bytes),
+            (state.format(optimizer=used.optimizer), used.optimizer_bytes),
             (
-                f"optimizer state ({used.optimizer}: {slots.get(used.optimizer, '1 per weight')})",
-                used.optimizer_bytes,
+                _("activations, inference (outputs and live state)"),
+                used.activations_inference_bytes,
             ),
-            ("activations, inference (outputs and live state)", used.activations_inference_bytes),
-            ("activations, training (kept for backward)", used.activations_training_bytes),
-            ("total, inference", used.total_inference_bytes),
-            ("total, training", used.total_training_bytes),
+            (_("activations, training (kept for backward)"), used.activations_training_bytes),
+            (_("total, inference"), used.total_inference_bytes),
+            (_("total, training"), used.total_training_bytes),
         ]
         lines += [
             "",
-            tabulate(
+            _table(
                 [(what, f"{size:,}", binary(size)) for what, size in parts],
-                headers=[f"memory ({used.dtype})", "bytes", "size"],
+                headers=[_("memory ({dtype})").format(dtype=used.dtype), _("bytes"), _("size")],
                 tablefmt=fmt,
                 colalign=("left", "right", "right"),
             ),
@@ -370,7 +492,7 @@ def memory_text(report: MemoryPlanReport, fmt: str = "simple") -> str:
     if report.sweep:
         lines += [
             "",
-            tabulate(
+            _table(
                 [
                     (
                         p.value,
@@ -381,7 +503,13 @@ def memory_text(report: MemoryPlanReport, fmt: str = "simple") -> str:
                     )
                     for p in report.sweep
                 ],
-                headers=[str(report.sweep_variable), "params", "MACs", "inference", "training"],
+                headers=[
+                    str(report.sweep_variable),
+                    _("params"),
+                    "MACs",
+                    _("inference"),
+                    _("training"),
+                ],
                 tablefmt=fmt,
                 colalign=("right", "right", "right", "right", "right"),
             ),
@@ -392,20 +520,32 @@ def memory_text(report: MemoryPlanReport, fmt: str = "simple") -> str:
         if fit.largest is None:
             lines += [
                 "",
-                f"nothing fits in {budget}: {fit.variable} 1 needs "
-                f"{binary(fit.bytes_one_more)} for training",
+                _("nothing fits in {budget}: {variable} 1 needs {needed} for training").format(
+                    budget=budget, variable=fit.variable, needed=binary(fit.bytes_one_more)
+                ),
             ]
         else:
             lines += [
                 "",
-                f"largest {fit.variable} that fits in {budget} ({fit.budget_bytes:,} bytes) for "
-                f"training: {fit.largest:,}, needing {fit.bytes_at_largest or 0:,} bytes; "
-                f"{fit.largest + 1:,} would need {fit.bytes_one_more:,}",
+                _(
+                    "largest {variable} that fits in {budget} ({budget_bytes} bytes) for "
+                    "training: {largest}, needing {needed} bytes; {next} would need {next_needs}"
+                ).format(
+                    variable=fit.variable,
+                    budget=budget,
+                    budget_bytes=f"{fit.budget_bytes:,}",
+                    largest=f"{fit.largest:,}",
+                    needed=f"{fit.bytes_at_largest or 0:,}",
+                    next=f"{fit.largest + 1:,}",
+                    next_needs=f"{fit.bytes_one_more:,}",
+                ),
             ]
     lines += [
         "",
-        "note: counts the generic step-by-step implementation (PyTorch's CPU path without "
-        "oneDNN); fused cuDNN/oneDNN kernels keep other buffers (see docs/cost.md)",
+        _(
+            "note: counts the generic step-by-step implementation (PyTorch's CPU path without "
+            "oneDNN); fused cuDNN/oneDNN kernels keep other buffers (see docs/cost.md)"
+        ),
     ]
     return "\n".join(lines)
 
@@ -414,11 +554,12 @@ def plot_sweep(report: MemoryPlanReport, path: str) -> str:
     """Draw training and inference memory against the swept variable into a PNG or SVG file."""
     if not report.sweep:
         raise RnncalcError(
-            "--plot draws a sweep", "add --sweep, e.g. --sweep timesteps=100:2000:100"
+            _("--plot draws a sweep"), _("add --sweep, e.g. --sweep timesteps=100:2000:100")
         )
     if not path.lower().endswith((".png", ".svg")):
         raise RnncalcError(
-            f"--plot {path!r}: rnncalc draws .png or .svg files", "name a .png or .svg file"
+            _("--plot {path!r}: rnncalc draws .png or .svg files").format(path=path),
+            _("name a .png or .svg file"),
         )
     with _matplotlib() as pyplot:
         values = [p.value for p in report.sweep]
@@ -462,7 +603,9 @@ def _matplotlib() -> Iterator[Any]:
             matplotlib.use("Agg")
             from matplotlib import pyplot
         except ImportError:
-            raise RnncalcError("--plot needs matplotlib", 'pip install "rnncalc[plot]"') from None
+            raise RnncalcError(
+                _("--plot needs matplotlib"), 'pip install "rnncalc[plot]"'
+            ) from None
         finally:
             if here is not None:
                 os.chdir(here)
@@ -475,9 +618,12 @@ def _matplotlib() -> Iterator[Any]:
                 del os.environ["MPLCONFIGDIR"]
 
 
+GRID_COLUMNS = (N_("returns"), N_("params"), "MACs", N_("training bytes"), N_("error"))
+
+
 def _grid_rows(report: GridReport, raw: bool = False) -> tuple[list[str], list[list[Any]]]:
     names = list(report.rows[0].arguments) if report.rows else []
-    headers = [*names, "returns", "params", "MACs", "training bytes", "error"]
+    headers = [*names, *GRID_COLUMNS]  # in English: CSV's header is for scripts
     rows = [
         [
             *(row.arguments[n] if raw else _setting(row.arguments[n]) for n in names),
@@ -495,13 +641,15 @@ def _grid_rows(report: GridReport, raw: bool = False) -> tuple[list[str], list[l
 def grid_text(report: GridReport, fmt: str = "simple") -> str:
     """`rnncalc sweep`: one row per combination; sizes as numbers, errors in their column."""
     headers, rows = _grid_rows(report)
+    names = len(headers) - len(GRID_COLUMNS)
+    headers = [*headers[:names], *(_(h) if h != "MACs" else h for h in GRID_COLUMNS)]
     shown = [
         [*r[:-4], *(f"{v:,}" if isinstance(v, int) else "" for v in r[-4:-1]), r[-1]] for r in rows
     ]
     if not any(r[-1] for r in rows):
         headers, shown = headers[:-1], [r[:-1] for r in shown]
-    title = f"{report.layer} on {shape_text(report.input_shape)}"
-    return f"{title}\n\n" + tabulate(shown, headers=headers, tablefmt=fmt)
+    title = _("{layer} on {shape}").format(layer=report.layer, shape=shape_text(report.input_shape))
+    return f"{title}\n\n" + _table(shown, headers=headers, tablefmt=fmt)
 
 
 def grid_jsonl(report: GridReport) -> str:
@@ -525,21 +673,24 @@ def grid_csv(report: GridReport) -> str:
 def run_text(results: list[Any], output: str | None) -> str:
     """`rnncalc run`: each output array's shape and dtype, in Keras's order."""
     lines = [f"arr_{i}: {tuple(r.shape)} {r.dtype}" for i, r in enumerate(results)]
-    return "\n".join([*lines, *([f"written to {output}"] if output else [])])
+    written = [_("written to {path}").format(path=output)] if output else []
+    return "\n".join([*lines, *written])
 
 
 def check_text(checked: list[Any]) -> str:
     """`rnncalc check`: each combination, computed shapes against the shapes running gave."""
     lines = []
     for row in checked:
-        settings = ", ".join(f"{k}={v}" for k, v in row.settings.items()) or "as given"
+        settings = ", ".join(f"{k}={v}" for k, v in row.settings.items()) or _("as given")
         mark = "ok" if row.agrees else "MISMATCH"
         pairs = "  ".join(
-            f"{shape_text(c)} ran as {e}" for c, e in zip(row.computed, row.executed, strict=False)
+            _("{computed} ran as {executed}").format(computed=shape_text(c), executed=e)
+            for c, e in zip(row.computed, row.executed, strict=False)
         )
         lines.append(f"{mark:8} {settings}: {pairs}")
     agreeing = sum(row.agrees for row in checked)
-    return "\n".join([*lines, f"{agreeing} of {len(checked)} agree"])
+    summary = _("{agreeing} of {count} agree").format(agreeing=agreeing, count=len(checked))
+    return "\n".join([*lines, summary])
 
 
 def convert_text(converted: Any, output: str) -> str:
@@ -547,9 +698,13 @@ def convert_text(converted: Any, output: str) -> str:
     target = converted.target
     name = target.class_name()
     name = f"nn.{name}" if hasattr(target, "hidden_size") else name
-    return (
-        f"wrote {output}: the weights of {name}\n"
-        f"both layouts agree on a random input: largest difference {converted.max_difference:.2e}"
+    return "\n".join(
+        [
+            _("wrote {path}: the weights of {layer}").format(path=output, layer=name),
+            _("both layouts agree on a random input: largest difference {difference}").format(
+                difference=f"{converted.max_difference:.2e}"
+            ),
+        ]
     )
 
 
@@ -567,18 +722,18 @@ def arguments_text(cls: type[BaseModel], fmt: str = "simple") -> str:
         if isinstance(defaults, dict):  # Keras 2 and 3 differ
             default = ", ".join(f"{value!r} (Keras {v})" for v, value in sorted(defaults.items()))
         elif info.is_required():
-            default = "required"
+            default = _("required")
         else:
             default = repr(getattr(info.default, "value", info.default))
         rows.append((name, default, versions, info.description))
     title = f"nn.{cls.class_name()}" if issubclass(cls, TorchConfig) else cls.class_name()  # type: ignore[attr-defined]
-    return f"{title}: {cls.__doc__}\n\n" + tabulate(
+    return f"{title}: {cls.__doc__}\n\n" + _table(
         rows,
         headers=[
-            "argument",
-            "default",
-            "framework" if issubclass(cls, TorchConfig) else "keras",
-            "description",
+            _("argument"),
+            _("default"),
+            _("framework") if issubclass(cls, TorchConfig) else "keras",
+            _("description"),
         ],
         tablefmt=fmt,
         maxcolwidths=[None, None, None, 70],
@@ -592,7 +747,7 @@ def _setting(value: Any) -> str:
 
 
 def _yes(flag: bool) -> str:
-    return "yes" if flag else "no"
+    return _("yes") if flag else _("no")
 
 
 def report_text(report: BaseModel, fmt: str = "simple") -> str:
@@ -631,5 +786,6 @@ def notebook(report: BaseModel, html: bool) -> str:
 
 
 def _remarks(warnings: list[str], notes: list[str]) -> list[str]:
-    lines = [f"warning: {w}" for w in warnings] + [f"note: {n}" for n in notes]
+    lines = [_("warning: {message}").format(message=w) for w in warnings]
+    lines += [_("note: {message}").format(message=n) for n in notes]
     return ["", *lines] if lines else []

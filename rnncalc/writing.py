@@ -14,18 +14,20 @@ from pathlib import Path
 from typing import BinaryIO
 
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import N_, _
 
 MANIFEST_BYTES = 2**20  # a manifest lists a few dozen names
 
 
 def _kind(mode: int) -> str:
+    """What a path is, in English (`_()` of it in the language spoken)."""
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return N_("a symbolic link")
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return N_("a folder")
     if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    return "not a regular file"
+        return N_("a FIFO")
+    return N_("not a regular file")
 
 
 @contextlib.contextmanager
@@ -46,33 +48,49 @@ def open_output(path: str, option: str) -> Iterator[BinaryIO]:
 not exist. Fix: give a file in an existing folder
     """
     if not path:
-        raise RnncalcError(f"{option} is empty", f"name a file: {option} out.npz")
+        raise RnncalcError(
+            _("{option} is empty").format(option=option),
+            _("name a file: {option} out.npz").format(option=option),
+        )
     try:
         found: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         found = None
     if found is not None and not stat.S_ISREG(found.st_mode):
         raise RnncalcError(
-            f"{option} {path}: {_kind(found.st_mode)}, not a file rnncalc can write",
-            "name a regular file, or a new one",
+            _("{option} {path}: {kind}, not a file rnncalc can write").format(
+                option=option, path=path, kind=_(_kind(found.st_mode))
+            ),
+            _("name a regular file, or a new one"),
         )
     if found is None and os.path.islink(path):
-        raise RnncalcError(f"{option} {path}: a link to nothing", "name a regular file")
+        raise RnncalcError(
+            _("{option} {path}: a link to nothing").format(option=option, path=path),
+            _("name a regular file"),
+        )
     folder = Path(path).parent
     if found is None and not folder.is_dir():
         raise RnncalcError(
-            f"{option} {path}: the folder {folder} does not exist",
-            "give a file in an existing folder",
+            _("{option} {path}: the folder {folder} does not exist").format(
+                option=option, path=path, folder=folder
+            ),
+            _("give a file in an existing folder"),
         )
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
     except OSError as exc:
         raise RnncalcError(
-            f"{option} {path}: cannot write ({exc.strerror})", "give a writable path"
+            _("{option} {path}: cannot write ({reason})").format(
+                option=option, path=path, reason=exc.strerror
+            ),
+            _("give a writable path"),
         ) from None
     if not stat.S_ISREG(os.fstat(fd).st_mode):  # changed since it was looked at
         os.close(fd)
-        raise RnncalcError(f"{option} {path}: not a regular file", "name a regular file")
+        raise RnncalcError(
+            _("{option} {path}: not a regular file").format(option=option, path=path),
+            _("name a regular file"),
+        )
     os.ftruncate(fd, 0)
     os.set_blocking(fd, True)
     try:

@@ -22,6 +22,7 @@ from rnncalc.config.layers import AnyLayer, through
 from rnncalc.config.torch import TORCH_CELLS, TorchCellConfig, TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.parse.construct import TORCH_MODULES, cell_from_call, check_available, layer_from_call
 from rnncalc.parse.expressions import LayerCall, parse
 from rnncalc.parse.inputs import check_shape, from_options, keras_input, parse_args, resolve
@@ -156,19 +157,23 @@ def prepare(
     if isinstance(config, TorchConfig):
         if called_on is not None:
             raise RnncalcError(
-                "a PyTorch module is called on a tensor, not on keras.Input",
-                "give the tensor's shape with --batch-input-shape",
+                _("a PyTorch module is called on a tensor, not on keras.Input"),
+                _("give the tensor's shape with --batch-input-shape"),
             )
         if input_shape is not None:
             raise RnncalcError(
-                "PyTorch modules take the whole input tensor: --input-shape does not apply",
-                "give the tensor's shape with --batch-input-shape, e.g. 5,3,10 for (L, N, H_in)",
+                _("PyTorch modules take the whole input tensor: --input-shape does not apply"),
+                _("give the tensor's shape with --batch-input-shape, e.g. 5,3,10 for (L, N, H_in)"),
             )
         if batch_input_shape is None:
             raise RnncalcError(
-                f"no input shape: nn.{config.class_name()}'s outputs depend on the input tensor",
-                "give --batch-input-shape L,N,H_in (N,L,H_in with batch_first=True, or L,H_in "
-                "unbatched)",
+                _("no input shape: nn.{layer}'s outputs depend on the input tensor").format(
+                    layer=config.class_name()
+                ),
+                _(
+                    "give --batch-input-shape L,N,H_in (N,L,H_in with batch_first=True, or "
+                    "L,H_in unbatched)"
+                ),
             )
         check_shape(batch_input_shape, "--batch-input-shape")
         given = ResolvedInput(shape=batch_input_shape, given=("--batch-input-shape",))
@@ -178,9 +183,11 @@ def prepare(
     if called_on is not None:
         if from_layer is not None:
             raise RnncalcError(
-                f"the input shape is given twice: by `{from_layer.source}` and by the keras.Input "
-                "the layer is called on",
-                "keep the keras.Input",
+                _(
+                    "the input shape is given twice: by `{source}` and by the keras.Input the "
+                    "layer is called on"
+                ).format(source=from_layer.source),
+                _("keep the keras.Input"),
             )
         from_layer = keras_input(called_on)
     if from_layer is None:
@@ -189,18 +196,24 @@ def prepare(
         resolved = from_options(input_shape, batch_size, batch_input_shape)
     elif input_shape is not None or batch_input_shape is not None:
         raise RnncalcError(
-            f"the input shape is given twice: by `{from_layer.source}` in the expression and "
-            "by a command-line option",
-            "keep one of them",
+            _(
+                "the input shape is given twice: by `{source}` in the expression and by a "
+                "command-line option"
+            ).format(source=from_layer.source),
+            _("keep one of them"),
         )
     else:
         resolved = _with_batch(from_layer, batch_size)
     if resolved is None:
         raise RnncalcError(
-            f"no input shape: {config.class_name()}'s weights depend on the input's last axis",
-            "give --input-shape TIMESTEPS,FEATURES (e.g. 10,64; None for unknown), "
-            "--batch-input-shape BATCH,TIMESTEPS,FEATURES, or input_shape=(10, 64) in the "
-            "expression",
+            _("no input shape: {layer}'s weights depend on the input's last axis").format(
+                layer=config.class_name()
+            ),
+            _(
+                "give --input-shape TIMESTEPS,FEATURES (e.g. 10,64; None for unknown), "
+                "--batch-input-shape BATCH,TIMESTEPS,FEATURES, or input_shape=(10, 64) in the "
+                "expression"
+            ),
         )
     return config, _fill(config, resolved, "timesteps", timesteps, "--timesteps"), warnings
 
@@ -223,8 +236,10 @@ def _fill(
     index = names.index(axis)
     if shape[index] not in (None, size):
         raise RnncalcError(
-            f"{option} {size} disagrees with the {axis} axis of {shape_text(shape)}",
-            f"drop {option}, or change the shape",
+            _("{option} {size} disagrees with the {axis} axis of {shape}").format(
+                option=option, size=size, axis=axis, shape=shape_text(shape)
+            ),
+            _("drop {option}, or change the shape").format(option=option),
         )
     filled = (*shape[:index], size, *shape[index + 1 :])
     return ResolvedInput(shape=filled, given=(*resolved.given, option))
@@ -237,8 +252,10 @@ def _with_batch(resolved: ResolvedInput, batch_size: int | None) -> ResolvedInpu
         return resolved
     if shape[0] not in (None, batch_size):
         raise RnncalcError(
-            f"--batch-size {batch_size} disagrees with the batch axis of {shape_text(shape)}",
-            "drop --batch-size, or change the shape in the expression",
+            _("--batch-size {batch_size} disagrees with the batch axis of {shape}").format(
+                batch_size=batch_size, shape=shape_text(shape)
+            ),
+            _("drop --batch-size, or change the shape in the expression"),
         )
     return ResolvedInput(shape=(batch_size, *shape[1:]), given=(*resolved.given, "--batch-size"))
 
@@ -288,11 +305,13 @@ def layer_table(config: AnyLayer, resolved: ResolvedInput, keras: KerasVersion) 
     notes = []
     if "time_major" in rows[0].arguments:
         notes.append(
-            "time_major=True reads axis 0 as timesteps and axis 1 as batch of the same tensor; "
-            "Keras 3 has no time_major"
+            _(
+                "time_major=True reads axis 0 as timesteps and axis 1 as batch of the same "
+                "tensor; Keras 3 has no time_major"
+            )
         )
     if torch:
-        notes.append("batch_first never applies to h_n and c_n: they are (layers, batch, size)")
+        notes.append(_("batch_first never applies to h_n and c_n: they are (layers, batch, size)"))
     return TableReport(
         layer=config.class_name(),
         framework=Framework.TORCH if torch else Framework.KERAS,
@@ -308,7 +327,10 @@ def framework_option(framework: FrameworkLike) -> Framework | None:
     try:
         return None if framework is None else Framework(framework)
     except ValueError:
-        raise RnncalcError(f"unknown framework {framework!r}", "use keras or torch") from None
+        raise RnncalcError(
+            _("unknown framework {framework!r}").format(framework=framework),
+            _("use keras or torch"),
+        ) from None
 
 
 def torch_cell(expression: str, framework: FrameworkLike) -> TorchCellConfig | None:
@@ -337,8 +359,12 @@ def distributed(
     inputs = {k: given.pop(k) for k in list(given) if k in InputArgs.names()}
     if given or not isinstance(inner, dict) or not isinstance(inner.get("class_name"), str):
         raise RnncalcError(
-            "TimeDistributed takes one layer" + (f", not `{next(iter(given))}`" if given else ""),
-            'wrap a recurrent layer: "TimeDistributed(LSTM(8))"',
+            _("TimeDistributed takes one layer, not `{argument}`").format(
+                argument=next(iter(given))
+            )
+            if given
+            else _("TimeDistributed takes one layer"),
+            _('wrap a recurrent layer: "TimeDistributed(LSTM(8))"'),
         )
     wrapped = LayerCall(
         inner["class_name"],
@@ -346,7 +372,7 @@ def distributed(
         tuple(inner.get("args", ())),
         dict(inner.get("config") or {}),
     )
-    config, _ = layer_from_call(wrapped, keras)
+    config, _inputs = layer_from_call(wrapped, keras)
     return config, (parse_args(inputs), call.input)
 
 
@@ -363,18 +389,22 @@ def distributed_summary(
     shape = outer.shape
     if len(shape) < 4:
         raise RnncalcError(
-            f"TimeDistributed({config.class_name()}) needs an input of at least 4 axes "
-            f"(batch, steps, timesteps, features), got {shape_text(shape)}",
-            "give the axis it distributes over: --input-shape STEPS,TIMESTEPS,FEATURES",
+            _(
+                "TimeDistributed({layer}) needs an input of at least 4 axes (batch, steps, "
+                "timesteps, features), got {shape}"
+            ).format(layer=config.class_name(), shape=shape_text(shape)),
+            _("give the axis it distributes over: --input-shape STEPS,TIMESTEPS,FEATURES"),
         )
     steps = shape[1]
     inner = ResolvedInput(shape=(shape[0], *shape[2:]), given=outer.given)
     report = analyze(config, inner, keras, warnings, dtype, optimizer)
     if len(report.output_shapes) > 1:
         raise RnncalcError(
-            f"TimeDistributed cannot wrap a layer that returns {len(report.output_shapes)} "
-            "tensors (Keras fails when it is called)",
-            "drop return_state, or run the layer without TimeDistributed",
+            _(
+                "TimeDistributed cannot wrap a layer that returns {count} tensors (Keras fails "
+                "when it is called)"
+            ).format(count=len(report.output_shapes)),
+            _("drop return_state, or run the layer without TimeDistributed"),
         )
     cost = layer_cost(config, inner.shape, keras)
     cost = None if cost is None or steps is None else Cost(*(v * steps for v in cost))

@@ -10,6 +10,7 @@ from rnncalc.config.families import TORCH_FAMILIES
 from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.config.torch import TorchCellConfig
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.report import LayerReport
 
 
@@ -33,8 +34,8 @@ def cell_summary(
     name = cell.class_name()
     if shape is None:
         raise RnncalcError(
-            f"no input shape: nn.{name}'s outputs depend on the input tensor",
-            "give --batch-input-shape N,input_size (or input_size alone, unbatched)",
+            _("no input shape: nn.{layer}'s outputs depend on the input tensor").format(layer=name),
+            _("give --batch-input-shape N,input_size (or input_size alone, unbatched)"),
         )
     check_step(name, cell.input_size, cell.hidden_size, shape, list(initial_state or []))
     batched, count = len(shape) == 2, len(TORCH_FAMILIES[cell.layer.class_name()].states)
@@ -72,38 +73,55 @@ def check_step(
     """
     if len(shape) not in (1, 2):
         raise RnncalcError(
-            f"{name}: Expected input to be 1D or 2D, got {len(shape)}D instead",
-            "give (N, input_size) or (input_size,)",
+            _("{layer}: Expected input to be 1D or 2D, got {rank}D instead").format(
+                layer=name, rank=len(shape)
+            ),
+            _("give (N, input_size) or (input_size,)"),
         )
     lstm = len(TORCH_FAMILIES[name.removesuffix("Cell")].states) == 2  # takes (h_0, c_0)
     for index, state in enumerate(states):
         if len(state) not in (1, 2):
             what = f"hx[{index}]" if lstm else "hidden"
             raise RnncalcError(
-                f"{name}: Expected {what} to be 1D or 2D, got {len(state)}D instead",
-                "give (N, hidden_size) or (hidden_size,)",
+                _("{layer}: Expected {state} to be 1D or 2D, got {rank}D instead").format(
+                    layer=name, state=what, rank=len(state)
+                ),
+                _("give (N, hidden_size) or (hidden_size,)"),
             )
     batched = len(shape) == 2
     x = shape if batched else (1, *shape)
     if x[1] != input_size:
         raise RnncalcError(
-            f"input has inconsistent input_size: got {x[1]} expected {input_size}",
-            f"give {input_size} features",
+            _("input has inconsistent input_size: got {found} expected {input_size}").format(
+                found=x[1], input_size=input_size
+            ),
+            _("give {input_size} features").format(input_size=input_size),
         )
     for index, state in enumerate(states):
         h = state if batched else (1, *state)
         if h[0] != x[0]:
             raise RnncalcError(
-                f"Input batch size {x[0]} doesn't match hidden{index} batch size {h[0]}",
-                f"give the state {shape_text((x[0], hidden_size))}",
+                _("Input batch size {batch} doesn't match hidden{index} batch size {found}").format(
+                    batch=x[0], index=index, found=h[0]
+                ),
+                _("give the state {shape}").format(shape=shape_text((x[0], hidden_size))),
             )
         if h[1] != hidden_size:
             raise RnncalcError(
-                f"hidden{index} has inconsistent hidden_size: got {h[1]}, expected {hidden_size}",
-                f"give the state {shape_text((x[0], hidden_size))}",
+                _(
+                    "hidden{index} has inconsistent hidden_size: got {found}, expected "
+                    "{hidden_size}"
+                ).format(index=index, found=h[1], hidden_size=hidden_size),
+                _("give the state {shape}").format(shape=shape_text((x[0], hidden_size))),
             )
     if len(states) not in (0, 2 if lstm else 1):
         raise RnncalcError(
-            f"nn.{name} takes {'(h_0, c_0)' if lstm else 'hx'}, got {len(states)} state(s)",
-            "give h_0 and c_0 (--hx and --cx)" if lstm else "give h_0 alone: c_0 is LSTMCell's",
+            (
+                _("nn.{layer} takes (h_0, c_0), got {count} state(s)")
+                if lstm
+                else _("nn.{layer} takes hx, got {count} state(s)")
+            ).format(layer=name, count=len(states)),
+            _("give h_0 and c_0 (--hx and --cx)")
+            if lstm
+            else _("give h_0 alone: c_0 is LSTMCell's"),
         )

@@ -23,6 +23,7 @@ from rnncalc.config.enums import DType, Framework, KerasVersion, Optimizer
 from rnncalc.config.inputs import ResolvedInput, Shape, shape_text
 from rnncalc.config.layers import AnyLayer
 from rnncalc.errors import RnncalcError, guarded, invalid
+from rnncalc.i18n import _
 from rnncalc.limits import MODEL_CALLS, check_size
 from rnncalc.parse.construct import KERAS, config_from_serialized
 from rnncalc.parse.graph import (
@@ -174,7 +175,7 @@ def model_summary(
         if code is not None:
             loaded = Loaded({}, KerasVersion.V2, "code", code)
         elif path is None:
-            raise RnncalcError("give a model file, or code", "model_summary('model.json')")
+            raise RnncalcError(_("give a model file, or code"), "model_summary('model.json')")
         else:
             loaded = load(path)
         source = path or "<code>"
@@ -327,7 +328,10 @@ def _model(
 def _operation(entry: Entry, shapes: list[Shape], where: str) -> Shape:
     """An operation's output: a reduction over `axis`, or its tensors broadcast together."""
     if not shapes:
-        raise RnncalcError(f"{where}: the operation takes no tensor", "give what Keras wrote")
+        raise RnncalcError(
+            _("{where}: the operation takes no tensor").format(where=where),
+            _("give what Keras wrote"),
+        )
     if "axis" not in entry.config:
         return shapes[0] if len(shapes) == 1 else MergeConfig().outputs(shapes)
     shape = shapes[0]
@@ -335,8 +339,10 @@ def _operation(entry: Entry, shapes: list[Shape], where: str) -> Shape:
     given = [] if axis is None else axis if isinstance(axis, list) else [axis]
     if not all(isinstance(a, int) and -len(shape) <= a < len(shape) for a in given):
         raise RnncalcError(
-            f"{where}: axis {axis!r} is not an axis of {shape_text(shape)}",
-            "give what Keras wrote, unchanged",
+            _("{where}: axis {axis!r} is not an axis of {shape}").format(
+                where=where, axis=axis, shape=shape_text(shape)
+            ),
+            _("give what Keras wrote, unchanged"),
         )
     axes = set(range(len(shape))) if axis is None else {a % len(shape) for a in given}
     if entry.config.get("keepdims"):
@@ -385,7 +391,10 @@ def _compute(
 ) -> Called:
     kind = entry.class_name
     if not shapes:
-        raise RnncalcError(f"{kind} is called on no tensor", "give what Keras wrote, unchanged")
+        raise RnncalcError(
+            _("{layer} is called on no tensor").format(layer=kind),
+            _("give what Keras wrote, unchanged"),
+        )
     if kind in MODELS:
         called, layers = _model(entry, shapes, keras, where, sizes)
         return called._replace(weights=[w for layer in layers for w in layer.weights])
@@ -416,13 +425,15 @@ def _unknown_class(kind: str) -> RnncalcError:
 
     if not any(kind in keras_names(v) for v in KerasVersion):
         return RnncalcError(
-            f"`{kind}` is a custom layer class: its code is not in the model, so its shapes "
-            "and weights cannot be known",
-            "ask about the model up to it, or use Keras's own layers",
+            _(
+                "`{layer}` is a custom layer class: its code is not in the model, so its shapes "
+                "and weights cannot be known"
+            ).format(layer=kind),
+            _("ask about the model up to it, or use Keras's own layers"),
         )
     return RnncalcError(
-        f"rnncalc does not know the layer class `{kind}` yet",
-        f"it cannot count what it does not know; rnncalc knows {known}",
+        _("rnncalc does not know the layer class `{layer}` yet").format(layer=kind),
+        _("it cannot count what it does not know; rnncalc knows {names}").format(names=known),
     )
 
 
@@ -433,12 +444,17 @@ def _plain(entry: Entry, shapes: list[Shape], keras: KerasVersion) -> Called:
     except ValidationError as exc:
         bad = invalid(exc)
         raise RnncalcError(
-            f"invalid `{bad.path}` of {entry.class_name}: {bad.message}",
-            "give a value Keras accepts",
+            _("invalid `{argument}` of {layer}: {reason}").format(
+                argument=bad.path, layer=entry.class_name, reason=bad.message
+            ),
+            _("give a value Keras accepts"),
         ) from None
     if cls.inputs == 1 and len(shapes) != 1:
         raise RnncalcError(
-            f"{entry.class_name} takes one input, got {len(shapes)}", "give it one tensor"
+            _("{layer} takes one input, got {count}").format(
+                layer=entry.class_name, count=len(shapes)
+            ),
+            _("give it one tensor"),
         )
     out = layer.outputs(shapes)
     return Called([out], ["output"], _weight_reports(layer, shapes), [], layer.cost(shapes, out))
@@ -510,8 +526,10 @@ def _time_distributed(
     shape = shapes[0]
     if len(shape) < 3:
         raise RnncalcError(
-            f"TimeDistributed needs an input of at least 3 axes, got {shape_text(shape)}",
-            "give it (batch, timesteps, ...), e.g. a sequence from return_sequences=True",
+            _("TimeDistributed needs an input of at least 3 axes, got {shape}").format(
+                shape=shape_text(shape)
+            ),
+            _("give it (batch, timesteps, ...), e.g. a sequence from return_sequences=True"),
         )
     inner = validated(Entry, entry.config.get("layer"), f"{where}: the wrapped layer")
     called = _compute(inner, [(shape[0], *shape[2:])], keras, where, sizes)

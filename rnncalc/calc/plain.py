@@ -11,6 +11,7 @@ from rnncalc.calc.cost import Cost
 from rnncalc.calc.weights import WeightSpec
 from rnncalc.config.inputs import Shape, shape_text
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 
 
 class PlainConfig(BaseModel):
@@ -49,12 +50,14 @@ class PlainConfig(BaseModel):
         return Cost(self.macs(shapes, sized), 0, size, size if self.kept else 0)
 
 
-def _last(shape: Shape, layer: str, what: str = "the last axis") -> int:
+def _last(shape: Shape, layer: str) -> int:
     size = shape[-1] if shape else None
     if size is None:
         raise RnncalcError(
-            f"{layer} needs to know {what} of its input, got {shape_text(shape)}",
-            "give that axis a size in the input shape",
+            _("{layer} needs to know the last axis of its input, got {shape}").format(
+                layer=layer, shape=shape_text(shape)
+            ),
+            _("give that axis a size in the input shape"),
         )
     return size
 
@@ -62,17 +65,21 @@ def _last(shape: Shape, layer: str, what: str = "the last axis") -> int:
 def _at_least(rank: int, shape: Shape, layer: str) -> None:
     if len(shape) < rank:
         raise RnncalcError(
-            f"{layer} expects an input of at least {rank} axes, got {shape_text(shape)}",
-            "check the layer before it",
+            _("{layer} expects an input of at least {rank} axes, got {shape}").format(
+                layer=layer, rank=rank, shape=shape_text(shape)
+            ),
+            _("check the layer before it"),
         )
 
 
 def _exactly(rank: int, shape: Shape, layer: str) -> None:
     if len(shape) != rank:
         raise RnncalcError(
-            f"{layer} expects a {rank}-D input, got {len(shape)}-D {shape_text(shape)} (Keras: "
-            f"expected ndim={rank}, found ndim={len(shape)})",
-            "check the layer before it; Flatten, Reshape or RepeatVector change the rank",
+            _(
+                "{layer} expects a {rank}-D input, got {found}-D {shape} (Keras: expected "
+                "ndim={rank}, found ndim={found})"
+            ).format(layer=layer, rank=rank, found=len(shape), shape=shape_text(shape)),
+            _("check the layer before it; Flatten, Reshape or RepeatVector change the rank"),
         )
 
 
@@ -102,7 +109,11 @@ class DenseConfig(PlainConfig):
         # tf-keras builds Dense(0) (an empty output); Keras 3 refuses it.
         least = 0 if (info.context or {}).get("keras") == "2" else 1
         if units < least:
-            raise ValueError(f"expected an integer of {least} or more, got {units}")
+            raise ValueError(
+                _("expected an integer of {least} or more, got {value}").format(
+                    least=least, value=units
+                )
+            )
         return units
 
     def outputs(self, shapes: list[Shape]) -> Shape:
@@ -146,8 +157,10 @@ class ReshapeConfig(PlainConfig):
         target = self.target_shape
         if target.count(-1) > 1 or any(d < -1 or d == 0 for d in target):
             raise RnncalcError(
-                f"Reshape target {target} is not a shape: at most one -1, other sizes positive",
-                "give sizes such as (5, 4) or (-1, 2)",
+                _(
+                    "Reshape target {target} is not a shape: at most one -1, other sizes positive"
+                ).format(target=target),
+                _("give sizes such as (5, 4) or (-1, 2)"),
             )
         known = None if None in shape[1:] else prod(d for d in shape[1:] if d is not None)
         fixed = prod(d for d in target if d != -1)
@@ -159,9 +172,11 @@ class ReshapeConfig(PlainConfig):
 
 def _reshape_error(shape: Shape, target: tuple[int, ...]) -> RnncalcError:
     return RnncalcError(
-        f"Reshape cannot turn {shape_text(shape)} into {shape_text((shape[0], *target))}: the "
-        "total size of the new array must be unchanged",
-        "make the target's sizes multiply to the input's (use -1 for one axis)",
+        _(
+            "Reshape cannot turn {shape} into {target}: the total size of the new array must be "
+            "unchanged"
+        ).format(shape=shape_text(shape), target=shape_text((shape[0], *target))),
+        _("make the target's sizes multiply to the input's (use -1 for one axis)"),
     )
 
 
@@ -339,9 +354,14 @@ class LambdaConfig(PlainConfig):
         )
         if self.output_shape_type != "raw" or not declared:
             raise RnncalcError(
-                "a Lambda layer's output is whatever its Python function returns, and rnncalc "
-                "runs no Python: its shape cannot be known",
-                "give the Lambda its output_shape=(...), use a layer that does the same "
-                "(Reshape, Permute, Cropping1D, a merge layer), or ask about the model up to it",
+                _(
+                    "a Lambda layer's output is whatever its Python function returns, and "
+                    "rnncalc runs no Python: its shape cannot be known"
+                ),
+                _(
+                    "give the Lambda its output_shape=(...), use a layer that does the same "
+                    "(Reshape, Permute, Cropping1D, a merge layer), or ask about the model up to "
+                    "it"
+                ),
             )
         return (shapes[0][0], *given)

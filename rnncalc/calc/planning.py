@@ -21,6 +21,7 @@ from rnncalc.config.inputs import InputArgs, Shape, shape_text
 from rnncalc.config.layers import AnyLayer, held, through
 from rnncalc.config.torch import TorchConfig
 from rnncalc.errors import RnncalcError, guarded, invalid
+from rnncalc.i18n import _
 from rnncalc.limits import (
     ANALYSED_LAYERS,
     BUDGET,
@@ -53,18 +54,25 @@ def parse_sweep(text: str) -> Sweep:
         >>> parse_sweep("timesteps=100:500:100")
         Sweep(variable='timesteps', values=[100, 200, 300, 400, 500])
     """
-    name, _, spec = text.partition("=")
-    fix = "e.g. --sweep timesteps=100:2000:100 or --sweep batch=1,8,32"
+    name, _equals, spec = text.partition("=")
+    fix = _("e.g. --sweep timesteps=100:2000:100 or --sweep batch=1,8,32")
     if name not in VARIABLES or not spec:
-        raise RnncalcError(f"--sweep {text!r}: sweep one of {', '.join(VARIABLES)}", fix)
+        raise RnncalcError(
+            _("--sweep {text!r}: sweep one of {names}").format(
+                text=text, names=", ".join(VARIABLES)
+            ),
+            fix,
+        )
     try:
         values = _values(spec, f"--sweep {text!r}", SWEEP_POINTS)
     except RnncalcError:
         raise
     except ValueError:
-        raise RnncalcError(f"--sweep {text!r} is not a range or a list of integers", fix) from None
+        raise RnncalcError(
+            _("--sweep {text!r} is not a range or a list of integers").format(text=text), fix
+        ) from None
     if not all(isinstance(v, int) and v >= 1 for v in values):
-        raise RnncalcError(f"--sweep {text!r}: give values of 1 or more", fix)
+        raise RnncalcError(_("--sweep {text!r}: give values of 1 or more").format(text=text), fix)
     return Sweep(name, values)
 
 
@@ -76,9 +84,12 @@ def parse_values(text: str) -> tuple[str, list[Any]]:
         >>> parse_values("num_layers=1:3"), parse_values("merge_mode=concat,None")
         (('num_layers', [1, 2, 3]), ('merge_mode', ['concat', None]))
     """
-    name, _, spec = text.partition("=")
+    name, _equals, spec = text.partition("=")
     if not name.isidentifier() or not spec:
-        raise RnncalcError(f"--vary {text!r} is not ARGUMENT=VALUES", "e.g. --vary units=64,128")
+        raise RnncalcError(
+            _("--vary {text!r} is not ARGUMENT=VALUES").format(text=text),
+            _("e.g. --vary units=64,128"),
+        )
     if re.fullmatch(r"-?\d+:-?\d+(:\d+)?", spec):
         values = _values(spec, f"--vary {text!r}", GRID_POINTS)
     else:
@@ -88,7 +99,9 @@ def parse_values(text: str) -> tuple[str, list[Any]]:
         if type(value) is int:
             check_size(value, f"a value of --vary {text!r}")
     if not values:
-        raise RnncalcError(f"--vary {text!r} gives no values", "e.g. --vary units=64,128")
+        raise RnncalcError(
+            _("--vary {text!r} gives no values").format(text=text), _("e.g. --vary units=64,128")
+        )
     return name, values
 
 
@@ -106,7 +119,10 @@ def _values(spec: str, option: str, limit: Limit) -> list[int]:
     else:
         start, stop, *step = (int(p) for p in spec.split(":"))
         if len(step) > 1 or (step and step[0] <= 0):
-            raise RnncalcError(f"{option}: the step must be 1 or more", "e.g. 100:2000:100")
+            raise RnncalcError(
+                _("{option}: the step must be 1 or more").format(option=option),
+                _("e.g. 100:2000:100"),
+            )
         span = range(start, stop + 1, step[0] if step else 1)
         limit.check(len(span), option, "give a larger step or a shorter range")
         values = list(span)
@@ -135,8 +151,8 @@ def parse_size(text: str) -> int:
     unit = match.group(2).upper() if match else ""
     if not match or unit not in UNITS:
         raise RnncalcError(
-            f"--fit {text!r} is not a memory size",
-            "write a number with a unit: 16GiB, 512MiB (binary) or 16GB (decimal)",
+            _("--fit {text!r} is not a memory size").format(text=text),
+            _("write a number with a unit: 16GiB, 512MiB (binary) or 16GB (decimal)"),
         )
     number = match.group(1)
     whole = number.partition(".")[0]
@@ -170,7 +186,10 @@ def measurer(
     names = axes(layer, len(shape))
     if variable not in names or len(names) != len(shape):
         raise RnncalcError(
-            f"the input {shape_text(shape)} has no {variable} axis to vary", "sweep another"
+            _("the input {shape} has no {variable} axis to vary").format(
+                shape=shape_text(shape), variable=variable
+            ),
+            _("sweep another"),
         )
     index = names.index(variable)
 
@@ -189,13 +208,15 @@ def with_units(layer: AnyLayer, units: int) -> AnyLayer:
         if name in type(layer).model_fields:
             if isinstance(layer, TorchConfig) and layer.proj_size >= units:
                 raise RnncalcError(
-                    f"hidden_size={units} is not larger than proj_size={layer.proj_size}",
-                    "sweep widths above proj_size",
+                    _("hidden_size={units} is not larger than proj_size={proj_size}").format(
+                        units=units, proj_size=layer.proj_size
+                    ),
+                    _("sweep widths above proj_size"),
                 )
             return layer.model_copy(update={name: units})
     raise RnncalcError(
-        f"{layer.class_name()} has no single width to vary",
-        "sweep batch or timesteps instead",
+        _("{layer} has no single width to vary").format(layer=layer.class_name()),
+        _("sweep batch or timesteps instead"),
     )
 
 
@@ -210,8 +231,10 @@ def _point(
     cost = layer_cost(layer, shape, keras)
     if cost is None:
         raise RnncalcError(
-            f"the input {shape_text(shape)} leaves an axis open: memory needs every size",
-            "give --batch-size and --timesteps (or sweep the open one)",
+            _("the input {shape} leaves an axis open: memory needs every size").format(
+                shape=shape_text(shape)
+            ),
+            _("give --batch-size and --timesteps (or sweep the open one)"),
         )
     params = sum(prod(w.shape) for w in weights(layer, shape, keras))
     trainable = params if getattr(layer, "trainable", True) else 0
@@ -266,7 +289,10 @@ def largest_fitting(at: Measure, budget: int, variable: str, training: bool = Tr
         low, high = high, high * 2
         if high > 2**48:
             raise RnncalcError(
-                f"any {variable} up to {low:,} fits in {budget:,} bytes", "give a smaller budget"
+                _("any {variable} up to {largest} fits in {budget} bytes").format(
+                    variable=variable, largest=f"{low:,}", budget=f"{budget:,}"
+                ),
+                _("give a smaller budget"),
             )
     while high - low > 1:  # need(low) fits, need(high) does not
         middle = (low + high) // 2
@@ -319,9 +345,10 @@ def memory_plan(
     report = analysis.analyze(config, resolved, version, warnings, dtype, optimizer)
     if report.memory is None and sweep is None and fit is None:
         raise RnncalcError(
-            f"the input {shape_text(resolved.shape)} leaves the batch or timesteps open: memory "
-            "needs every size",
-            "give --batch-size and --timesteps (or --sweep / --fit the open one)",
+            _(
+                "the input {shape} leaves the batch or timesteps open: memory needs every size"
+            ).format(shape=shape_text(resolved.shape)),
+            _("give --batch-size and --timesteps (or --sweep / --fit the open one)"),
         )
     steps = parse_sweep(sweep) if sweep else None
     points = []
@@ -337,7 +364,8 @@ def memory_plan(
     if fit is not None:
         if fit_over not in VARIABLES:
             raise RnncalcError(
-                f"--fit-over {fit_over!r} is not a size", f"use {', '.join(VARIABLES)}"
+                _("--fit-over {value!r} is not a size").format(value=fit_over),
+                _("use {names}").format(names=", ".join(VARIABLES)),
             )
         budget = parse_size(fit)
         at = measurer(config, resolved.shape, version, dtype, optimizer, fit_over)
@@ -372,14 +400,14 @@ def grid(
         [({'hidden_size': 32, 'num_layers': 1}, 12544),
          ({'hidden_size': 32, 'num_layers': 2}, 20992)]
     """
-    config, resolved, version, _ = analysis.question(
+    config, resolved, version, _warnings = analysis.question(
         layer, input_shape, batch_size, batch_input_shape, keras, framework, timesteps
     )
     analysis.analyze(config, resolved, version)  # what summary refuses, a grid refuses
     axes = [parse_values(text) for text in vary]
     rows = []
     fix = "vary fewer arguments or values"
-    GRID_POINTS.check(prod(len(v) for _, v in axes), "the grid of --vary", fix)
+    GRID_POINTS.check(prod(len(v) for _name, v in axes), "the grid of --vary", fix)
     # The work is in the layers analysed: a stack of num_layers counts as that many.
     stacks = dict(axes).get("num_layers", [getattr(config, "num_layers", 1)])
     ANALYSED_LAYERS.check(
@@ -390,16 +418,18 @@ def grid(
         "the grid of --vary",
         fix,
     )
-    names = [n for n, _ in axes]
+    names = [n for n, _values in axes]
     if len(set(names)) < len(names):
-        raise RnncalcError("--vary names an argument twice", "give each argument once")
+        raise RnncalcError(_("--vary names an argument twice"), _("give each argument once"))
     for name in set(names) & set(InputArgs.names()) - set(SIZES):
         raise RnncalcError(
-            f"`{name}` is part of the input shape, which --vary does not change",
-            f"vary {' or '.join(SIZES)}, or ask once per --input-shape",
+            _("`{name}` is part of the input shape, which --vary does not change").format(
+                name=name
+            ),
+            _("vary {sizes}, or ask once per --input-shape").format(sizes=" or ".join(SIZES)),
         )
-    for values in product(*(v for _, v in axes)):
-        chosen = dict(zip([n for n, _ in axes], values, strict=True))
+    for values in product(*(v for _name, v in axes)):
+        chosen = dict(zip([n for n, _values in axes], values, strict=True))
         sizes = {k: chosen[k] for k in SIZES if k in chosen}
         try:
             point = resolved
@@ -439,8 +469,10 @@ def _revalidated(config: AnyLayer, chosen: dict[str, Any], keras: KerasVersion) 
     elif inner:
         name = next(iter(inner))
         raise RnncalcError(
-            f"{config.class_name()} has no argument `{name}`",
-            f"see `rnncalc args {config.class_name()}`",
+            _("{layer} has no argument `{argument}`").format(
+                layer=config.class_name(), argument=name
+            ),
+            _("see `rnncalc args {layer}`").format(layer=config.class_name()),
         )
     if not own:
         return config
@@ -456,6 +488,8 @@ def _revalidated(config: AnyLayer, chosen: dict[str, Any], keras: KerasVersion) 
     except ValidationError as exc:
         bad = invalid(exc)
         raise RnncalcError(
-            f"invalid value for `{bad.path}`: {bad.message}",
-            "give a value the framework accepts",
+            _("invalid value for `{argument}`: {reason}").format(
+                argument=bad.path, reason=bad.message
+            ),
+            _("give a value the framework accepts"),
         ) from None

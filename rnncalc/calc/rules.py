@@ -12,6 +12,7 @@ from rnncalc.config.layers import AnyLayer, parts
 from rnncalc.config.torch import TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, SequenceLayer
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 
 
 def check_input(layer: AnyLayer, shape: Shape, given: tuple[str, ...], keras: KerasVersion) -> None:
@@ -43,25 +44,47 @@ def _check_sequence(
         _check_conv(layer, shape, keras)
     elif shape[-1] is None:
         raise RnncalcError(
-            f"{name} needs to know the number of features (the last input axis), got "
-            f"{shape_text(shape)}",
-            "give the feature size, e.g. input_shape=(timesteps, 64); only the batch and "
-            "timesteps axes may be None",
+            _(
+                "{layer} needs to know the number of features (the last input axis), got {shape}"
+            ).format(layer=name, shape=shape_text(shape)),
+            _(
+                "give the feature size, e.g. input_shape=(timesteps, 64); only the batch and "
+                "timesteps axes may be None"
+            ),
         )
     if layer.stateful and shape[batch_axis] is None:
-        where = " (axis 1, because time_major=True)" if layer.runs_time_major else ""
+        problem = (
+            _(
+                "a stateful {layer} needs a fixed batch size, but the batch axis (axis 1, "
+                "because time_major=True) of {shape} is None"
+            )
+            if layer.runs_time_major
+            else _(
+                "a stateful {layer} needs a fixed batch size, but the batch axis of {shape} is None"
+            )
+        )
         raise RnncalcError(
-            f"a stateful {name} needs a fixed batch size, but the batch axis{where} of "
-            f"{shape_text(shape)} is None",
-            "give the batch size: batch_input_shape=(32, timesteps, features), "
-            "Input(batch_shape=...) or --batch-size 32",
+            problem.format(layer=name, shape=shape_text(shape)),
+            _(
+                "give the batch size: batch_input_shape=(32, timesteps, features), "
+                "Input(batch_shape=...) or --batch-size 32"
+            ),
         )
     if layer.unroll and shape[time_axis] is None and keras is KerasVersion.V2:
-        where = " (axis 0, because time_major=True)" if layer.runs_time_major else ""
+        problem = (
+            _(
+                "unroll=True needs a fixed number of timesteps, but the time axis (axis 0, "
+                "because time_major=True) of {shape} is None"
+            )
+            if layer.runs_time_major
+            else _(
+                "unroll=True needs a fixed number of timesteps, but the time axis of {shape} is "
+                "None"
+            )
+        )
         raise RnncalcError(
-            f"unroll=True needs a fixed number of timesteps, but the time axis{where} of "
-            f"{shape_text(shape)} is None",
-            "give the timesteps, e.g. input_shape=(10, features), or leave unroll=False",
+            problem.format(shape=shape_text(shape)),
+            _("give the timesteps, e.g. input_shape=(10, features), or leave unroll=False"),
         )
 
 
@@ -70,38 +93,60 @@ def _check_conv(layer: ConvLSTMConfig, shape: Shape, keras: KerasVersion) -> Non
     names = axes(layer)
     if layer.unroll and keras is KerasVersion.V2:
         raise RnncalcError(
-            f"{name} cannot unroll (Keras 2: Unrolling is not possible with convolutional RNNs)",
-            "leave unroll=False",
+            _(
+                "{layer} cannot unroll (Keras 2: Unrolling is not possible with convolutional RNNs)"
+            ).format(layer=name),
+            _("leave unroll=False"),
         )
     if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
         raise RnncalcError(
-            f"{name} refuses strides > 1 together with dilation_rate > 1 (strides="
-            f"{layer.strides}, dilation_rate={layer.dilation_rate})",
-            "use strides=1 or dilation_rate=1",
+            _(
+                "{layer} refuses strides > 1 together with dilation_rate > 1 (strides="
+                "{strides}, dilation_rate={dilation_rate})"
+            ).format(layer=name, strides=layer.strides, dilation_rate=layer.dilation_rate),
+            _("use strides=1 or dilation_rate=1"),
         )
     channels = names.index("channels")
     if shape[channels] is None:
         raise RnncalcError(
-            f"{name} needs to know the number of channels (axis {channels}, "
-            f"{layer.data_format.value if layer.data_format else 'channels_last'}), got "
-            f"{shape_text(shape)}",
-            "give the channel count; with channels_first the channels come right after the "
-            "time axis",
+            _(
+                "{layer} needs to know the number of channels (axis {axis}, {data_format}), "
+                "got {shape}"
+            ).format(
+                layer=name,
+                axis=channels,
+                data_format=layer.data_format.value if layer.data_format else "channels_last",
+                shape=shape_text(shape),
+            ),
+            _(
+                "give the channel count; with channels_first the channels come right after the "
+                "time axis"
+            ),
         )
     spatial = [i for i, n in enumerate(names) if n not in ("batch", "timesteps", "channels")]
     if keras is KerasVersion.V3 and any(shape[i] is None for i in spatial):
         raise RnncalcError(
-            f"Keras 3 {name} needs every spatial axis known, got {shape_text(shape)}",
-            "give the sizes, or use --keras 2, which accepts None there",
+            _("Keras 3 {layer} needs every spatial axis known, got {shape}").format(
+                layer=name, shape=shape_text(shape)
+            ),
+            _("give the sizes, or use --keras 2, which accepts None there"),
         )
     out = output_shapes(layer.model_copy(update={"return_sequences": False}), shape, keras)[0][1]
     out_spatial = out[2:] if layer.channels_first else out[1:-1]
     for i, size in zip(spatial, out_spatial, strict=True):
         if size is not None and size <= 0:
             raise RnncalcError(
-                f"{name}'s kernel {layer.kernel_size} (dilation {layer.dilation_rate}) is larger "
-                f"than axis {i} of the input {shape_text(shape)} with padding='valid'",
-                "use padding='same', a smaller kernel_size, or a larger input",
+                _(
+                    "{layer}'s kernel {kernel_size} (dilation {dilation_rate}) is larger than "
+                    "axis {axis} of the input {shape} with padding='valid'"
+                ).format(
+                    layer=name,
+                    kernel_size=layer.kernel_size,
+                    dilation_rate=layer.dilation_rate,
+                    axis=i,
+                    shape=shape_text(shape),
+                ),
+                _("use padding='same', a smaller kernel_size, or a larger input"),
             )
 
 
@@ -111,21 +156,31 @@ def _check_bidirectional(
     forward, backward = directions(layer, keras)
     if forward.go_backwards == backward.go_backwards:
         fix = (
-            "drop go_backwards from the wrapped layer: Keras 3 always runs the copy backwards"
+            _("drop go_backwards from the wrapped layer: Keras 3 always runs the copy backwards")
             if layer.backward_layer is None
-            else "give backward_layer go_backwards=True and the forward layer go_backwards=False"
+            else _("give backward_layer go_backwards=True and the forward layer go_backwards=False")
         )
         raise RnncalcError(
-            "Bidirectional needs forward and backward layers with different go_backwards, got "
-            f"{forward.go_backwards} for both",
+            _(
+                "Bidirectional needs forward and backward layers with different go_backwards, "
+                "got {value} for both"
+            ).format(value=forward.go_backwards),
             fix,
         )
     for flag in ("stateful", "return_sequences", "return_state"):
         if getattr(forward, flag) != getattr(backward, flag):
             raise RnncalcError(
-                f"Bidirectional needs the same {flag} in both layers, got "
-                f"{getattr(forward, flag)} forward and {getattr(backward, flag)} backward",
-                f"give both layers {flag}={getattr(forward, flag)}",
+                _(
+                    "Bidirectional needs the same {argument} in both layers, got {forward} "
+                    "forward and {backward} backward"
+                ).format(
+                    argument=flag,
+                    forward=getattr(forward, flag),
+                    backward=getattr(backward, flag),
+                ),
+                _("give both layers {argument}={value}").format(
+                    argument=flag, value=getattr(forward, flag)
+                ),
             )
     for direction in (forward, backward):
         _check_sequence(direction, shape, given, keras)
@@ -136,9 +191,15 @@ def _check_bidirectional(
         out_f, out_b = (output_shapes(d, shape, keras)[0][1] for d in (forward, backward))
         if out_f != out_b:
             raise RnncalcError(
-                f"merge_mode={layer.merge_mode.value!r} adds or multiplies the two outputs, "
-                f"but they differ: {shape_text(out_f)} forward, {shape_text(out_b)} backward",
-                "give both layers the same units, or use merge_mode='concat' or None",
+                _(
+                    "merge_mode={merge_mode!r} adds or multiplies the two outputs, but they "
+                    "differ: {forward} forward, {backward} backward"
+                ).format(
+                    merge_mode=layer.merge_mode.value,
+                    forward=shape_text(out_f),
+                    backward=shape_text(out_b),
+                ),
+                _("give both layers the same units, or use merge_mode='concat' or None"),
             )
 
 
@@ -146,21 +207,27 @@ def _check_torch(layer: TorchConfig, shape: Shape) -> None:
     name = layer.class_name()
     if len(shape) not in (2, 3):
         raise RnncalcError(
-            f"{name}: Expected input to be 2D or 3D, got {len(shape)}D instead "
-            f"({shape_text(shape)})",
-            "give (L, N, H_in), (N, L, H_in) with batch_first=True, or unbatched (L, H_in)",
+            _("{layer}: Expected input to be 2D or 3D, got {rank}D instead ({shape})").format(
+                layer=name, rank=len(shape), shape=shape_text(shape)
+            ),
+            _("give (L, N, H_in), (N, L, H_in) with batch_first=True, or unbatched (L, H_in)"),
         )
     time = shape[1] if layer.batch_first and len(shape) == 3 else shape[0]
     if time == 0:
         raise RnncalcError(
-            f"Expected sequence length to be larger than 0 in RNN, got {shape_text(shape)}",
-            "give at least one timestep",
+            _("Expected sequence length to be larger than 0 in RNN, got {shape}").format(
+                shape=shape_text(shape)
+            ),
+            _("give at least one timestep"),
         )
     if shape[-1] != layer.input_size:
         raise RnncalcError(
-            f"input.size(-1) must be equal to input_size. Expected {layer.input_size}, got "
-            f"{'None' if shape[-1] is None else shape[-1]}",
-            f"make the last input axis {layer.input_size}, or set input_size={shape[-1]}",
+            _(
+                "input.size(-1) must be equal to input_size. Expected {input_size}, got {found}"
+            ).format(input_size=layer.input_size, found="None" if shape[-1] is None else shape[-1]),
+            _("make the last input axis {input_size}, or set input_size={found}").format(
+                input_size=layer.input_size, found=shape[-1]
+            ),
         )
 
 
@@ -168,37 +235,56 @@ def _rank_message(
     layer: str, names: tuple[str, ...], shape: Shape, given: tuple[str, ...]
 ) -> tuple[str, str]:
     rank = len(names)
-    problem = (
-        f"{layer} expects a {rank}-D input ({', '.join(names)}), got {len(shape)}-D "
-        f"{shape_text(shape)} (Keras: expected ndim={rank}, found ndim={len(shape)})"
-    )
+    found = {
+        "layer": layer,
+        "rank": rank,
+        "axes": ", ".join(names),
+        "found": len(shape),
+        "shape": shape_text(shape),
+    }
+    problem = _(
+        "{layer} expects a {rank}-D input ({axes}), got {found}-D {shape} (Keras: expected "
+        "ndim={rank}, found ndim={found})"
+    ).format(**found)
     per_sample = shape[1:]
     excludes_batch = given[:1] in (("input_shape",), ("--input-shape",), ("input_dim",))
     if rank != 3:
-        return problem, f"give ({', '.join(names)}), e.g. --batch-input-shape with {rank} axes"
+        return problem, _("give ({axes}), e.g. --batch-input-shape with {rank} axes").format(
+            **found
+        )
     if len(shape) > 3:
         if excludes_batch:
             return (
-                f"{problem}; `input_shape` excludes the batch axis, so "
-                f"{shape_text(per_sample)} already has {len(per_sample)} axes",
-                f"give one sample's shape, (timesteps, features): e.g. input_shape="
-                f"{shape_text(per_sample[-2:])}, or Reshape to 3-D first",
+                _(
+                    "{layer} expects a {rank}-D input ({axes}), got {found}-D {shape} (Keras: "
+                    "expected ndim={rank}, found ndim={found}); `input_shape` excludes the batch "
+                    "axis, so {sample} already has {count} axes"
+                ).format(**found, sample=shape_text(per_sample), count=len(per_sample)),
+                _(
+                    "give one sample's shape, (timesteps, features): e.g. input_shape={shape}, "
+                    "or Reshape to 3-D first"
+                ).format(shape=shape_text(per_sample[-2:])),
             )
         return (
             problem,
-            f"reshape to (batch, timesteps, features), e.g. "
-            f"{shape_text((shape[0], *shape[-2:]))}, or put a Reshape or "
-            "TimeDistributed layer first",
+            _(
+                "reshape to (batch, timesteps, features), e.g. {shape}, or put a Reshape or "
+                "TimeDistributed layer first"
+            ).format(shape=shape_text((shape[0], *shape[-2:]))),
         )
     if len(shape) == 2:
         hint = (
-            f"add a time axis: input_shape=(1, {shape[-1]}) for one step, or (timesteps, "
-            f"{shape[-1]}); `input_shape` excludes the batch axis"
+            _(
+                "add a time axis: input_shape=(1, {features}) for one step, or (timesteps, "
+                "{features}); `input_shape` excludes the batch axis"
+            ).format(features=shape[-1])
             if excludes_batch
-            else f"add a time axis: {shape_text((shape[0], 1, shape[-1]))} for one step"
+            else _("add a time axis: {shape} for one step").format(
+                shape=shape_text((shape[0], 1, shape[-1]))
+            )
         )
         return problem, hint
-    return problem, "give (batch, timesteps, features), e.g. --batch-input-shape 32,10,64"
+    return problem, _("give (batch, timesteps, features), e.g. --batch-input-shape 32,10,64")
 
 
 def warnings_for(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> list[str]:
@@ -206,8 +292,10 @@ def warnings_for(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> list[str
     if isinstance(layer, TorchConfig):
         if layer.dropout > 0 and layer.num_layers == 1:
             return [
-                f"PyTorch warns: dropout={layer.dropout} does nothing with num_layers=1 (dropout "
-                "acts between stacked layers, after all but the last)"
+                _(
+                    "PyTorch warns: dropout={dropout} does nothing with num_layers=1 (dropout "
+                    "acts between stacked layers, after all but the last)"
+                ).format(dropout=layer.dropout)
             ]
         return []
     found = []
@@ -216,29 +304,41 @@ def warnings_for(layer: AnyLayer, shape: Shape, keras: KerasVersion) -> list[str
             value = getattr(config, name, 0.0)
             if not 0.0 <= value <= 1.0:
                 found.append(
-                    f"{name}={value} is outside [0, 1]: Keras clips it to "
-                    f"{min(1.0, max(0.0, value))} without a word"
+                    _(
+                        "{argument}={value} is outside [0, 1]: Keras clips it to {clipped} "
+                        "without a word"
+                    ).format(argument=name, value=value, clipped=min(1.0, max(0.0, value)))
                 )
         name = config.class_name()
         if "implementation" in config.model_fields_set and name.startswith("SimpleRNN"):
-            found.append(f"{name} ignores `implementation` (Keras 2 drops it with a warning)")
+            found.append(
+                _("{layer} ignores `implementation` (Keras 2 drops it with a warning)").format(
+                    layer=name
+                )
+            )
         if isinstance(config, ConvLSTMConfig) and config.time_major:
             found.append(
-                f"{name} ignores time_major: Keras 2 accepts it and reads (batch, time, ...)"
+                _(
+                    "{layer} ignores time_major: Keras 2 accepts it and reads (batch, time, ...)"
+                ).format(layer=name)
             )
         if isinstance(config, RNNConfig) and not config.cells:
-            found.append("an RNN without cells returns its input's last timestep unchanged")
+            found.append(_("an RNN without cells returns its input's last timestep unchanged"))
     if isinstance(layer, BidirectionalConfig) and keras is KerasVersion.V3:
         forward, backward = (output_shapes(d, shape, keras) for d in directions(layer, keras))
         if forward != backward:
             found.append(
-                "Keras 3 reports the backward outputs with the forward layer's shapes; run, "
-                f"the backward layer returns {', '.join(shape_text(s) for _, s in backward)}"
+                _(
+                    "Keras 3 reports the backward outputs with the forward layer's shapes; run, "
+                    "the backward layer returns {shapes}"
+                ).format(shapes=", ".join(shape_text(s) for _name, s in backward))
             )
     if 0 in shape:
         found.append(
-            f"the input {shape_text(shape)} has a zero-length axis: Keras 3 builds "
-            "it, TensorFlow fails on some such configurations"
+            _(
+                "the input {shape} has a zero-length axis: Keras 3 builds it, TensorFlow fails "
+                "on some such configurations"
+            ).format(shape=shape_text(shape))
         )
     return list(dict.fromkeys(found))
 
@@ -254,31 +354,37 @@ def version_notes(
     for config in parts(layer):
         name = config.class_name()
         if other.value not in config.keras_versions:
-            notes.append(f"Keras {other.value} has no {name}")
+            notes.append(_("Keras {keras} has no {layer}").format(keras=other.value, layer=name))
             continue
         notes += [
-            f"Keras {other.value} {name} does not accept `{arg}`"
+            _("Keras {keras} {layer} does not accept `{argument}`").format(
+                keras=other.value, layer=name, argument=arg
+            )
             for arg in sorted(config.model_fields_set)
             if not available(type(config), arg, other)
         ]
     sequence = layer.layer if isinstance(layer, BidirectionalConfig) else layer
     if other is KerasVersion.V2:
         if sequence.unroll and shape[1] is None:
-            notes.append("Keras 2 refuses unroll=True with unknown timesteps; Keras 3 builds it")
+            notes.append(_("Keras 2 refuses unroll=True with unknown timesteps; Keras 3 builds it"))
         if isinstance(layer, BidirectionalConfig) and sequence.go_backwards:
-            notes.append("Keras 2's Bidirectional flips go_backwards for its copy instead")
+            notes.append(_("Keras 2's Bidirectional flips go_backwards for its copy instead"))
         return list(dict.fromkeys(notes))
     if sequence.time_major:
-        notes.append(NO_TIME_MAJOR)
+        notes.append(_(NO_TIME_MAJOR))
     for name in ("batch_input_shape", "input_length", "batch_size"):
         if name in given:
             notes.append(
-                f"Keras 3 refuses `{name}` as a layer argument: use "
-                "keras.Input(shape=..., batch_size=...) or keras.Input(batch_shape=...)"
+                _(
+                    "Keras 3 refuses `{argument}` as a layer argument: use "
+                    "keras.Input(shape=..., batch_size=...) or keras.Input(batch_shape=...)"
+                ).format(argument=name)
             )
     if given == ("input_dim",):
         notes.append(
-            "Keras 3 reads input_dim alone as input_shape=(input_dim,), a 2-D input that "
-            "recurrent layers refuse: use keras.Input(shape=(timesteps, features))"
+            _(
+                "Keras 3 reads input_dim alone as input_shape=(input_dim,), a 2-D input that "
+                "recurrent layers refuse: use keras.Input(shape=(timesteps, features))"
+            )
         )
     return list(dict.fromkeys(notes))

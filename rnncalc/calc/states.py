@@ -9,6 +9,7 @@ from rnncalc.calc.shapes import returned
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import Shape, shape_text
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import N_, _
 
 
 def initial_states(p: Plan, keras: KerasVersion) -> list[tuple[str, Shape]]:
@@ -63,27 +64,38 @@ def _check_torch(p: Plan, given: list[Shape], expected: list[tuple[str, Shape]])
     name = type(p.layer).__name__.removeprefix("Torch").removesuffix("Config")
     if len(given) != len(expected):
         raise RnncalcError(
-            f"nn.{name} takes {'(h_0, c_0)' if lstm else 'h_0'}, got {len(given)} state(s)",
-            "give h_0 and c_0 (--hx and --cx)" if lstm else "give h_0 alone: c_0 is LSTM's",
+            (
+                _("nn.{layer} takes (h_0, c_0), got {count} state(s)")
+                if lstm
+                else _("nn.{layer} takes h_0, got {count} state(s)")
+            ).format(layer=name, count=len(given)),
+            _("give h_0 and c_0 (--hx and --cx)") if lstm else _("give h_0 alone: c_0 is LSTM's"),
         )
     rank = 3 if p.batched else 2
+    wanted = [f"{n} {shape_text(s)}" for n, s in expected]
     if any(len(s) != rank for s in given):
         kind = "batched 3-D" if p.batched else "unbatched 2-D"
         dims = ", ".join(f"{len(s)}-D" for s in given)
         raise RnncalcError(
-            f"For {kind} input, hx and cx should also be {rank}-D but got ({dims}) tensors"
-            if lstm
-            else f"For {kind} input, hx should also be {rank}-D but got {dims} tensor",
-            "give " + " and ".join(f"{n} {shape_text(s)}" for n, s in expected),
+            (
+                _("For {kind} input, hx and cx should also be {rank}-D but got ({dims}) tensors")
+                if lstm
+                else _("For {kind} input, hx should also be {rank}-D but got {dims} tensor")
+            ).format(kind=kind, rank=rank, dims=dims),
+            _("give {states}").format(states=_(" and ").join(wanted)),
         )
-    for index, (shape, (_, want)) in enumerate(zip(given, expected, strict=True)):
+    for index, (shape, (_name, want)) in enumerate(zip(given, expected, strict=True)):
         ours = shape if p.batched else (shape[0], 1, *shape[1:])
         theirs = want if p.batched else (want[0], 1, *want[1:])
         if ours != theirs:
             label = f"hidden[{index}] size" if lstm else "hidden size"
             raise RnncalcError(
-                f"Expected {label} {shape_text(theirs)}, got {list(ours)}",
-                f"give {expected[index][0]} as {shape_text(want)}",
+                _("Expected {label} {expected}, got {found}").format(
+                    label=label, expected=shape_text(theirs), found=list(ours)
+                ),
+                _("give {state} as {shape}").format(
+                    state=expected[index][0], shape=shape_text(want)
+                ),
             )
 
 
@@ -92,35 +104,42 @@ def _check_keras(p: Plan, given: list[Shape], keras: KerasVersion) -> list[str]:
     each direction its half); Keras 3 does not, and the warning says so."""
     groups = _by_direction(p)
     want = ", ".join(f"{n} {shape_text(s)}" for group in groups for n, s in group)
-    fix = f"give {sum(map(len, groups))} initial states: {want}"
+    fix = _("give {count} initial states: {states}").format(
+        count=sum(map(len, groups)), states=want
+    )
     halves = [given]
     if len(groups) == 2:
         if len(given) % 2:
             if keras is KerasVersion.V3:
-                return [_KERAS3.format(want=want)]
+                return [_(_KERAS3).format(want=want)]
             raise RnncalcError(
-                "When passing `initial_state` to a Bidirectional RNN, the state should be a "
-                f"list containing the states of the underlying RNNs. Received: {_shapes(given)}",
+                _(
+                    "When passing `initial_state` to a Bidirectional RNN, the state should be a "
+                    "list containing the states of the underlying RNNs. Received: {received}"
+                ).format(received=_shapes(given)),
                 fix,
             )
         half = len(given) // 2
         halves = [given[:half], given[half:]]
     for part, group in zip(halves, groups, strict=True):
-        if _fits(part, [s for _, s in group]):
+        if _fits(part, [s for _name, s in group]):
             continue
         if keras is KerasVersion.V3:
-            return [_KERAS3.format(want=want)]
+            return [_(_KERAS3).format(want=want)]
         specs = ", ".join(f"InputSpec(shape={shape_text(g)}, ndim={len(g)})" for g in part)
-        sizes = [list(s[1:]) if len(s) > 2 else s[1] for _, s in group]
+        sizes = [list(s[1:]) if len(s) > 2 else s[1] for _name, s in group]
         raise RnncalcError(
-            "An `initial_state` was passed that is not compatible with `cell.state_size`. "
-            f"Received `state_spec`=ListWrapper([{specs}]); however `cell.state_size` is {sizes}",
+            _(
+                "An `initial_state` was passed that is not compatible with `cell.state_size`. "
+                "Received `state_spec`=ListWrapper([{specs}]); however `cell.state_size` is "
+                "{sizes}"
+            ).format(specs=specs, sizes=sizes),
             fix,
         )
     return []
 
 
-_KERAS3 = (
+_KERAS3 = N_(
     "Keras 3 does not check initial_state when the model is built: these do not fit the "
     "layer's states ({want}), and calling the model can fail"
 )

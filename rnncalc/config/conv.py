@@ -16,6 +16,7 @@ from rnncalc.config.keras import (
     _fraction,
     arg,
 )
+from rnncalc.i18n import _
 
 Sizes = tuple[int, ...]
 
@@ -102,10 +103,14 @@ class ConvLSTMConfig(SequenceArgs, WeightArgs):
         # Keras's standardize_tuple: one int for every axis, or exactly `rank` positive ints.
         sizes = (value,) * cls.rank if isinstance(value, int) else value
         if not isinstance(sizes, tuple | list) or len(sizes) != cls.rank:
-            raise ValueError(f"expected an integer or {cls.rank} integers, got {value!r}")
+            raise ValueError(
+                _("expected an integer or {rank} integers, got {value!r}").format(
+                    rank=cls.rank, value=value
+                )
+            )
         for size in sizes:
             if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-                raise ValueError(f"expected positive integers, got {value!r}")
+                raise ValueError(_("expected positive integers, got {value!r}").format(value=value))
         return tuple(sizes)
 
     @field_validator("padding", "data_format", mode="before")

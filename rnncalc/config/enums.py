@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 
 
 class KerasVersion(str, Enum):
@@ -24,7 +25,9 @@ class KerasVersion(str, Enum):
         try:
             return cls(str(value) if isinstance(value, int) else value)
         except ValueError:
-            raise RnncalcError(f"unknown Keras version {value!r}", "use 2 or 3") from None
+            raise RnncalcError(
+                _("unknown Keras version {value!r}").format(value=value), _("use 2 or 3")
+            ) from None
 
 
 # Names each Keras accepts as a string, read off tf-keras 2.21 and Keras 3.15 by trying every

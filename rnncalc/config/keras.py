@@ -11,10 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from rnncalc.config.enums import ACTIVATIONS, CONSTRAINTS, INITIALIZERS, REGULARIZERS, KerasVersion
 from rnncalc.config.families import FAMILIES, Family
 from rnncalc.errors import closest
+from rnncalc.i18n import N_, _
 from rnncalc.limits import check_size
 
 BOTH = ("2", "3")
-NO_TIME_MAJOR = (
+NO_TIME_MAJOR = N_(  # translated where it is said
     "Keras 3 has no time_major: transpose to (batch, timesteps, features) first, "
     "e.g. keras.ops.swapaxes(x, 0, 1)"
 )
@@ -142,8 +143,12 @@ class KerasConfig(BaseModel):
         # Keras 3 builds ConvLSTM with filters=0 (empty weights), TensorFlow refuses it.
         least = 0 if info.field_name == "filters" and _context_keras(info) is KerasVersion.V3 else 1
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            kind = "a positive integer" if least else "an integer of 0 or more"
-            raise ValueError(f"expected {kind}, got {value!r}")
+            expected = (
+                _("expected a positive integer, got {value!r}")
+                if least
+                else _("expected an integer of 0 or more, got {value!r}")
+            )
+            raise ValueError(expected.format(value=value))
         check_size(value, info.field_name or "the size")
         return value
 
@@ -429,16 +434,42 @@ def available(cls: type[BaseModel], field: str, keras: KerasVersion) -> bool:
     return isinstance(extra, dict) and keras.value in extra["keras"]  # type: ignore[operator]
 
 
+# Each kind of name Keras looks up, in whole sentences: (unknown, unknown with a close one,
+# not a name).
+_NAMES = {
+    "activation": (
+        N_("unknown activation {value!r} for Keras {keras}"),
+        N_("unknown activation {value!r} for Keras {keras}; did you mean {close!r}?"),
+        N_("expected an activation's name, got {value!r}"),
+    ),
+    "initializer": (
+        N_("unknown initializer {value!r} for Keras {keras}"),
+        N_("unknown initializer {value!r} for Keras {keras}; did you mean {close!r}?"),
+        N_("expected a initializer's name, got {value!r}"),
+    ),
+    "constraint": (
+        N_("unknown constraint {value!r} for Keras {keras}"),
+        N_("unknown constraint {value!r} for Keras {keras}; did you mean {close!r}?"),
+        N_("expected a constraint's name, got {value!r}"),
+    ),
+    "regularizer": (
+        N_("unknown regularizer {value!r} for Keras {keras}"),
+        N_("unknown regularizer {value!r} for Keras {keras}; did you mean {close!r}?"),
+        N_("expected a regularizer's name, got {value!r}"),
+    ),
+}
+
+
 def _unknown_name(value: str, what: str, known: frozenset[str], keras: KerasVersion) -> str:
     close = closest(value, sorted(known))
-    suggestion = f"; did you mean {close!r}?" if close else ""
-    return f"unknown {what} {value!r} for Keras {keras.value}{suggestion}"
+    unknown, suggest, _name = _NAMES[what]
+    return _(suggest if close else unknown).format(value=value, keras=keras.value, close=close)
 
 
 def _known(value: Identifier, what: str, known: frozenset[str], info: ValidationInfo) -> Identifier:
     name = value.get("class_name") if isinstance(value, dict) else value
     if name is not None and not isinstance(name, str):
-        raise ValueError(f"expected a {what}'s name, got {name!r}")
+        raise ValueError(_(_NAMES[what][2]).format(value=name))
     if name is not None and name not in known:
         raise ValueError(_unknown_name(name, what, known, _context_keras(info)))
     return value

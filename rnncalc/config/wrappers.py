@@ -17,13 +17,14 @@ from rnncalc.config.keras import (
     _context_keras,
     arg,
 )
+from rnncalc.i18n import _
 from rnncalc.limits import CELLS
 
 
 def _not_empty(cells: tuple[Cell, ...], info: ValidationInfo) -> tuple[Cell, ...]:
     # tf-keras runs an empty stack as a pass-through; Keras 3 fails with an IndexError.
     if not cells and _context_keras(info) is KerasVersion.V3:
-        raise ValueError("Keras 3 fails on an empty list of cells (IndexError when called)")
+        raise ValueError(_("Keras 3 fails on an empty list of cells (IndexError when called)"))
     return cells
 
 
@@ -61,8 +62,10 @@ class StackedRNNCellsConfig(KerasConfig):
         # tf-keras hands each cell the states of the cell in its mirror position.
         if self.reverse_state_order and len({cell.units for cell in self.cells}) > 1:
             raise ValueError(
-                "with reverse_state_order=True, tf-keras gives each cell the states of the cell "
-                "in its mirror position, so it fails unless every cell has the same units"
+                _(
+                    "with reverse_state_order=True, tf-keras gives each cell the states of the "
+                    "cell in its mirror position, so it fails unless every cell has the same units"
+                )
             )
         return self
 

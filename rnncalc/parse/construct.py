@@ -24,6 +24,7 @@ from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import NOT_LSTM, TORCH, TORCH_CELLS, TorchCellConfig, TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig, RNNConfig, StackedRNNCellsConfig
 from rnncalc.errors import RnncalcError, closest, invalid
+from rnncalc.i18n import _
 from rnncalc.parse.expressions import LayerCall
 from rnncalc.parse.inputs import parse_args
 
@@ -49,8 +50,10 @@ def framework_of(call: LayerCall, framework: Framework | None) -> Framework:
     named = Framework.TORCH if call.module in TORCH_MODULES else None
     if named and framework is Framework.KERAS:
         raise RnncalcError(
-            f"`{call.module}.{call.name}` is a PyTorch module, but --framework keras was given",
-            "drop --framework, or write the Keras layer",
+            _("`{module}.{layer}` is a PyTorch module, but --framework keras was given").format(
+                module=call.module, layer=call.name
+            ),
+            _("drop --framework, or write the Keras layer"),
         )
     return framework or named or Framework.KERAS
 
@@ -64,8 +67,10 @@ def layer_from_call(
     config, inputs = _keras_config(call, KERAS, keras)
     if not isinstance(config, (*SEQUENCE.values(), BidirectionalConfig)):
         raise RnncalcError(
-            f"{call.name} is a cell: it computes one timestep",
-            f"wrap it in a layer that runs it over time: RNN({call.name}(...))",
+            _("{layer} is a cell: it computes one timestep").format(layer=call.name),
+            _("wrap it in a layer that runs it over time: RNN({layer}(...))").format(
+                layer=call.name
+            ),
         )
     return config, parse_args(inputs)  # type: ignore[return-value]
 
@@ -102,8 +107,8 @@ def _keras_config(
         call = call._replace(kwargs=V1_DEFAULTS.get(call.name, {}) | call.kwargs)
     if call.name == "TimeDistributed" and known is KERAS:
         raise RnncalcError(
-            "TimeDistributed: `rnncalc summary` answers for it, and `rnncalc model` in a model",
-            "ask table, compare and the others about the layer it wraps",
+            _("TimeDistributed: `rnncalc summary` answers for it, and `rnncalc model` in a model"),
+            _("ask table, compare and the others about the layer it wraps"),
         )
     cls = known.get(call.name)
     if cls is None:
@@ -111,20 +116,26 @@ def _keras_config(
     layer = call.name
     if keras.value not in cls.keras_versions:
         raise RnncalcError(
-            f"Keras {keras.value} has no {layer}",
-            "use --keras 2 (tf.compat.v1.keras.layers), or LSTM/GRU, which use cuDNN on a GPU "
-            "by themselves",
+            _("Keras {keras} has no {layer}").format(keras=keras.value, layer=layer),
+            _(
+                "use --keras 2 (tf.compat.v1.keras.layers), or LSTM/GRU, which use cuDNN on a "
+                "GPU by themselves"
+            ),
         )
     kwargs = _with_positional(call, cls.positional)
     inputs = {k: kwargs.pop(k) for k in list(kwargs) if k in InputArgs.names()}
     for name, allowed in NESTED.items():
         if name in kwargs and name in cls.model_fields and kwargs[name] is not None:
-            kwargs[name], inner = _nested(kwargs[name], allowed, keras, f"`{name}` of {layer}")
+            where = _("`{argument}` of {layer}").format(argument=name, layer=layer)
+            kwargs[name], inner = _nested(kwargs[name], allowed, keras, where)
             inputs = inner | inputs  # the outer call's input arguments win
     check_available(cls, kwargs, keras)
     for name, info in cls.model_fields.items():
         if info.is_required() and name not in kwargs:
-            raise RnncalcError(f"{layer} needs `{name}`", f"e.g. {_example(layer, name)}")
+            raise RnncalcError(
+                _("{layer} needs `{argument}`").format(layer=layer, argument=name),
+                _("e.g. {example}").format(example=_example(layer, name)),
+            )
     try:
         config = cls.model_validate(kwargs, context={"keras": keras.value})
     except ValidationError as exc:
@@ -139,24 +150,39 @@ def _nested(
     if isinstance(value, list | tuple):
         found = [_nested(v, allowed, keras, where) for v in value]
         inputs: dict[str, Any] = {}
-        for _, inner in found:
+        for _config, inner in found:
             inputs |= inner
-        return tuple(c for c, _ in found), inputs
+        return tuple(c for c, _inputs in found), inputs
+    cells = "LSTM" not in allowed
     if not (isinstance(value, dict) and isinstance(value.get("class_name"), str)):
+        problem = (
+            _("{where} must be a cell, got {value!r}")
+            if cells
+            else _("{where} must be a recurrent layer, got {value!r}")
+        )
         raise RnncalcError(
-            f"{where} must be a {' or '.join(_kinds(allowed))}, got {value!r}"[:200],
-            f"write the call, e.g. {_example_nested(allowed)}",
+            problem.format(where=where, value=value)[:200],
+            _("write the call, e.g. {example}").format(example=_example_nested(allowed)),
         )
     name, config, args = value["class_name"], value.get("config") or {}, value.get("args", [])
     if not isinstance(config, dict) or not isinstance(args, list | tuple):
         raise RnncalcError(
-            f"{where}: the {name} in it is malformed (its config is not a mapping)",
-            "give what Keras wrote, unchanged",
+            _("{where}: the {layer} in it is malformed (its config is not a mapping)").format(
+                where=where, layer=name
+            ),
+            _("give what Keras wrote, unchanged"),
         )
     if name not in allowed:
+        problem = (
+            _("{where} must be a cell, got {layer}")
+            if cells
+            else _("{where} must be a recurrent layer, got {layer}")
+        )
         raise RnncalcError(
-            f"{where} must be a {' or '.join(_kinds(allowed))}, got {name}",
-            f"use one of {', '.join(allowed)}, e.g. {_example_nested(allowed)}",
+            problem.format(where=where, layer=name),
+            _("use one of {names}, e.g. {example}").format(
+                names=", ".join(allowed), example=_example_nested(allowed)
+            ),
         )
     module = value.get("module")
     module = module if isinstance(module, str) else ""
@@ -164,16 +190,12 @@ def _nested(
     return _keras_config(call, allowed, keras)
 
 
-def _kinds(allowed: dict[str, type[KerasConfig]]) -> list[str]:
-    return ["cell"] if "LSTM" not in allowed else ["recurrent layer"]
-
-
 def _example_nested(allowed: dict[str, type[KerasConfig]]) -> str:
     return "LSTMCell(8)" if "LSTM" not in allowed else "LSTM(8)"
 
 
 def _with_positional(call: LayerCall, positional: tuple[str, ...]) -> dict[str, Any]:
-    return by_name(call.name, call.args, call.kwargs, positional, ", e.g. return_sequences=True")
+    return by_name(call.name, call.args, call.kwargs, positional, "return_sequences=True")
 
 
 def by_name(
@@ -183,19 +205,23 @@ def by_name(
     positional: tuple[str, ...],
     example: str = "",
 ) -> dict[str, Any]:
-    """A call's arguments by name: its positional ones named in the callee's order."""
+    """A call's arguments by name: its positional ones named in the callee's order (`example`:
+    a keyword argument the fix shows, `return_sequences=True`)."""
     if len(args) > len(positional):
         raise RnncalcError(
-            f"{owner} takes at most {len(positional)} positional arguments "
-            f"({', '.join(positional)}), got {len(args)}",
-            f"pass the others by keyword{example}",
+            _("{owner} takes at most {count} positional arguments ({names}), got {given}").format(
+                owner=owner, count=len(positional), names=", ".join(positional), given=len(args)
+            ),
+            _("pass the others by keyword, e.g. {example}").format(example=example)
+            if example
+            else _("pass the others by keyword"),
         )
     kwargs = dict(given)
     for name, value in zip(positional, args, strict=False):
         if name in kwargs:
             raise RnncalcError(
-                f"{owner} got two values for `{name}`",
-                f"give `{name}` once, by position or by keyword",
+                _("{owner} got two values for `{argument}`").format(owner=owner, argument=name),
+                _("give `{argument}` once, by position or by keyword").format(argument=name),
             )
         kwargs[name] = value
     return kwargs
@@ -208,19 +234,21 @@ def torch_from_call(call: LayerCall) -> TorchConfig:
         raise _unknown_layer(call.name, TORCH, "PyTorch ")
     kwargs = _with_positional(call, cls.positional)
     if "proj_size" in call.kwargs and call.name != "LSTM":
-        raise RnncalcError(NOT_LSTM, "drop proj_size, or use nn.LSTM")
+        raise RnncalcError(NOT_LSTM, _("drop proj_size, or use nn.LSTM"))
     for name in kwargs:
         if name not in cls.model_fields:
             close = closest(name, cls.model_fields)
             raise RnncalcError(
                 f"{call.name}.__init__() got an unexpected keyword argument '{name}'",
-                f"did you mean `{close}`?" if close else f"see `rnncalc args nn.{call.name}`",
+                _("did you mean `{name}`?").format(name=close)
+                if close
+                else _("see `rnncalc args nn.{layer}`").format(layer=call.name),
             )
     for name in ("input_size", "hidden_size"):
         if name not in kwargs:
             raise RnncalcError(
-                f"nn.{call.name} needs `{name}`",
-                f"e.g. nn.{call.name}(input_size=10, hidden_size=20)",
+                _("nn.{layer} needs `{argument}`").format(layer=call.name, argument=name),
+                _("e.g. nn.{layer}(input_size=10, hidden_size=20)").format(layer=call.name),
             )
     try:
         return cls.model_validate(kwargs)
@@ -236,11 +264,14 @@ def cell_from_call(call: LayerCall) -> TorchCellConfig:
         if name not in cls.model_fields:
             raise RnncalcError(
                 f"{call.name}.__init__() got an unexpected keyword argument '{name}'",
-                f"{call.name} takes {', '.join(cls.positional)}",
+                _("{layer} takes {names}").format(layer=call.name, names=", ".join(cls.positional)),
             )
     for name in ("input_size", "hidden_size"):
         if name not in kwargs:
-            raise RnncalcError(f"nn.{call.name} needs `{name}`", f"e.g. nn.{call.name}(10, 20)")
+            raise RnncalcError(
+                _("nn.{layer} needs `{argument}`").format(layer=call.name, argument=name),
+                _("e.g. nn.{layer}(10, 20)").format(layer=call.name),
+            )
     try:
         return cls.model_validate(kwargs)
     except ValidationError as exc:
@@ -256,9 +287,21 @@ def check_available(cls: type[BaseModel], names: Iterable[str], keras: KerasVers
 
 def _unknown_layer(name: str, known: dict[str, Any], whose: str = "") -> RnncalcError:
     close = closest(name, known, cutoff=0.5)
+    if whose:  # PyTorch's
+        problem = (
+            _("unknown PyTorch layer `{name}`; did you mean `{close}`?")
+            if close
+            else _("unknown PyTorch layer `{name}`")
+        )
+    else:
+        problem = (
+            _("unknown layer `{name}`; did you mean `{close}`?")
+            if close
+            else _("unknown layer `{name}`")
+        )
     return RnncalcError(
-        f"unknown {whose}layer `{name}`" + (f"; did you mean `{close}`?" if close else ""),
-        f"rnncalc knows {', '.join(known)}",
+        problem.format(name=name, close=close),
+        _("rnncalc knows {names}").format(names=", ".join(known)),
     )
 
 
@@ -266,40 +309,69 @@ def _unknown_argument(cls: type[BaseModel], name: str, keras: KerasVersion) -> R
     layer = cls.class_name()  # type: ignore[attr-defined]
     if name in cls.model_fields:
         other = "3" if keras is KerasVersion.V2 else "2"
-        fix = NO_TIME_MAJOR if name == "time_major" else f"drop it, or use --keras {other}"
-        return RnncalcError(f"Keras {keras.value} {layer} does not accept `{name}`", fix)
+        fix = (
+            _(NO_TIME_MAJOR)
+            if name == "time_major"
+            else _("drop it, or use --keras {keras}").format(keras=other)
+        )
+        return RnncalcError(
+            _("Keras {keras} {layer} does not accept `{argument}`").format(
+                keras=keras.value, layer=layer, argument=name
+            ),
+            fix,
+        )
     if name in TorchConfig.model_fields or name == "nonlinearity":
         return RnncalcError(
-            f"unknown argument `{name}` for Keras {keras.value} {layer}: it is PyTorch's",
-            f"for PyTorch's module write nn.{layer}(...) or add --framework torch",
+            _("unknown argument `{argument}` for Keras {keras} {layer}: it is PyTorch's").format(
+                argument=name, keras=keras.value, layer=layer
+            ),
+            _("for PyTorch's module write nn.{layer}(...) or add --framework torch").format(
+                layer=layer
+            ),
         )
     if name in SequenceArgs.model_fields:  # LSTMCell(4, return_sequences=True)
         return RnncalcError(
-            f"{layer} does not take `{name}`: a cell computes one timestep",
-            f"give it to the layer that runs the cell: RNN({layer}(...), {name}=...)",
+            _("{layer} does not take `{argument}`: a cell computes one timestep").format(
+                layer=layer, argument=name
+            ),
+            _("give it to the layer that runs the cell: RNN({layer}(...), {argument}=...)").format(
+                layer=layer, argument=name
+            ),
         )
     names = [n for n in cls.model_fields if available(cls, n, keras)] + sorted(InputArgs.names())
     close = closest(name, names)
-    fix = f"did you mean `{close}`?" if close else f"see `rnncalc args {layer}`"
-    return RnncalcError(f"unknown argument `{name}` for Keras {keras.value} {layer}", fix)
+    fix = (
+        _("did you mean `{name}`?").format(name=close)
+        if close
+        else _("see `rnncalc args {layer}`").format(layer=layer)
+    )
+    return RnncalcError(
+        _("unknown argument `{argument}` for Keras {keras} {layer}").format(
+            argument=name, keras=keras.value, layer=layer
+        ),
+        fix,
+    )
 
 
 def _invalid(exc: ValidationError, cls: type[BaseModel], torch: bool = False) -> RnncalcError:
     bad = invalid(exc)
     layer = ("nn." if torch else "") + cls.class_name()  # type: ignore[attr-defined]
+    invalid_value = _("invalid value for `{argument}` of {layer}: {reason}")
     if bad.limit:  # one of rnncalc's limits: its own fix
         return RnncalcError(
-            f"invalid value for `{bad.name}` of {layer}: {bad.limit.message}", bad.limit.hint
+            invalid_value.format(argument=bad.name, layer=layer, reason=bad.limit.message),
+            bad.limit.hint,
         )
     if not bad.name:  # a check across arguments
         fix = (
-            "use 0 < proj_size < hidden_size, or 0 for none"
+            _("use 0 < proj_size < hidden_size, or 0 for none")
             if torch
-            else "give every cell the same units, or drop reverse_state_order"
+            else _("give every cell the same units, or drop reverse_state_order")
         )
         return RnncalcError(f"{layer}: {bad.message}", fix)
     return RnncalcError(
-        f"invalid value for `{bad.name}` of {layer}: {bad.message}", _fix_for(cls, bad.name)
+        invalid_value.format(argument=bad.name, layer=layer, reason=bad.message),
+        _fix_for(cls, bad.name),
     )
 
 
@@ -319,18 +391,18 @@ def _fix_for(cls: type[BaseModel], name: str) -> str:
     info = cls.model_fields[name]
     if name in ("units", "filters") or (info.is_required() and name.endswith("_size")):
         example = f"nn.{layer}(10, 20)" if issubclass(cls, TorchConfig) else _example(layer, name)
-        return f"give a whole number of 1 or more, e.g. {example}"
+        return _("give a whole number of 1 or more, e.g. {example}").format(example=example)
     if info.is_required():
-        return f"e.g. {_example(layer, name)}"
+        return _("e.g. {example}").format(example=_example(layer, name))
     if name == "weights":
-        return "drop it: rnncalc works from shapes, not weight values"
+        return _("drop it: rnncalc works from shapes, not weight values")
     default = getattr(info.default, "value", info.default)
-    return f"e.g. {name}={default!r} (the default)"
+    return _("e.g. {argument}={default!r} (the default)").format(argument=name, default=default)
 
 
 def config_class_of(name: str, framework: Framework | None) -> type[BaseModel]:
     """The config class of a layer named as in code: `LSTM`, `keras.layers.GRU`, `nn.LSTM`."""
-    module, _, short = name.strip().rpartition(".")
+    module, _dot, short = name.strip().rpartition(".")
     call = LayerCall(short, module, (), {})
     known: dict[str, type[BaseModel]] = (
         dict(TORCH) if framework_of(call, framework) is Framework.TORCH else dict(KERAS)
@@ -338,7 +410,9 @@ def config_class_of(name: str, framework: Framework | None) -> type[BaseModel]:
     if short not in known:
         close = closest(short, known, cutoff=0.5)
         raise RnncalcError(
-            f"unknown layer {name!r}" + (f"; did you mean {close!r}?" if close else ""),
-            f"use one of {', '.join(known)}",
+            _("unknown layer {name!r}; did you mean {close!r}?").format(name=name, close=close)
+            if close
+            else _("unknown layer {name!r}").format(name=name),
+            _("use one of {names}").format(names=", ".join(known)),
         )
     return known[short]

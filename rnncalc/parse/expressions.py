@@ -6,9 +6,10 @@ import ast
 from typing import Any, NamedTuple
 
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import N_, _
 from rnncalc.limits import EXPRESSION_DEPTH, EXPRESSION_LENGTH, check_size
 
-NESTING = "write one layer call with literal arguments"  # the fix for nesting too deep
+NESTING = N_("write one layer call with literal arguments")  # the fix for nesting too deep
 
 
 class LayerCall(NamedTuple):
@@ -42,23 +43,30 @@ def parse(text: str) -> LayerCall:
     """
     text = text.strip()
     if not text:
-        raise RnncalcError("the layer expression is empty", 'write a layer call, e.g. "LSTM(32)"')
-    EXPRESSION_LENGTH.check(len(text), "the layer expression", "write one layer call")
+        raise RnncalcError(
+            _("the layer expression is empty"), _('write a layer call, e.g. "LSTM(32)"')
+        )
+    EXPRESSION_LENGTH.check(len(text), "the layer expression", _("write one layer call"))
     if not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text):
         raise RnncalcError(
-            "the layer expression is not valid UTF-8 text", "type it again, or save it as UTF-8"
+            _("the layer expression is not valid UTF-8 text"),
+            _("type it again, or save it as UTF-8"),
         )
-    EXPRESSION_DEPTH.check(_depth(text), "the layer expression", NESTING)
+    EXPRESSION_DEPTH.check(_depth(text), "the layer expression", _(NESTING))
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        where = f" at column {exc.offset}" if exc.offset else ""
+        problem = (
+            _("cannot read the layer expression at column {column}: {reason}")
+            if exc.offset
+            else _("cannot read the layer expression: {reason}")
+        )
         raise RnncalcError(
-            f"cannot read the layer expression{where}: {exc.msg}",
-            'write it as Python, e.g. "LSTM(32, input_shape=(10, 64))"',
+            problem.format(column=exc.offset, reason=exc.msg),
+            _('write it as Python, e.g. "LSTM(32, input_shape=(10, 64))"'),
         ) from None
     except (MemoryError, RecursionError):  # Python's parser gives up on deep unary chains
-        raise RnncalcError("the layer expression nests too deeply to read", NESTING) from None
+        raise RnncalcError(_("the layer expression nests too deeply to read"), _(NESTING)) from None
     _check_tree(tree)
     node = tree.body
     given = None
@@ -67,8 +75,8 @@ def parse(text: str) -> LayerCall:
         node = node.func
     if not isinstance(node, ast.Call):
         raise RnncalcError(
-            "the layer expression is not a call",
-            'write the layer with its arguments, e.g. "LSTM(32)" rather than "LSTM"',
+            _("the layer expression is not a call"),
+            _('write the layer with its arguments, e.g. "LSTM(32)" rather than "LSTM"'),
         )
     module, name = _dotted(node.func)
     return LayerCall(
@@ -85,16 +93,19 @@ INPUT_POSITIONAL = ("shape", "batch_size")
 
 def _keras_input(node: ast.Call) -> dict[str, Any]:
     """The arguments of `keras.Input(...)` in `LSTM(4)(keras.Input(shape=(10, 3)))`."""
-    fix = 'call the layer on keras.Input, e.g. "LSTM(4)(keras.Input(shape=(10, 3)))"'
+    fix = _('call the layer on keras.Input, e.g. "LSTM(4)(keras.Input(shape=(10, 3)))"')
     inner = node.args[0] if len(node.args) == 1 and not node.keywords else None
     if not isinstance(inner, ast.Call) or _dotted(inner.func)[1] != "Input":
-        raise RnncalcError("a layer in an expression can be called on keras.Input only", fix)
+        raise RnncalcError(_("a layer in an expression can be called on keras.Input only"), fix)
     if len(inner.args) > len(INPUT_POSITIONAL):
-        raise RnncalcError("keras.Input takes shape and batch_size by position", fix)
+        raise RnncalcError(_("keras.Input takes shape and batch_size by position"), fix)
     given = dict(zip(INPUT_POSITIONAL, (_value(a) for a in inner.args), strict=False))
     for name, value in _keywords(inner).items():
         if name in given:
-            raise RnncalcError(f"keras.Input got two values for `{name}`", "give it once")
+            raise RnncalcError(
+                _("keras.Input got two values for `{argument}`").format(argument=name),
+                _("give it once"),
+            )
         given[name] = value
     return given
 
@@ -103,9 +114,12 @@ def _keywords(node: ast.Call) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     for kw in node.keywords:
         if kw.arg is None:
-            raise RnncalcError("`**kwargs` cannot be read here", "write each argument out")
+            raise RnncalcError(_("`**kwargs` cannot be read here"), _("write each argument out"))
         if kw.arg in kwargs:
-            raise RnncalcError(f"argument `{kw.arg}` is given twice", "keep one of them")
+            raise RnncalcError(
+                _("argument `{argument}` is given twice").format(argument=kw.arg),
+                _("keep one of them"),
+            )
         kwargs[kw.arg] = _value(kw.value)
     return kwargs
 
@@ -117,8 +131,8 @@ def _dotted(node: ast.expr) -> tuple[str, str]:
         node = node.value
     if not isinstance(node, ast.Name):
         raise RnncalcError(
-            "the layer expression must call a layer by name",
-            'e.g. "LSTM(32)" or "keras.layers.LSTM(32)"',
+            _("the layer expression must call a layer by name"),
+            _('e.g. "LSTM(32)" or "keras.layers.LSTM(32)"'),
         )
     parts.append(node.id)
     parts.reverse()
@@ -143,9 +157,11 @@ def _value(node: ast.expr) -> Any:
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         source = ast.unparse(node)
         raise RnncalcError(
-            f"`{source[:60]}` is not a literal value",
-            "write numbers, strings, True/False/None, tuples or lists; variables and "
-            "arithmetic cannot be evaluated",
+            _("`{source}` is not a literal value").format(source=source[:60]),
+            _(
+                "write numbers, strings, True/False/None, tuples or lists; variables and "
+                "arithmetic cannot be evaluated"
+            ),
         ) from None
 
 
@@ -168,7 +184,7 @@ def _check_tree(tree: ast.AST) -> None:
     while levels:
         node, level = levels.pop()
         # ast.Expression -> ast.Call -> keyword -> value: four levels per call or bracket
-        EXPRESSION_DEPTH.check(level // 4, "the layer expression", NESTING)
+        EXPRESSION_DEPTH.check(level // 4, "the layer expression", _(NESTING))
         if isinstance(node, ast.Constant) and type(node.value) is int:
             check_size(node.value, "a number in the layer expression")
         levels += [(child, level + 1) for child in ast.iter_child_nodes(node)]
@@ -190,9 +206,16 @@ def parse_shape(text: str, option: str = "shape") -> tuple[int | None, ...]:
             dims.append(int(part))
         else:
             raise RnncalcError(
-                f"{option} {text!r}: {part!r} is not an axis size",
-                f"write whole numbers of 0 or more, or None, separated by commas: {option} 10,64",
+                _("{option} {text!r}: {part!r} is not an axis size").format(
+                    option=option, text=text, part=part
+                ),
+                _(
+                    "write whole numbers of 0 or more, or None, separated by commas: {option} 10,64"
+                ).format(option=option),
             )
     if not dims:
-        raise RnncalcError(f"{option} is empty", f"e.g. {option} 10,64")
+        raise RnncalcError(
+            _("{option} is empty").format(option=option),
+            _("e.g. {option} 10,64").format(option=option),
+        )
     return tuple(dims)

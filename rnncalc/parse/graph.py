@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, TypeAdapter, Valid
 
 from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError, invalid
+from rnncalc.i18n import _
 
 T = TypeVar("T")
 
@@ -64,8 +65,10 @@ def validated(schema: Any, value: Any, where: str) -> Any:
         bad = invalid(exc)
         at = "".join(f"[{p!r}]" for p in bad.loc)
         raise RnncalcError(
-            f"{where} is malformed: {at or 'the value'}: {bad.message}",
-            "give what Keras wrote, unchanged",
+            _("{where} is malformed: {at}: {reason}").format(
+                where=where, at=at or "the value", reason=bad.message
+            ),
+            _("give what Keras wrote, unchanged"),
         ) from None
 
 
@@ -79,8 +82,10 @@ def sequential_input(graph: Graph, where: str) -> Shape:
         if shape is not None:
             return validated(SHAPE, shape, f"{where}: the input shape")  # type: ignore[no-any-return]
     raise RnncalcError(
-        f"{where}: the Sequential model has no input shape (it was never built)",
-        "build the model before saving it: start it with keras.Input(shape=...)",
+        _("{where}: the Sequential model has no input shape (it was never built)").format(
+            where=where
+        ),
+        _("build the model before saving it: start it with keras.Input(shape=...)"),
     )
 
 
@@ -88,9 +93,11 @@ def one_output(where: str, count: int) -> None:
     """Keras's refusal of a layer that returns several tensors inside a Sequential model."""
     if count != 1:
         raise RnncalcError(
-            f"{where} returns {count} tensors; all layers in a Sequential model should have a "
-            "single output tensor",
-            "use the functional API for layers with return_state=True",
+            _(
+                "{where} returns {count} tensors; all layers in a Sequential model should have a "
+                "single output tensor"
+            ).format(where=where, count=count),
+            _("use the functional API for layers with return_state=True"),
         )
 
 
@@ -111,15 +118,15 @@ def schedule(graph: Graph, where: str) -> list[Call]:
     listed: each call waits on a count of the tensors it lacks.
     """
     pending = [(layer_name(e, i), e, call_nodes(e, where)) for i, e in enumerate(graph.layers)]
-    own = {name: int(own_node(entry)) for name, entry, _ in pending}
-    inputs = {name for name, entry, _ in pending if entry.class_name == "InputLayer"}
+    own = {name: int(own_node(entry)) for name, entry, _nodes in pending}
+    inputs = {name for name, entry, _nodes in pending if entry.class_name == "InputLayer"}
     calls = {name: (entry, nodes) for name, entry, nodes in pending if name not in inputs}
     # Call k of a layer makes its node own + k; it needs its call k - 1 and every node it takes.
     waiting: dict[tuple[str, int], list[tuple[str, int]]] = {}
     lacking: dict[tuple[str, int], int] = {}
-    for name, (_, nodes) in calls.items():
+    for name, (_entry, nodes) in calls.items():
         for k, refs in enumerate(nodes):
-            needs = {(layer, node) for layer, node, _ in refs}
+            needs = {(layer, node) for layer, node, _index in refs}
             if k:
                 needs.add((name, own[name] + k - 1))
             needs -= {(layer, node) for layer, node in needs if 0 <= node < own.get(layer, 0)}
@@ -127,7 +134,7 @@ def schedule(graph: Graph, where: str) -> list[Call]:
             lacking[name, k] = len(needs)
             for need in needs:
                 waiting.setdefault(need, []).append((name, k))
-    order = [Call(name, e, 0, []) for name, e, _ in pending if name in inputs]
+    order = [Call(name, e, 0, []) for name, e, _nodes in pending if name in inputs]
     ready = deque(key for key, count in lacking.items() if count == 0)
     while ready:
         name, k = ready.popleft()
@@ -138,11 +145,13 @@ def schedule(graph: Graph, where: str) -> list[Call]:
             if not lacking[then]:
                 ready.append(then)
     done = Counter(call.name for call in order)
-    for name, _, nodes in pending:
+    for name, _entry, nodes in pending:
         if name not in inputs and done[name] < max(1, len(nodes)):
             raise RnncalcError(
-                f"{where}: layer {name!r} takes inputs that no layer of the model produces",
-                "give what model.to_json() wrote, unchanged",
+                _(
+                    "{where}: layer {name!r} takes inputs that no layer of the model produces"
+                ).format(where=where, name=name),
+                _("give what model.to_json() wrote, unchanged"),
             )
     return order
 
@@ -153,8 +162,10 @@ def lookup(tensors: dict[str, list[list[Any]]], ref: Ref, where: str) -> Any:
     calls = tensors.get(name, [])
     if not (0 <= node < len(calls) and 0 <= index < len(calls[node])):
         raise RnncalcError(
-            f"{where}: {name}[{node}][{index}] is no layer's output",
-            "give what model.to_json() wrote, unchanged",
+            _("{where}: {name}[{node}][{index}] is no layer's output").format(
+                where=where, name=name, node=node, index=index
+            ),
+            _("give what model.to_json() wrote, unchanged"),
         )
     return calls[node][index]
 
@@ -236,8 +247,10 @@ def input_shape(entry: Entry, where: str) -> Shape:
     shape = entry.config.get("batch_shape", entry.config.get("batch_input_shape"))
     if shape is None:
         raise RnncalcError(
-            f"{where}: InputLayer {entry.config.get('name')!r} has no shape",
-            "give what model.to_json() wrote, unchanged",
+            _("{where}: InputLayer {name!r} has no shape").format(
+                where=where, name=entry.config.get("name")
+            ),
+            _("give what model.to_json() wrote, unchanged"),
         )
     return validated(SHAPE, shape, f"{where}: the shape of InputLayer {entry.name!r}")  # type: ignore[no-any-return]
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import Dim, InputArgs, ResolvedInput, Shape, dim_text, shape_text
 from rnncalc.errors import RnncalcError, invalid
+from rnncalc.i18n import _
 from rnncalc.limits import check_size
 
 
@@ -20,10 +21,14 @@ def parse_args(kwargs: dict[str, Any]) -> InputArgs:
         bad = invalid(exc)
         name = bad.name
         raise RnncalcError(
-            f"invalid value for `{name}`: {bad.value!r} ({bad.message})",
-            f"give `{name}` as a tuple of integers or None, e.g. {name}=(10, 64)"
+            _("invalid value for `{argument}`: {value!r} ({reason})").format(
+                argument=name, value=bad.value, reason=bad.message
+            ),
+            _("give `{argument}` as a tuple of integers or None, e.g. {argument}=(10, 64)").format(
+                argument=name
+            )
             if "shape" in name
-            else f"give `{name}` as a positive integer or None",
+            else _("give `{argument}` as a positive integer or None").format(argument=name),
         ) from None
     for name in ("input_shape", "batch_input_shape"):
         check_shape(getattr(args, name), name)
@@ -40,8 +45,10 @@ def check_shape(shape: Shape | None, name: str) -> None:
             check_size(d, f"`{name}`" if len(shape or ()) == 1 else f"an axis of `{name}`")
     if shape and any(d is not None and d < 0 for d in shape):
         raise RnncalcError(
-            f"`{name}` has a negative axis: {shape_text(shape)}",
-            "every axis is a size (0 or more) or None for unknown",
+            _("`{argument}` has a negative axis: {shape}").format(
+                argument=name, shape=shape_text(shape)
+            ),
+            _("every axis is a size (0 or more) or None for unknown"),
         )
 
 
@@ -67,22 +74,31 @@ def resolve(args: InputArgs, keras: KerasVersion) -> tuple[ResolvedInput | None,
     if args.batch_input_shape is not None:
         if args.batch_size is not None and args.batch_size != args.batch_input_shape[0]:
             warnings.append(
-                f"batch_size={args.batch_size} is ignored: batch_input_shape wins "
-                f"(batch {args.batch_input_shape[0]})"
+                _(
+                    "batch_size={batch_size} is ignored: batch_input_shape wins (batch {batch})"
+                ).format(batch_size=args.batch_size, batch=args.batch_input_shape[0])
             )
         return ResolvedInput(shape=args.batch_input_shape, given=("batch_input_shape",)), warnings
     if args.input_shape is not None:
         if args.input_length is not None:
             raise RnncalcError(
-                "`input_length` cannot go with `input_shape` (Keras 2: Keyword argument not "
-                "understood: input_length)",
-                f"put the timesteps into input_shape: input_shape=({args.input_length}, "
-                f"{dim_text(args.input_shape[-1]) if args.input_shape else 'features'})",
+                _(
+                    "`input_length` cannot go with `input_shape` (Keras 2: Keyword argument not "
+                    "understood: input_length)"
+                ),
+                _(
+                    "put the timesteps into input_shape: input_shape=({timesteps}, {features})"
+                ).format(
+                    timesteps=args.input_length,
+                    features=dim_text(args.input_shape[-1]) if args.input_shape else "features",
+                ),
             )
         if args.input_dim is not None and args.input_shape[-1:] != (args.input_dim,):
             warnings.append(
-                f"input_dim={args.input_dim} is ignored: Keras 2 uses input_shape="
-                f"{shape_text(args.input_shape)} when both are given"
+                _(
+                    "input_dim={input_dim} is ignored: Keras 2 uses input_shape={shape} when "
+                    "both are given"
+                ).format(input_dim=args.input_dim, shape=shape_text(args.input_shape))
             )
         shape = (args.batch_size, *args.input_shape)
         return ResolvedInput(shape=shape, given=_given(("input_shape",), given)), warnings
@@ -95,19 +111,24 @@ def resolve(args: InputArgs, keras: KerasVersion) -> tuple[ResolvedInput | None,
 
 def _resolve_keras3(args: InputArgs, given: set[str]) -> tuple[ResolvedInput | None, list[str]]:
     for name, fix in (
-        ("batch_input_shape", "use keras.Input(batch_shape=...) or --batch-input-shape"),
-        ("input_length", "use keras.Input(shape=(timesteps, features)) or --input-shape"),
-        ("batch_size", "use keras.Input(shape=..., batch_size=...) or --batch-size"),
+        ("batch_input_shape", _("use keras.Input(batch_shape=...) or --batch-input-shape")),
+        ("input_length", _("use keras.Input(shape=(timesteps, features)) or --input-shape")),
+        ("batch_size", _("use keras.Input(shape=..., batch_size=...) or --batch-size")),
     ):
         if name in given:
-            raise RnncalcError(f"Keras 3 does not accept `{name}` as a layer argument", fix)
+            raise RnncalcError(
+                _("Keras 3 does not accept `{argument}` as a layer argument").format(argument=name),
+                fix,
+            )
     if "input_dim" in given and "input_shape" in given:
         raise RnncalcError(
-            "Keras 3 does not accept `input_shape` together with `input_dim` (Unrecognized "
-            "keyword arguments: input_shape)",
-            "give only input_shape=(timesteps, features)",
+            _(
+                "Keras 3 does not accept `input_shape` together with `input_dim` (Unrecognized "
+                "keyword arguments: input_shape)"
+            ),
+            _("give only input_shape=(timesteps, features)"),
         )
-    warning = (
+    warning = _(
         "Keras 3 warns: do not pass an `input_shape`/`input_dim` argument to a layer; "
         "prefer keras.Input(shape) as the first layer"
     )
@@ -134,8 +155,8 @@ def keras_input(given: dict[str, Any]) -> ResolvedInput:
     for name in given:
         if name not in INPUT_ARGUMENTS:
             raise RnncalcError(
-                f"keras.Input got an unexpected argument `{name}`",
-                "give shape=(timesteps, features), and batch_size=, or batch_shape=",
+                _("keras.Input got an unexpected argument `{argument}`").format(argument=name),
+                _("give shape=(timesteps, features), and batch_size=, or batch_shape="),
             )
     shape, batch = given.get("shape"), given.get("batch_shape", given.get("batch_input_shape"))
     size = given.get("batch_size")
@@ -145,21 +166,26 @@ def keras_input(given: dict[str, Any]) -> ResolvedInput:
         )
         if not ok:
             raise RnncalcError(
-                f"keras.Input's `{name}` must be a tuple of sizes, got {value!r}"[:200],
-                "e.g. keras.Input(shape=(10, 3))",
+                _("keras.Input's `{argument}` must be a tuple of sizes, got {value!r}").format(
+                    argument=name, value=value
+                )[:200],
+                _("e.g. keras.Input(shape=(10, 3))"),
             )
     if size is not None and type(size) is not int:
-        raise RnncalcError(f"keras.Input's batch_size must be an integer, got {size!r}", "e.g. 32")
+        raise RnncalcError(
+            _("keras.Input's batch_size must be an integer, got {value!r}").format(value=size),
+            _("e.g. 32"),
+        )
     if batch is not None:
         check_shape(tuple(batch), "batch_shape")
         if shape is not None or size is not None:
             raise RnncalcError(
-                "keras.Input got batch_shape together with shape or batch_size",
-                "give batch_shape alone, or shape and batch_size",
+                _("keras.Input got batch_shape together with shape or batch_size"),
+                _("give batch_shape alone, or shape and batch_size"),
             )
         return ResolvedInput(shape=tuple(batch), given=("keras.Input(batch_shape)",))
     if shape is None:
-        raise RnncalcError("keras.Input needs a shape", "e.g. keras.Input(shape=(10, 3))")
+        raise RnncalcError(_("keras.Input needs a shape"), _("e.g. keras.Input(shape=(10, 3))"))
     check_shape(tuple(shape), "shape")
     check_shape((size,), "batch_size")
     given_by = ("keras.Input(shape)",) if size is None else ("keras.Input(shape)", "batch_size")
@@ -181,15 +207,18 @@ def from_options(
     if batch_input_shape is not None:
         if input_shape is not None:
             raise RnncalcError(
-                "--input-shape and --batch-input-shape both give the input",
-                "use --batch-input-shape for the full shape (batch first), or --input-shape "
-                "without the batch axis, not both",
+                _("--input-shape and --batch-input-shape both give the input"),
+                _(
+                    "use --batch-input-shape for the full shape (batch first), or --input-shape "
+                    "without the batch axis, not both"
+                ),
             )
         if batch_size is not None and batch_input_shape[:1] not in ((batch_size,), (None,)):
             raise RnncalcError(
-                f"--batch-size {batch_size} disagrees with --batch-input-shape "
-                f"{shape_text(batch_input_shape)}",
-                "drop --batch-size; the first axis is the batch",
+                _("--batch-size {batch_size} disagrees with --batch-input-shape {shape}").format(
+                    batch_size=batch_size, shape=shape_text(batch_input_shape)
+                ),
+                _("drop --batch-size; the first axis is the batch"),
             )
         if batch_size is not None and batch_input_shape[:1] == (None,):
             return ResolvedInput(

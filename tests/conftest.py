@@ -69,10 +69,10 @@ def short_name(weight: str) -> str:
     return "/".join(parts)
 
 
-def run_cli(*args: str, input: str | None = None):
-    """Run `rnncalc ARGS` in-process (with `input` on standard input); the result has
-    exit_code, stdout and stderr."""
-    return CliRunner().invoke(app, list(args), input=input)
+def run_cli(*args: str, input: str | None = None, language: str = "en"):
+    """Run `rnncalc ARGS` in-process (with `input` on standard input, and RNNCALC_LANG set to
+    `language`); the result has exit_code, stdout and stderr."""
+    return CliRunner().invoke(app, list(args), input=input, env={"RNNCALC_LANG": language})
 
 
 # Every valid configuration of a Keras layer, for invariants of shapes, weights and reports.

@@ -25,10 +25,15 @@ def examples(page: Path) -> list[tuple[str, str]]:
     return found
 
 
-def run(command: str) -> str:
+def language(page: Path) -> str:
+    """A page's language: a Chinese page's commands run as a Chinese locale runs them."""
+    return "zh" if page.name.endswith(".zh.md") else "en"
+
+
+def run(command: str, page: Path) -> str:
     argv = shlex.split(command)
     assert argv[0] == "rnncalc", command
-    result = run_cli(*argv[1:])
+    result = run_cli(*argv[1:], language=language(page))
     assert result.exit_code in (0, 2), result.output
     return result.output
 
@@ -37,7 +42,7 @@ def refresh(page: Path) -> None:
     def block(match: re.Match) -> str:
         chunks = re.split(r"^\$ ", match.group(1), flags=re.M)[1:]
         body = "".join(
-            f"$ {c.partition(chr(10))[0]}\n{run(c.partition(chr(10))[0])}" for c in chunks
+            f"$ {c.partition(chr(10))[0]}\n{run(c.partition(chr(10))[0], page)}" for c in chunks
         )
         return f"```console\n{body}```"
 
@@ -81,7 +86,7 @@ def test_examples_print_what_the_page_says(page):
     if UPDATE:
         refresh(page)
     for command, expected in examples(page):
-        assert run(command) == expected, f"{page.name}: $ {command}"
+        assert run(command, page) == expected, f"{page.name}: $ {command}"
 
 
 @pytest.mark.parametrize(
@@ -92,3 +97,37 @@ def test_chinese_prose_uses_chinese_punctuation(page):
     from rnncalc.docs.words import halfwidth_marks
 
     assert not halfwidth_marks(page.read_text()), page.name
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def prose(markdown: str) -> list[str]:
+    """A page's prose outside code: its paragraphs, and each list item and table row alone."""
+    text = re.sub(r"^---\n.*?\n---\n", "", markdown, flags=re.S)  # front matter
+    text = re.sub(r"```.*?```|<math.*?</math>|<[^>]+>", "", text, flags=re.S)
+    found = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = block.strip().split("\n")
+        listed = lines[0].lstrip().startswith(("|", "- ", "* ", "1. "))
+        found += [line.strip() for line in lines] if listed else [" ".join(lines)]
+    return [p for p in found if p]
+
+
+def english(paragraph: str) -> bool:
+    """Words of an English sentence and no Chinese: code, links' targets and class names
+    (LSTM, nn.GRU) are not words."""
+    words = re.sub(r"`[^`]*`|\]\([^)]*\)|https?://\S+", " ", paragraph)
+    found = re.findall(r"(?<![\w.])[a-z]{2,}(?![\w(])", words)
+    return not CJK.search(words) and len([w for w in found if w not in UNITS]) >= 4
+
+
+UNITS = {"ms", "us", "ns", "kib", "mib", "gib", "kb", "mb", "gb"}  # numbers' units, not words
+
+
+@pytest.mark.parametrize(
+    "page", [p for p in PAGES if p.name.endswith(".zh.md")], ids=lambda p: p.name
+)
+def test_chinese_pages_have_no_english_prose(page):
+    english_paragraphs = [p for p in prose(page.read_text()) if english(p)]
+    assert not english_paragraphs, f"{page.name}: English outside code: {english_paragraphs}"

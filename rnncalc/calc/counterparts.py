@@ -20,6 +20,7 @@ from rnncalc.config.layers import AnyLayer
 from rnncalc.config.torch import TORCH, TorchConfig
 from rnncalc.config.wrappers import BidirectionalConfig
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.report.tables import CompareReport, OutputMapping, WeightMapping
 
 KerasLayer = RecurrentConfig | BidirectionalConfig
@@ -34,9 +35,10 @@ def recurrent(layer: KerasLayer) -> RecurrentConfig:
     inner = layer.layer if isinstance(layer, BidirectionalConfig) else layer
     if not isinstance(inner, RecurrentConfig):
         raise RnncalcError(
-            f"compare maps SimpleRNN, GRU and LSTM layers (and Bidirectional ones), not "
-            f"{inner.class_name()}",
-            "compare a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
+            _(
+                "compare maps SimpleRNN, GRU and LSTM layers (and Bidirectional ones), not {name}"
+            ).format(name=inner.class_name()),
+            _("compare a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)"),
         )
     return inner
 
@@ -57,8 +59,12 @@ def sides(layer: AnyLayer, resolved: ResolvedInput, verb: str = "compare") -> Si
         return Sides(*keras_of(layer, resolved), layer, resolved)
     if not isinstance(layer, RecurrentConfig | BidirectionalConfig):
         raise RnncalcError(
-            f"{verb} maps SimpleRNN, GRU and LSTM layers, not {layer.class_name()}",
-            f"{verb} a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)",
+            _("{verb} maps SimpleRNN, GRU and LSTM layers, not {name}").format(
+                verb=verb, name=layer.class_name()
+            ),
+            _("{verb} a layer such as LSTM(8), Bidirectional(GRU(8)) or nn.LSTM(10, 8)").format(
+                verb=verb
+            ),
         )
     return Sides(layer, resolved, *torch_of(layer, resolved))
 
@@ -80,9 +86,11 @@ def torch_of(layer: KerasLayer, resolved: ResolvedInput) -> tuple[TorchConfig, R
         back = layer.backward_layer
         if type(back) is not type(inner) or _cell_args(back) != _cell_args(inner):
             raise RnncalcError(
-                "PyTorch runs the same kind of layer in both directions; this backward_layer "
-                "differs from the forward one",
-                "compare each direction on its own, or drop backward_layer",
+                _(
+                    "PyTorch runs the same kind of layer in both directions; this backward_layer "
+                    "differs from the forward one"
+                ),
+                _("compare each direction on its own, or drop backward_layer"),
             )
     features = resolved.shape[-1]
     assert features is not None  # checked before
@@ -109,9 +117,13 @@ def keras_of(layer: TorchConfig, resolved: ResolvedInput) -> tuple[KerasLayer, R
     if layer.num_layers != 1 or layer.proj_size:
         what = f"num_layers={layer.num_layers}" if layer.num_layers != 1 else "proj_size"
         raise RnncalcError(
-            f"compare maps one layer, and {what} has no single Keras layer to match",
-            "compare with num_layers=1 and no proj_size; in Keras, stack num_layers layers "
-            "with return_sequences=True on all but the last",
+            _("compare maps one layer, and {what} has no single Keras layer to match").format(
+                what=what
+            ),
+            _(
+                "compare with num_layers=1 and no proj_size; in Keras, stack num_layers layers "
+                "with return_sequences=True on all but the last"
+            ),
         )
     shape = resolved.shape
     if len(shape) == 2:
@@ -156,56 +168,84 @@ def differences(keras: KerasLayer) -> tuple[list[str], list[str]]:
     found: list[str] = []
     blocking: list[str] = []
     if inner.use_bias:
-        both = (
-            "PyTorch keeps two bias vectors per gate, bias_ih and bias_hh "
-            f"({family.gates}·hidden_size each)"
-        )
         if inner.bias_copies == 2:
-            found.append(
-                f"{both}; Keras GRU with reset_after=True keeps the same two, as bias[0] and "
-                "bias[1]."
+            both = _(
+                "PyTorch keeps two bias vectors per gate, bias_ih and bias_hh ({gates}·hidden_size "
+                "each); Keras GRU with reset_after=True keeps the same two, as bias[0] and bias[1]."
             )
         elif family.keeps_two_biases:
-            found.append(f"{both}; Keras GRU with reset_after=False keeps one.")
+            both = _(
+                "PyTorch keeps two bias vectors per gate, bias_ih and bias_hh ({gates}·hidden_size "
+                "each); Keras GRU with reset_after=False keeps one."
+            )
         else:
-            found.append(f"{both}; only their sum matters, so Keras keeps one.")
+            both = _(
+                "PyTorch keeps two bias vectors per gate, bias_ih and bias_hh ({gates}·hidden_size "
+                "each); only their sum matters, so Keras keeps one."
+            )
+        found.append(both.format(gates=family.gates))
     if family.gates > 1:
-        same = "the same order" if family.torch_order == family.gate_names else "reorder them"
+        blocks = (
+            _(
+                "Gate blocks: {keras} in Keras, {torch} in PyTorch ({words} in Keras's words): "
+                "the same order."
+            )
+            if family.torch_order == family.gate_names
+            else _(
+                "Gate blocks: {keras} in Keras, {torch} in PyTorch ({words} in Keras's words): "
+                "reorder them."
+            )
+        )
         found.append(
-            f"Gate blocks: {_blocks(family.gate_names)} in Keras, "
-            f"{_blocks(family.torch_gate_names)} in PyTorch ({_blocks(family.torch_order)} in "
-            f"Keras's words): {same}."
+            blocks.format(
+                keras=_blocks(family.gate_names),
+                torch=_blocks(family.torch_gate_names),
+                words=_blocks(family.torch_order),
+            )
         )
     if not getattr(inner, "reset_after", True):
         blocking.append(
-            "reset_after=False applies the reset gate before the recurrent product; "
-            "PyTorch's GRU always applies it after (reset_after=True): no PyTorch GRU "
-            "computes the same function."
+            _(
+                "reset_after=False applies the reset gate before the recurrent product; "
+                "PyTorch's GRU always applies it after (reset_after=True): no PyTorch GRU "
+                "computes the same function."
+            )
         )
     offered = family.torch_activations
     if len(offered) > 1 and inner.activation not in offered:
         blocking.append(
-            f"PyTorch's {family.torch_name} offers {' and '.join(offered)} only, not "
-            f"{inner.activation}."
+            _("PyTorch's {module} offers {offered} only, not {activation}.").format(
+                module=family.torch_name, offered=" and ".join(offered), activation=inner.activation
+            )
         )
     if family.torch_gate_activation is not None:
         fixed = {"activation": offered[0], "recurrent_activation": family.torch_gate_activation}
         for name, default in fixed.items():
             if getattr(inner, name) != default:
                 blocking.append(
-                    f"PyTorch fixes {name}={default!r}; this layer uses {getattr(inner, name)!r}."
+                    _("PyTorch fixes {name}={default!r}; this layer uses {used!r}.").format(
+                        name=name, default=default, used=getattr(inner, name)
+                    )
                 )
     found += blocking
     if isinstance(keras, BidirectionalConfig) and keras.merge_mode is not MergeMode.CONCAT:
         mode = "None" if keras.merge_mode is None else repr(keras.merge_mode.value)
         found.append(
-            f"PyTorch always concatenates the two directions; Keras merge_mode={mode} "
-            "combines output[..., :H] and output[..., H:] instead."
+            _(
+                "PyTorch always concatenates the two directions; Keras merge_mode={mode} "
+                "combines output[..., :H] and output[..., H:] instead."
+            ).format(mode=mode)
         )
-    states = "the final states (h_n, c_n)" if len(family.states) == 2 else "the final state h_n"
     found.append(
-        f"PyTorch always returns the whole sequence and {states}; Keras returns them only "
-        "with return_sequences / return_state."
+        _(
+            "PyTorch always returns the whole sequence and the final states (h_n, c_n); Keras "
+            "returns them only with return_sequences / return_state."
+        )
+        if len(family.states) == 2
+        else _(
+            "PyTorch always returns the whole sequence and the final state h_n; Keras returns "
+            "them only with return_sequences / return_state."
+        )
     )
     return blocking, found
 

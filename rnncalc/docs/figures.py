@@ -127,18 +127,23 @@ def _layout(columns: list[list[Box]], edges: list[tuple[int, int, int, int]], ti
 
 def flow(plan: Plan, title: str, names: list[str], shapes: list[Shape]) -> str:
     """The data flow of a layer on its worked example: the input, each stage's directions (a
-    direction's cells in the order they run), the merge of two directions, and every output."""
+    direction's cells in the order they run), the merge of two directions, and every output
+    from where it comes: the output from the last stage (or the merge), a direction's states
+    from that direction, PyTorch's h_n and c_n from every layer."""
     columns: list[list[Box]] = [_column(0, [("input", shape_text(plan.shape))], 16)]
     edges: list[tuple[int, int, int, int]] = []
-    for stage in plan.stages:
+    stages = []
+    for depth, stage in enumerate(plan.stages):
         rows = []
         for direction in stage:
             arrow = "<- backward" if direction.backwards else "-> forward"
-            label = f"{direction.name} {arrow}".strip() if len(stage) > 1 else arrow
+            named = f"layer {depth}" if plan.torch else direction.name
+            label = f"{named} {arrow}".strip() if plan.torch or len(stage) > 1 else arrow
             cells = [f"{cell.family.name} cell, {cell.units} units" for cell in direction.cells]
             rows.append((label, *cells))
         previous = len(columns) - 1
         columns.append(_column(0, rows, 16))
+        stages.append(len(columns) - 1)
         edges += [
             (previous, i, previous + 1, j)
             for i in range(len(columns[previous]))
@@ -147,12 +152,19 @@ def flow(plan: Plan, title: str, names: list[str], shapes: list[Shape]) -> str:
         if len(stage) > 1 and stage is plan.stages[-1] and plan.merge_mode is not None:
             columns.append(_column(0, [("merge", plan.merge_mode.value)], 16))
             edges += [(len(columns) - 2, j, len(columns) - 1, 0) for j in range(len(rows))]
-    last = len(columns) - 1
     outputs = [(name, shape_text(shape)) for name, shape in zip(names, shapes, strict=True)]
     columns.append(_column(0, outputs, 16, fill=STATE, edge=STATE_EDGE))
-    edges += [
-        (last, i, last + 1, j) for i in range(len(columns[last])) for j in range(len(outputs))
-    ]
+    end = len(columns) - 1
+    for j, name in enumerate(names):
+        if name == "output":
+            sources = [(end - 1, i) for i in range(len(columns[end - 1]))]
+        elif plan.torch:  # h_n and c_n: the final state of every layer and direction
+            sources = [(c, i) for c in stages for i in range(len(columns[c]))]
+        elif name.startswith(("forward_", "backward_")):
+            sources = [(stages[0], int(name.startswith("backward_")))]
+        else:
+            sources = [(stages[-1], i) for i in range(len(columns[stages[-1]]))]
+        edges += [(c, i, end, j) for c, i in sources]
     return _layout(columns, edges, title)
 
 

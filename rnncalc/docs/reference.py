@@ -26,6 +26,7 @@ from rnncalc.docs.figures import cell as draw_cell
 from rnncalc.docs.figures import flow, tensors
 from rnncalc.docs.words import CALL, fullwidth, translate, word
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _, speaking
 from rnncalc.parse.construct import KERAS
 from rnncalc.parse.inputs import resolve
 
@@ -97,12 +98,13 @@ def pages() -> dict[str, str]:
     found: dict[str, str] = figures()
     for language in ("en", "zh"):
         suffix = ".md" if language == "en" else ".zh.md"
-        written = {slug(name): layer_page(name, language) for name in EXAMPLES}
-        written |= {
-            "index": index_page(language),
-            "errors": errors_page(language),
-            "cli": cli_page(language),
-        }
+        with speaking(language):  # rnncalc's own words (errors, notes) in the page's language
+            written = {slug(name): layer_page(name, language) for name in EXAMPLES}
+            written |= {
+                "index": index_page(language),
+                "errors": errors_page(language),
+                "cli": cli_page(language),
+            }
         punctuated = fullwidth if language == "zh" else str
         found |= {page + suffix: punctuated(text) for page, text in written.items()}
     return found
@@ -116,7 +118,9 @@ def index_page(language: str) -> str:
         rows.append(
             (f"[{title}]({slug(name)}.md)", translate((cls.__doc__ or "").strip(), language))
         )
-    table = tabulate(rows, headers=["", word("description", language)], tablefmt="pipe")
+    table = tabulate(
+        rows, headers=[word("layer", language), word("description", language)], tablefmt="pipe"
+    )
     return f"# {word('index_title', language)}\n\n{word('index_intro', language)}\n\n{table}\n"
 
 
@@ -130,19 +134,32 @@ def errors_page(language: str) -> str:
         for mistake in mistakes:
             cause = mistake.en if language == "en" else mistake.zh
             colon = ":" if language == "en" else "："
-            parts += [f"{cause[0].upper()}{cause[1:]}{colon}", _run_console(mistake.args)]
+            parts += [
+                f"{cause[0].upper()}{cause[1:]}{colon}",
+                _run_console(mistake.args, language),
+            ]
     return "\n\n".join(parts) + "\n"
 
 
-def _run_console(args: tuple[str, ...]) -> str:
-    import shlex
-
+def _run_console(args: tuple[str, ...], language: str) -> str:
+    """A console block the tests run: the command and exactly what it prints, in the page's
+    language (as a reader with that locale sees it)."""
     from typer.testing import CliRunner
 
-    from rnncalc.cli import app
+    from rnncalc.cli import app  # the CLI itself prints the block's output
 
-    result = CliRunner().invoke(app, list(args))
-    return f"```console\n$ rnncalc {shlex.join(args)}\n{result.output}```"
+    result = CliRunner().invoke(app, list(args), env={"RNNCALC_LANG": language})
+    line = " ".join(_quoted(a) for a in args)
+    return f"```console\n$ rnncalc {line}\n{result.output}```"
+
+
+def _quoted(argument: str) -> str:
+    """As one types it in a shell: "LSTM(32)" in double quotes where it needs quotes."""
+    import shlex
+
+    if '"' in argument or "$" in argument or "`" in argument or "\\" in argument:
+        return shlex.quote(argument)
+    return f'"{argument}"' if set(argument) & set(" ()[]'{}*?;&|<>") else argument
 
 
 def cli_page(language: str) -> str:
@@ -156,11 +173,13 @@ def cli_page(language: str) -> str:
     commands = sorted(typer.main.get_command(app).commands.items())  # type: ignore[attr-defined]
     while commands:
         name, command = commands.pop(0)
-        usage = (command.help or "").strip().split("\n\n")[0].replace("\n", " ")
+        usage = translate(
+            (command.help or "").strip().split("\n\n")[0].replace("\n", " "), language
+        )
         parts += [f"## `rnncalc {name}`", usage]
         inner = getattr(command, "commands", {})
         commands[:0] = [(f"{name} {sub}", c) for sub, c in sorted(inner.items())]
-        rows = [_option(param) for param in command.params]
+        rows = [_option(param, language) for param in command.params]
         if rows:
             headers = [word("option", language), word("default", language), word("help", language)]
             parts.append(tabulate(rows, headers=headers, tablefmt="pipe"))
@@ -171,14 +190,14 @@ def cli_page(language: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _option(param: Any) -> tuple[str, str, str]:
+def _option(param: Any, language: str) -> tuple[str, str, str]:
     """An option's flags, its default as one types it (`2`, not `KerasVersion.V2`), its help."""
     flags = ", ".join(f"`{o}`" for o in param.opts)
     default = param.default
     if isinstance(default, Enum):
         default = default.value
     shown = f"`{default}`" if default not in (None, False, ()) else ""
-    return flags, shown, getattr(param, "help", None) or ""
+    return flags, shown, translate(getattr(param, "help", None) or "", language)
 
 
 def _class(name: str) -> type[BaseModel]:
@@ -223,10 +242,10 @@ def layer_page(name: str, language: str) -> str:
     parts += [
         f"## {word('outputs', language)}",
         f"{word('outputs_intro', language)} `{example.expression}`, {shape_text(example.shape)}.",
-        _console("table", example),
+        _console("table", example, language),
         f"## {word('params', language)}",
         word("params_intro", language),
-        _console("summary", example),
+        _console("summary", example, language),
     ]
     mistakes = _mistakes(name)
     if mistakes:
@@ -245,7 +264,7 @@ def _plan(example: Example, everything: bool = False) -> Plan:
     expression = example.expression
     if everything and not example.framework:
         expression = returning_everything(expression)
-    config, _ = api.parse_layer(expression, framework=example.framework)
+    config, _inputs = api.parse_layer(expression, framework=example.framework)
     return plan(config, example.shape, KerasVersion.V2)
 
 
@@ -349,7 +368,7 @@ def _returns_figures() -> dict[str, str]:
         flags = dict(return_sequences=sequences, return_state=states, time_major=major)
         expression = "LSTM(32, " + ", ".join(f"{k}={v}" for k, v in flags.items()) + ")"
         report = api.summary(expression, batch_input_shape=RETURNS.shape)
-        config, _ = api.parse_layer(expression)
+        config, _inputs = api.parse_layer(expression)
         meaning = axes(config)
         items = [("input", RETURNS.shape, meaning)]
         for output, shape in zip(report.output_names, report.output_shapes, strict=True):
@@ -390,7 +409,7 @@ def torch_signature(name: str) -> list[tuple[str, str | None]]:
     with the `device` and `dtype` every module with parameters takes."""
     found: list[tuple[str, str | None]] = []
     for part in SIGNATURES[name.removeprefix("torch-")].split(", "):
-        argument, _, default = part.partition("=")
+        argument, _equals, default = part.partition("=")
         found.append((argument, default or None))
     return [*found, ("device", "None"), ("dtype", "None")]
 
@@ -566,28 +585,19 @@ def _input_forms(example: Example, language: str) -> str:
     rows = []
     for written, args in input_forms(example.shape):
         given = args or {"batch_input_shape": (32, *example.shape[1:])}
-        resolved, _ = resolve(InputArgs(**given), KerasVersion.V2)
+        resolved, _warnings = resolve(InputArgs(**given), KerasVersion.V2)
         assert resolved is not None
         rows.append((f"[`{written}`](../learn/inputs.md)", f"`{shape_text(resolved.shape)}`"))
     headers = [word("written", language), word("full_shape", language)]
     return tabulate(rows, headers=headers, tablefmt="pipe")
 
 
-def _console(command: str, example: Example) -> str:
-    """A console block the tests run: the command and exactly what it prints."""
-    from typer.testing import CliRunner
-
-    from rnncalc.cli import app  # the CLI itself prints the block's output
-
+def _console(command: str, example: Example, language: str) -> str:
     shape = ",".join("None" if d is None else str(d) for d in example.shape)
     args = [command, example.expression, "--batch-input-shape", shape]
     if example.framework:
         args += ["--framework", example.framework]
-    result = CliRunner().invoke(app, args)
-    quoted = f'"{example.expression}"'
-    line = f"$ rnncalc {command} {quoted} --batch-input-shape {shape}"
-    line += f" --framework {example.framework}" if example.framework else ""
-    return f"```console\n{line}\n{result.output}```"
+    return _run_console(tuple(args), language)
 
 
 def _mistakes(name: str) -> str:
@@ -610,7 +620,8 @@ def _mistakes(name: str) -> str:
         try:
             api.summary(expression, **options)
         except RnncalcError as exc:
-            rows.append(f"- `{expression}`, {_given(options)}:\n\n  ```text\n  error: {exc}\n  ```")
+            said = _("error: {message}").format(message=exc)  # as the program says it
+            rows.append(f"- `{expression}`, {_given(options)}:\n\n  ```text\n  {said}\n  ```")
     return "\n\n".join(rows)
 
 
@@ -676,7 +687,7 @@ def _counterparts(name: str, example: Example, language: str) -> str:
                 )
             )
     lines += [f"- {who}: `{expression}` — {report.params:,}" for who, expression, report in found]
-    if sum(report.params for *_, report in found) != given.params:
+    if sum(report.params for *_who, report in found) != given.params:
         lines += ["", word("two_biases", language)]
     if not example.framework and found and found[0][1].split("(")[0].endswith("Cell"):
         lines += ["", word("cell_loop", language)]

@@ -29,6 +29,7 @@ WORDS: dict[str, dict[str, str]] = {
     "default_k3": {"en": "Keras 3 default", "zh": "Keras 3 默认值"},
     "default": {"en": "default", "zh": "默认值"},
     "description": {"en": "description", "zh": "说明"},
+    "layer": {"en": "layer", "zh": "层"},
     "required": {"en": "required", "zh": "必填"},
     "call": {"en": "Call arguments", "zh": "调用参数 (call arguments)"},
     "inputs": {"en": "Input forms", "zh": "输入形式 (input forms)"},

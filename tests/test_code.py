@@ -52,8 +52,8 @@ def keras_shapes(layer: dict, keras: str):
         return None
     if keras == "2" and layer["class_name"] == "InputLayer":
         shape = shape[0]  # Keras 2 lists an InputLayer's one shape
-    if shape and isinstance(shape[0], list):
-        return [list(s) for s in shape]
+    if shape and isinstance(shape[0], list):  # several tensors, nested as Keras returns them
+        return [s for part in shape for s in keras_shapes({**layer, "output_shape": part}, "3")]
     return [list(shape)]
 
 

@@ -90,20 +90,28 @@ def returning_everything(expression: str) -> str:
 def keras_example(expression: str, shape: Shape, names: list[str]) -> str:
     """The layer built the way keras.io shows it: on an Input, with every output returned
     (`names`: rnncalc's names of the outputs, in order)."""
-    module = "tf.compat.v1.keras.layers" if expression.startswith("CuDNN") else "layers"
+    v1 = expression.startswith("CuDNN")  # Keras 2 only: tf-keras's tf.compat.v1 layers
+    module, keras = ("tf.compat.v1.keras.layers", "tf.keras") if v1 else ("layers", "keras")
     call = re.sub(r"\b([A-Z]\w*)\(", rf"{module}.\1(", expression)
-    variables = [re.sub(r"\W", "_", n) for n in names]
-    variables[0] = "whole_seq_output"
+    variables = ["whole_seq_output", *(re.sub(r"\W", "_", n) for n in names[1:])]
+    # stacked cells return their states cell by cell: a cell's two states as a pair
+    cells = [n.partition("/")[0] for n in names[1:]]
+    unpacked = ["whole_seq_output"]
+    for cell in dict.fromkeys(cells):
+        own = [v for v, c in zip(variables[1:], cells, strict=True) if c == cell]
+        unpacked += own if len(own) == 1 else [f"({', '.join(own)})"]
     code = "\n".join(
         [
-            *(["import tensorflow as tf"] if module.startswith("tf.") else []),
-            "import keras",
-            "from keras import layers",
+            *(
+                ["import tensorflow as tf  # with TF_USE_LEGACY_KERAS=1: tf.keras is tf-keras"]
+                if v1
+                else ["import keras", "from keras import layers"]
+            ),
             "",
-            f"inputs = keras.Input(shape={shape_text(shape[1:])}, batch_size={shape[0]})",
+            f"inputs = {keras}.Input(shape={shape_text(shape[1:])}, batch_size={shape[0]})",
             f"layer = {call}",
-            f"{', '.join(variables)} = layer(inputs)",
-            f"model = keras.Model(inputs, [{', '.join(variables)}])",
+            f"{', '.join(unpacked)} = layer(inputs)",
+            f"model = {keras}.Model(inputs, [{', '.join(variables)}])",
             *(f"print({v}.shape)  # {{{i}}}" for i, v in enumerate(variables)),
             "print(model.count_params())  # {params}",
         ]

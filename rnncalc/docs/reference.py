@@ -19,7 +19,6 @@ from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import InputArgs, Shape, shape_text
 from rnncalc.config.keras import snake_case, version_default
 from rnncalc.config.torch import TORCH, TorchConfig
-from rnncalc.config.wrappers import RNNConfig
 from rnncalc.docs.code import keras_example, returning_everything, torch_example
 from rnncalc.docs.equations import equations, mathml
 from rnncalc.docs.figures import cell as draw_cell
@@ -268,23 +267,17 @@ def _plan(example: Example, everything: bool = False) -> Plan:
     return plan(config, example.shape, KerasVersion.V2)
 
 
-def counterpart(name: str) -> str | None:
-    """The other framework's class of the same family: PyTorch's module or cell for a Keras
-    layer (None for ConvLSTM: PyTorch has none), Keras's layer for a PyTorch module."""
-    cell = _plan(EXAMPLES[name]).cells[0]
+def counterparts(name: str) -> list[str]:
+    """The other framework's classes of the same families: PyTorch's module, or its cell for
+    each cell of a Keras cell's page (none for ConvLSTM: PyTorch has none); Keras's layer for a
+    PyTorch module."""
+    cells = _plan(EXAMPLES[name]).cells
     if name.startswith("torch-"):
-        return cell.family.name
-    if cell.positions > 1:
-        return None
-    return cell.family.torch_name + ("Cell" if _is_cell(_class(name)) else "")
-
-
-def _page_of(other: str) -> str | None:
-    """The reference page of a class, where there is one."""
-    for name in EXAMPLES:
-        if title(name) == other or (name.startswith("torch-") and f"nn.{other}" == title(name)):
-            return f"{slug(name)}.md"
-    return None
+        return [cells[0].family.name]
+    if cells[0].positions > 1:
+        return []
+    suffix = "Cell" if _is_cell(_class(name)) else ""
+    return list(dict.fromkeys(f"nn.{cell.family.torch_name}{suffix}" for cell in cells))
 
 
 def _links(name: str, language: str) -> str:
@@ -297,12 +290,10 @@ def _links(name: str, language: str) -> str:
         word("see_also", language)
         + explained(f"[{word('learn_' + page, language)}](../learn/{page}.md)" for page in learn)
     ]
-    other = counterpart(name)
-    if other:
-        shown = other if torch else f"nn.{other}"
-        page = _page_of(shown if not torch else other)
-        target = f"[`{shown}`]({page})" if page else f"[`{shown}`]({_upstream(shown)})"
-        found.append(word("counterpart", language) + target)
+    pages = {title(n): f"{slug(n)}.md" for n in EXAMPLES}
+    others = [f"[`{c}`]({pages.get(c) or _upstream(c)})" for c in counterparts(name)]
+    if others:
+        found.append(word("counterpart", language) + explained(others))
     found.append(word("upstream", language) + f"[{_upstream_site(name)}]({_upstream(title(name))})")
     return "\n".join(f"- {line}" for line in found)
 
@@ -317,11 +308,8 @@ def _upstream(shown: str) -> str:
         return f"https://pytorch.org/docs/stable/generated/torch.{shown}.html"
     if shown.startswith("CuDNN"):
         return f"https://www.tensorflow.org/api_docs/python/tf/compat/v1/keras/layers/{shown}"
-    group = "core_layers" if shown == "RNN" else "recurrent_layers"
-    page = {"RNN": "rnn", "StackedRNNCells": "rnn"}.get(shown, snake_case(shown))
-    if shown in ("SimpleRNNCell", "GRUCell", "LSTMCell", "StackedRNNCells"):
-        return f"https://keras.io/api/layers/{group}/{page}/"
-    return f"https://keras.io/api/layers/{group}/{page}/"
+    page = "stacked_rnn_cell" if shown == "StackedRNNCells" else snake_case(shown)
+    return f"https://keras.io/api/layers/recurrent_layers/{page}/"
 
 
 def figures() -> dict[str, str]:
@@ -654,7 +642,7 @@ def _equivalent(name: str, example: Example, language: str) -> str:
 def _counterparts(name: str, example: Example, language: str) -> str:
     """Where `compare` maps no single layer: the counterpart of each stage (PyTorch's layers:
     a Keras layer each) or of each cell (a Keras layer's cells: PyTorch's cell modules)."""
-    if counterpart(name) is None:
+    if not counterparts(name):
         return word("no_conv_counterpart", language)
     given = api.summary(
         example.expression, batch_input_shape=example.shape, framework=example.framework
@@ -673,7 +661,7 @@ def _counterparts(name: str, example: Example, language: str) -> str:
             shape = (*example.shape[:2][::-1], cell.channels)  # Keras: batch first
             found.append(("Keras", expression, api.summary(expression, batch_input_shape=shape)))
             continue
-        cells = isinstance(_plan(example).layer, RNNConfig) or _is_cell(_class(name))
+        cells = _is_cell(_class(name))  # a cell's page: PyTorch's cells; a layer's: its module
         for cell in stage[0].cells:
             module = f"nn.{cell.family.torch_name}{'Cell' if cells else ''}"
             expression = f"{module}({cell.channels}, {cell.units}"

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from rnncalc.config.enums import KerasVersion
+from rnncalc.config.families import FAMILIES
 from rnncalc.config.inputs import InputArgs, Shape
 from rnncalc.config.keras import V1_DEFAULTS, V1_MODULE, snake_case
 from rnncalc.errors import RnncalcError, closest
@@ -613,7 +614,35 @@ def _outputs(layer: Callable_) -> Any:
         )
     node = len(layer.nodes) - 1
     made = [Tensor(layer, node, i, s) for i, s in enumerate(layer.nodes[node].outputs)]
-    return made[0] if len(made) == 1 else made
+    if len(made) == 1:
+        return made[0]
+    return _nested_states(layer, made)
+
+
+def _nested_states(layer: Callable_, made: list[Tensor]) -> list[Any]:
+    """An RNN of stacked cells returns its states cell by cell: `[output, gru_h, [lstm_h,
+    lstm_c]]`, a cell with two states as a list (Keras 2 and 3 alike)."""
+    if not isinstance(layer, Layer) or layer.class_name != "RNN":
+        return made
+    cells = dump(layer.config.get("cell"))
+    if isinstance(cells, dict) and cells.get("class_name") == "StackedRNNCells":
+        cells = (cells.get("config") or {}).get("cells") or (cells.get("args") or [None])[0]
+    if not isinstance(cells, list | tuple) or len(cells) < 2:
+        return made
+    names = [
+        c.get("class_name", "").removesuffix("Cell") if isinstance(c, dict) else "" for c in cells
+    ]
+    if not all(name in FAMILIES for name in names):
+        return made
+    counts = [len(FAMILIES[name].states) for name in names]
+    if sum(counts) != len(made) - 1:  # no return_state: the output alone
+        return made
+    found: list[Any] = [made[0]]
+    start = 1
+    for count in counts:
+        found.append(made[start] if count == 1 else made[start : start + count])
+        start += count
+    return found
 
 
 def _where(layer: Callable_) -> str:

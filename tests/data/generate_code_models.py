@@ -406,6 +406,22 @@ inputs = keras.Input(shape=(10, 4))
 cell = layers.GRUCell(0)
 model = keras.Model(inputs, layers.RNN(cell)(inputs))
 """,
+    "func-stacked-cells-states-nested": """
+from tensorflow import keras
+from tensorflow.keras import layers
+inputs = keras.Input(shape=(10, 64), batch_size=16)
+cells = layers.StackedRNNCells([layers.GRUCell(32), layers.LSTMCell(16)])
+whole, gru_h, (lstm_h, lstm_c) = layers.RNN(cells, return_sequences=True, return_state=True)(inputs)
+model = keras.Model(inputs, [whole, gru_h, lstm_h, lstm_c])
+""",
+    "bad-stacked-cells-states-flat": """
+from tensorflow import keras
+from tensorflow.keras import layers
+inputs = keras.Input(shape=(10, 64))
+rnn = layers.RNN([layers.LSTMCell(8), layers.LSTMCell(4)], return_state=True)
+out, h1, c1, h2, c2 = rnn(inputs)
+model = keras.Model(inputs, out)
+""",
 }
 
 

@@ -431,8 +431,9 @@ LEARN = {  # the explanation page of an argument
 }
 
 
-def _argument(name: str) -> str:
-    page = LEARN.get(name)
+def _argument(name: str, page: str | None = None) -> str:
+    """The argument's name, linked to the explanation page about it where there is one."""
+    page = LEARN.get(name, page)
     return f"[`{name}`](../learn/{page}.md)" if page else f"`{name}`"
 
 
@@ -467,11 +468,14 @@ def _arguments(name: str, cls: type[BaseModel], language: str) -> str:
         described = translate(info.description or "", language) if info else ""
         if argument in kwargs:
             described = f"{word('kwargs', language)} {described}"
+        versions = [_default_in(argument, info, defaults.get(v), v, language) for v in "23"]
+        # an argument only one Keras takes: the page on what changed between them
+        other = "keras-versions" if "—" in versions and argument not in LEARN else None
         rows.append(
             (
-                _argument(argument),
+                _argument(argument, other),
                 _type(info.annotation) if info else "",
-                *(_default_in(argument, info, defaults.get(v), v, language) for v in ("2", "3")),
+                *versions,
                 described,
             )
         )

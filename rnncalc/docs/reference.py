@@ -112,11 +112,8 @@ def pages() -> dict[str, str]:
 def index_page(language: str) -> str:
     rows = []
     for name in EXAMPLES:
-        cls = _class(name)
-        title = f"nn.{name.removeprefix('torch-')}" if name.startswith("torch-") else name
-        rows.append(
-            (f"[{title}]({slug(name)}.md)", translate((cls.__doc__ or "").strip(), language))
-        )
+        described = translate((_class(name).__doc__ or "").strip(), language)
+        rows.append((f"[{title(name)}]({slug(name)}.md)", described))
     table = tabulate(
         rows, headers=[word("layer", language), word("description", language)], tablefmt="pipe"
     )
@@ -259,10 +256,13 @@ def title(name: str) -> str:
     return f"nn.{name.removeprefix('torch-')}" if name.startswith("torch-") else name
 
 
+def _returning(example: Example) -> str:
+    """The example's expression with every output returned (PyTorch's always are)."""
+    return example.expression if example.framework else returning_everything(example.expression)
+
+
 def _plan(example: Example, everything: bool = False) -> Plan:
-    expression = example.expression
-    if everything and not example.framework:
-        expression = returning_everything(expression)
+    expression = _returning(example) if everything else example.expression
     config, _inputs = api.parse_layer(expression, framework=example.framework)
     return plan(config, example.shape, KerasVersion.V2)
 
@@ -317,34 +317,32 @@ def figures() -> dict[str, str]:
     the tensors each return option gives (the returns page's pictures)."""
     found = {}
     for name, example in EXAMPLES.items():
-        cells = _plan(example).cells
-        cell = cells[0]
+        cell = _plan(example).cells[0]
         found[_cell_file(name)] = draw_cell(
             cell.family,
             f"{title(name)}: one timestep",
             torch=name.startswith("torch-"),
             width="filters, per position" if cell.positions > 1 else "units wide",
         )
-        everything = _plan(example, everything=True)
         report = api.summary(
-            returning_everything(example.expression)
-            if not example.framework
-            else example.expression,
-            batch_input_shape=example.shape,
-            framework=example.framework,
+            _returning(example), batch_input_shape=example.shape, framework=example.framework
         )
         found[f"{slug(name)}.flow.svg"] = flow(
-            everything, f"{title(name)}: data flow", report.output_names, report.output_shapes
+            _plan(example, everything=True),
+            f"{title(name)}: data flow",
+            report.output_names,
+            report.output_shapes,
         )
     found.update(_returns_figures())
     return found
 
 
 def _cell_file(name: str) -> str:
+    """The file of a page's cell figure: one per family in each framework's words."""
     cell = _plan(EXAMPLES[name]).cells[0]
-    kind = "conv" if cell.positions > 1 else ("torch-" if name.startswith("torch-") else "")
-    family = cell.family.name.lower()
-    return f"cell-{kind}{family}.svg" if kind != "conv" else "cell-convlstm.svg"
+    if cell.positions > 1:
+        return "cell-convlstm.svg"
+    return f"cell-{'torch-' if name.startswith('torch-') else ''}{cell.family.name.lower()}.svg"
 
 
 RETURNS = Example("LSTM(32)", DENSE)
@@ -383,7 +381,7 @@ def _python(name: str) -> str:
     example = EXAMPLES[name]
     if example.framework:
         return torch_example(example.expression, example.shape, name.removeprefix("torch-"))
-    expression = returning_everything(example.expression)
+    expression = _returning(example)
     report = api.summary(expression, batch_input_shape=example.shape)
     return keras_example(expression, example.shape, report.output_names)
 

@@ -281,6 +281,20 @@ def counterparts(name: str) -> list[str]:
     return list(dict.fromkeys(f"nn.{cell.family.torch_name}{suffix}" for cell in cells))
 
 
+def related(name: str) -> list[str]:
+    """The same framework's pages of the families a layer runs: each family's layer and cell,
+    and what runs a cell over time (RNN) or in both directions (Bidirectional)."""
+    if name.startswith("torch-"):
+        return []
+    found = []
+    for cell in _plan(EXAMPLES[name]).cells:
+        family = cell.family.name
+        spatial = [f"ConvLSTM{rank}D" for rank in (1, 2, 3)]  # its convolutions' ranks
+        found += [family, f"{family}Cell"] if cell.positions == 1 else [family, *spatial]
+    found += ["RNN", "StackedRNNCells"] if _is_cell(_class(name)) else ["Bidirectional"]
+    return [n for n in dict.fromkeys(found) if n != name]
+
+
 def _links(name: str, language: str) -> str:
     """Where to read more: the explanation pages, the other framework's class, upstream."""
     torch = name.startswith("torch-")
@@ -292,6 +306,9 @@ def _links(name: str, language: str) -> str:
         + explained(f"[{word('learn_' + page, language)}](../learn/{page}.md)" for page in learn)
     ]
     pages = {title(n): f"{slug(n)}.md" for n in EXAMPLES}
+    near = [f"[{n}]({pages[n]})" for n in related(name) if n in pages]
+    if near:
+        found.append(word("related", language) + explained(near))
     others = [f"[`{c}`]({pages.get(c) or _upstream(c)})" for c in counterparts(name)]
     if others:
         found.append(word("counterpart", language) + explained(others))

@@ -132,6 +132,7 @@ WORDS: dict[str, dict[str, str]] = {
         "zh": "通过 `**kwargs` 传入。",
     },
     "see_also": {"en": "Explained: ", "zh": "讲解："},
+    "related": {"en": "Related layers: ", "zh": "相关的层："},
     "counterpart": {"en": "In the other framework: ", "zh": "另一个框架中的对应类："},
     "upstream": {"en": "Upstream documentation: ", "zh": "官方文档："},
     "learn_inputs": {"en": "input forms and the batch axis", "zh": "输入形式与批次轴"},
@@ -166,8 +167,9 @@ WORDS: dict[str, dict[str, str]] = {
     "cli_group": {"en": "Its commands: ", "zh": "其子命令："},
     "help": {"en": "help", "zh": "说明"},
     "cell_note": {
-        "en": "A cell computes one timestep; `RNN(cell)` runs it over time (see the RNN page).",
-        "zh": "单元 (cell) 只计算一个时间步；`RNN(cell)` 把它沿时间展开运行（见 RNN 页面）。",
+        "en": "A cell computes one timestep; `RNN(cell)` runs it over time (see [RNN](rnn.md)).",
+        "zh": "单元 (cell) 只计算一个时间步；`RNN(cell)` 把它沿时间展开运行"
+        "（见 [RNN](rnn.md) 页面）。",
     },
 }
 

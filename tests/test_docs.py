@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from rnncalc.docs import words
+
 from conftest import run_cli
 
 ROOT = Path(__file__).parent.parent
@@ -99,7 +101,7 @@ def test_chinese_prose_uses_chinese_punctuation(page):
     assert not halfwidth_marks(page.read_text()), page.name
 
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(rf"[{words.CJK}]")
 
 
 def prose(markdown: str) -> list[str]:

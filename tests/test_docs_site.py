@@ -231,6 +231,13 @@ def chrome():
     found.quit()
 
 
+# The arguments' names an argument table shows on two lines: broken mid-word.
+BROKEN_NAMES = (
+    "return [...document.querySelectorAll('article .arguments td:first-child code')]"
+    ".filter(c => c.getClientRects().length > 1).map(c => c.textContent)"
+)
+
+
 def _hosts(chrome) -> set[str]:
     """Every host the browser sent a request to since the last call."""
     import json
@@ -288,10 +295,7 @@ def test_every_layer_page_shows_its_equations_and_figures_offline(site, chrome):
                 ".map(i => i.complete && i.naturalWidth)"
             )
             assert len(figures) == 2 and all(figures), (name, prefix, figures)
-            broken = chrome.execute_script(  # an identifier on two lines: broken mid-word
-                "return [...document.querySelectorAll('article .arguments td:first-child code')]"
-                ".filter(c => c.getClientRects().length > 1).map(c => c.textContent)"
-            )
+            broken = chrome.execute_script(BROKEN_NAMES)
             assert not broken, (name, prefix, broken)
     assert _hosts(chrome) <= {f"127.0.0.1:{site.rsplit(':', 1)[1]}"}
 
@@ -336,10 +340,7 @@ def test_no_page_scrolls_sideways_at_phone_width_and_screenshots(site, chrome, t
         width = chrome.execute_script("return document.documentElement.scrollWidth")
         if width > chrome.execute_script("return window.innerWidth"):
             wide.append((page, width))
-        broken = chrome.execute_script(
-            "return [...document.querySelectorAll('article .arguments td:first-child code')]"
-            ".filter(c => c.getClientRects().length > 1).map(c => c.textContent)"
-        )
+        broken = chrome.execute_script(BROKEN_NAMES)
         wide += [(page, name) for name in broken]  # an argument's name broken mid-word
     assert not wide
     out = Path(os.environ.get("RNNCALC_SCREENSHOTS", tmp_path))

@@ -7,6 +7,7 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 LANGUAGES = ("en", "zh")
 
@@ -232,17 +233,21 @@ CJK = "\u4e00-\u9fff"
 _KEPT = re.compile(  # what punctuation rules never touch: code, math, tags, link targets, URLs
     r"```.*?```|`[^`\n]*`|<math.*?</math>|<[^>\n]+>|\]\([^)\s]*\)|https?://\S+", re.S
 )
-_HALF = [
-    (re.compile(rf"(?<=[{CJK}])[ \t]?\(([^()\n]*)\)|\(([^()\n]*)\)[ \t]?(?=[{CJK}])"), "paren"),
+_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+# Each half-width form between Chinese words, and what it becomes.
+_HALF: list[tuple[re.Pattern[str], Any]] = [
+    (
+        re.compile(rf"(?<=[{CJK}])[ \t]?\(([^()\n]*)\)|\(([^()\n]*)\)[ \t]?(?=[{CJK}])"),
+        lambda m: f"（{m[1] if m[1] is not None else m[2]}）",
+    ),
     (  # never across lines, never an image's "!["
         re.compile(
             rf"(?<=[{CJK}）])[ \t]*([,:;?]|!(?!\[))[ \t]*|[ \t]*([,:;?!])[ \t]*(?=[{CJK}（])"
         ),
-        "mark",
+        lambda m: _FULL[m[1] or m[2]],
     ),
-    (re.compile(rf"(?<=[{CJK}）])\.(?=\s|$)"), "stop"),
+    (re.compile(rf"(?<=[{CJK}）])\.(?=\s|$)"), "。"),
 ]
-_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 
 
 def fullwidth(markdown: str) -> str:
@@ -261,13 +266,8 @@ def fullwidth(markdown: str) -> str:
         return f"\x00{len(kept) - 1}\x00"
 
     text = _KEPT.sub(keep, markdown)
-    for pattern, kind in _HALF:
-        if kind == "paren":
-            text = pattern.sub(lambda m: f"（{m[1] if m[1] is not None else m[2]}）", text)
-        elif kind == "mark":
-            text = pattern.sub(lambda m: _FULL[m[1] or m[2]], text)
-        else:
-            text = pattern.sub("。", text)
+    for pattern, replacement in _HALF:
+        text = pattern.sub(replacement, text)
     text = re.sub(rf"([）。，：；？！])[ \t]+(?=[{CJK}\x00])", r"\1", text)  # no space after
     text = re.sub(rf"(?<=[{CJK}])[ \t]+(?=[（])", "", text)
     return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m[1])], text)
@@ -276,4 +276,4 @@ def fullwidth(markdown: str) -> str:
 def halfwidth_marks(markdown: str) -> list[str]:
     """Where Chinese prose still has a half-width mark (what `fullwidth` would change)."""
     text = _KEPT.sub(" ", markdown)
-    return [m.group(0) for pattern, _ in _HALF for m in pattern.finditer(text)]
+    return [m.group(0) for pattern, _replacement in _HALF for m in pattern.finditer(text)]

@@ -19,7 +19,7 @@ from rnncalc import api, render
 from rnncalc.calc import analysis
 from rnncalc.config.enums import DType, Framework, KerasVersion, Optimizer
 from rnncalc.config.inputs import Shape
-from rnncalc.errors import RnncalcError, as_error
+from rnncalc.errors import RnncalcError, as_error, system_reason
 from rnncalc.i18n import Language, _, chosen, set_language, speaking
 from rnncalc.parse.expressions import parse_shape
 
@@ -199,7 +199,7 @@ def _echo(text: str, err: bool = False) -> None:
     except OSError as exc:
         _drop(stream)
         if not err:
-            _fail(_("cannot write the output ({reason})").format(reason=exc.strerror or exc))
+            _fail(_("cannot write the output ({reason})").format(reason=system_reason(exc)))
         raise typer.Exit(2) from None
 
 

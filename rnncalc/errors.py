@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
-from rnncalc.i18n import _
+from rnncalc.i18n import N_, Language, _, language
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -76,10 +77,76 @@ def invalid(exc: ValidationError) -> Invalid:
     return Invalid(
         name=loc[0] if loc else "",
         loc=tuple(err["loc"]),
-        message=str(err["msg"]).removeprefix("Value error, "),
+        message=_pydantic_message(err["type"], str(err["msg"]), err.get("ctx", {})),
         value=err.get("input"),
         limit=cause if isinstance(cause, RnncalcError) else None,
     )
+
+
+# pydantic's messages for the values a layer's arguments are given, by error type, so that they
+# can be translated (English shows pydantic's own words; a type not here stays pydantic's).
+PYDANTIC_MESSAGES = {
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "finite_number": N_("Input should be a finite number"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "string_type": N_("Input should be a valid string"),
+    "literal_error": N_("Input should be {expected}"),
+    "enum": N_("Input should be {expected}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "tuple_type": N_("Input should be a valid tuple"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "none_required": N_("Input should be None"),
+    "too_short": N_("{field_type} should have at least {min_length} items, not {actual_length}"),
+    "too_long": N_("{field_type} should have at most {max_length} items, not {actual_length}"),
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+}
+
+
+def _pydantic_message(kind: str, message: str, context: dict[str, Any]) -> str:
+    """pydantic's `message` (of error type `kind`, with its `context`), in the language spoken."""
+    template = PYDANTIC_MESSAGES.get(kind)
+    if template is None or language() is Language.EN:
+        return message.removeprefix("Value error, ")
+    if "expected" in context:  # "'concat', 'sum', 'mul' or 'ave'"
+        context = context | {"expected": str(context["expected"]).replace(" or ", _(" or "))}
+    return _(template).format(**context)
+
+
+# The system's reasons a file cannot be read or written, by errno, so that they can be
+# translated (English shows the system's own words, as `strerror` has them).
+SYSTEM_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ENXIO: N_("No such device or address"),
+    errno.EINVAL: N_("Invalid argument"),
+    errno.EIO: N_("Input/output error"),
+}
+
+
+def system_reason(exc: OSError) -> str:
+    """Why the system refused, in the language spoken: `No such file or directory`."""
+    reason = exc.strerror or str(exc)
+    if language() is Language.EN or exc.errno not in SYSTEM_REASONS:
+        return reason
+    return _(SYSTEM_REASONS[exc.errno])
 
 
 def as_error(exc: BaseException) -> RnncalcError:
@@ -116,7 +183,7 @@ nested that deep'
             _("give sizes that fit"),
         )
     if isinstance(exc, OSError):
-        reason = exc.strerror or exc
+        reason = system_reason(exc)
         return RnncalcError(
             _("{path}: cannot read or write ({reason})").format(path=exc.filename, reason=reason)
             if exc.filename

@@ -12,14 +12,17 @@ from rnncalc.calc.plain import PlainConfig
 from rnncalc.calc.weights import WeightSpec
 from rnncalc.config.inputs import Shape, shape_text
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 
 
 def _inputs(shapes: list[Shape], layer: str) -> tuple[Shape, Shape, Shape]:
     """The query, the value and the key (the value unless given) of an attention call."""
     if len(shapes) not in (2, 3):
         raise RnncalcError(
-            f"{layer} takes a query and a value (and a key), got {len(shapes)} inputs",
-            f"call it on [query, value]: {layer}()([query, value])",
+            _("{layer} takes a query and a value (and a key), got {count} inputs").format(
+                layer=layer, count=len(shapes)
+            ),
+            _("call it on [query, value]: {layer}()([query, value])").format(layer=layer),
         )
     query, value = shapes[0], shapes[1]
     return query, value, shapes[2] if len(shapes) == 3 else value
@@ -28,8 +31,10 @@ def _inputs(shapes: list[Shape], layer: str) -> tuple[Shape, Shape, Shape]:
 def _last(shape: Shape, layer: str, what: str) -> int:
     if not shape or shape[-1] is None:
         raise RnncalcError(
-            f"{layer} needs the last axis of its {what}, got {shape_text(shape)}",
-            "give that axis a size",
+            _("{layer} needs the last axis of its {what}, got {shape}").format(
+                layer=layer, what=what, shape=shape_text(shape)
+            ),
+            _("give that axis a size"),
         )
     return shape[-1]
 

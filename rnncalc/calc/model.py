@@ -383,7 +383,9 @@ def _checked(
     except RnncalcError as exc:
         if exc.message.startswith(where):
             raise
-        raise RnncalcError(f"{where}: {exc.message}", exc.hint) from None
+        raise RnncalcError(
+            _("{where}: {message}").format(where=where, message=exc.message), exc.hint
+        ) from None
 
 
 def _compute(

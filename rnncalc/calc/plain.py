@@ -195,9 +195,10 @@ class PermuteConfig(PlainConfig):
         shape = shapes[0]
         if sorted(self.dims) != list(range(1, len(shape))):
             raise RnncalcError(
-                f"Permute dims {self.dims} must be a permutation of 1..{len(shape) - 1} for the "
-                f"input {shape_text(shape)}",
-                f"e.g. dims={tuple(range(len(shape) - 1, 0, -1))}",
+                _(
+                    "Permute dims {dims} must be a permutation of 1..{last} for the input {shape}"
+                ).format(dims=self.dims, last=len(shape) - 1, shape=shape_text(shape)),
+                _("e.g. dims={dims}").format(dims=tuple(range(len(shape) - 1, 0, -1))),
             )
         return (shape[0], *(shape[d] for d in self.dims))
 
@@ -213,15 +214,18 @@ class PReLUConfig(PlainConfig):
         for axis in shared or []:
             if not 1 <= axis <= len(shape):
                 raise RnncalcError(
-                    f"PReLU shared_axes {self.shared_axes} are not axes of the input "
-                    f"{shape_text(shapes[0])}",
-                    f"give axes from 1 to {len(shape)}",
+                    _("PReLU shared_axes {axes} are not axes of the input {shape}").format(
+                        axes=self.shared_axes, shape=shape_text(shapes[0])
+                    ),
+                    _("give axes from 1 to {last}").format(last=len(shape)),
                 )
             shape[axis - 1] = 1
         if None in shape:
             raise RnncalcError(
-                f"PReLU needs every axis of its input but the batch, got {shape_text(shapes[0])}",
-                "give those axes a size, or share the unknown ones: shared_axes=[1]",
+                _("PReLU needs every axis of its input but the batch, got {shape}").format(
+                    shape=shape_text(shapes[0])
+                ),
+                _("give those axes a size, or share the unknown ones: shared_axes=[1]"),
             )
         found = tuple(d for d in shape if d is not None)
         return [WeightSpec("alpha", found, "input_shape[1:], 1 along shared_axes")]
@@ -239,15 +243,20 @@ class NormalizationConfig(PlainConfig):
         axes = self.axis if isinstance(self.axis, list) else [self.axis]
         if not all(-len(shape) < a < len(shape) for a in axes):
             raise RnncalcError(
-                f"axis {self.axis} is not an axis of the input {shape_text(shape)}",
-                "give an axis of the input, e.g. -1 for the features",
+                _("axis {axis} is not an axis of the input {shape}").format(
+                    axis=self.axis, shape=shape_text(shape)
+                ),
+                _("give an axis of the input, e.g. -1 for the features"),
             )
         sizes = [shape[a] for a in axes]
         if None in sizes:
             raise RnncalcError(
-                f"{type(self).__name__.removesuffix('Config')} needs the size of axis {self.axis}"
-                f" of its input, got {shape_text(shape)}",
-                "give that axis a size",
+                _("{layer} needs the size of axis {axis} of its input, got {shape}").format(
+                    layer=type(self).__name__.removesuffix("Config"),
+                    axis=self.axis,
+                    shape=shape_text(shape),
+                ),
+                _("give that axis a size"),
             )
         return tuple(s for s in sizes if s is not None)
 
@@ -275,9 +284,9 @@ class MergeConfig(PlainConfig):
     inputs = None
 
     def outputs(self, shapes: list[Shape]) -> Shape:
-        _several(shapes, "the merge layer")
+        _several(shapes, _("the merge layer"))
         if len({len(s) for s in shapes}) != 1:
-            raise _incompatible(shapes, "have different ranks")
+            raise _incompatible(shapes, _("they have different ranks"))
         result: list[int | None] = list(shapes[0])
         for shape in shapes[1:]:
             for i, (a, b) in enumerate(zip(result, shape, strict=True)):
@@ -286,7 +295,7 @@ class MergeConfig(PlainConfig):
                 elif a == 1 or b == 1 or a == b:
                     result[i] = max(a, b) if 1 in (a, b) else a
                 else:
-                    raise _incompatible(shapes, f"differ on axis {i}")
+                    raise _incompatible(shapes, _("they differ on axis {axis}").format(axis=i))
         return tuple(result)
 
 
@@ -294,7 +303,8 @@ class SubtractConfig(MergeConfig):
     def outputs(self, shapes: list[Shape]) -> Shape:
         if len(shapes) != 2:
             raise RnncalcError(
-                f"Subtract takes exactly 2 inputs, got {len(shapes)}", "give it [a, b]: a - b"
+                _("Subtract takes exactly 2 inputs, got {count}").format(count=len(shapes)),
+                _("give it [a, b]: a - b"),
             )
         return super().outputs(shapes)
 
@@ -308,17 +318,22 @@ class ConcatenateConfig(PlainConfig):
         _several(shapes, "Concatenate")
         rank = len(shapes[0])
         if any(len(s) != rank for s in shapes):
-            raise _incompatible(shapes, "have different ranks")
+            raise _incompatible(shapes, _("they have different ranks"))
         if not -rank <= self.axis < rank:
             raise RnncalcError(
-                f"Concatenate's axis={self.axis} is not an axis of {rank}-D inputs",
-                f"give an axis from {-rank} to {rank - 1}",
+                _("Concatenate's axis={axis} is not an axis of {rank}-D inputs").format(
+                    axis=self.axis, rank=rank
+                ),
+                _("give an axis from {first} to {last}").format(first=-rank, last=rank - 1),
             )
         axis = self.axis % rank
         for i in range(rank):
             sizes = {s[i] for s in shapes} - {None}
             if i != axis and len(sizes) > 1:
-                raise _incompatible(shapes, f"differ on axis {i}, not the concatenation axis")
+                raise _incompatible(
+                    shapes,
+                    _("they differ on axis {axis}, not the concatenation axis").format(axis=i),
+                )
         along = [s[axis] for s in shapes]
         total = None if None in along else sum(d for d in along if d is not None)
         first = list(shapes[0])
@@ -329,14 +344,20 @@ class ConcatenateConfig(PlainConfig):
 def _several(shapes: list[Shape], layer: str) -> None:
     if len(shapes) < 2:
         raise RnncalcError(
-            f"{layer} merges at least 2 inputs, got {len(shapes)}", "give it a list of inputs"
+            _("{layer} merges at least 2 inputs, got {count}").format(
+                layer=layer, count=len(shapes)
+            ),
+            _("give it a list of inputs"),
         )
 
 
 def _incompatible(shapes: list[Shape], why: str) -> RnncalcError:
+    """`why`: a whole clause, translated ("they have different ranks")."""
     return RnncalcError(
-        f"cannot merge inputs of shapes {', '.join(shape_text(s) for s in shapes)}: they {why}",
-        "make the inputs' shapes agree, e.g. with Dense or Reshape before the merge",
+        _("cannot merge inputs of shapes {shapes}: {why}").format(
+            shapes=", ".join(shape_text(s) for s in shapes), why=why
+        ),
+        _("make the inputs' shapes agree, e.g. with Dense or Reshape before the merge"),
     )
 
 

@@ -19,6 +19,7 @@ from rnncalc.calc.plan import conv_length
 from rnncalc.calc.weights import WeightSpec
 from rnncalc.config.inputs import Shape, shape_text
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 
 Size = Annotated[int, Field(ge=1)]
 DataFormat = Literal["channels_last", "channels_first"] | None
@@ -30,7 +31,11 @@ def _sizes(value: Any, rank: int) -> Any:
         return (value,) * rank
     if isinstance(value, list | tuple):
         if len(value) != rank:
-            raise ValueError(f"expected {rank} sizes, one per spatial axis, got {len(value)}")
+            raise ValueError(
+                _("expected {rank} sizes, one per spatial axis, got {count}").format(
+                    rank=rank, count=len(value)
+                )
+            )
         return tuple(value)
     return value
 
@@ -79,10 +84,13 @@ class ConvConfig(Spatial):
     )
 
     def outputs(self, shapes: list[Shape]) -> Shape:
-        batch, axes, _ = self.split(shapes[0])
+        batch, axes, _channels = self.split(shapes[0])
         ones = (1,) * self.rank
         if self.padding == "causal" and self.rank != 1:
-            raise RnncalcError(f"{self.label} has no padding='causal'", "use 'valid' or 'same'")
+            raise RnncalcError(
+                _("{layer} has no padding='causal'").format(layer=self.label),
+                _("use 'valid' or 'same'"),
+            )
         lengths = [
             conv_length(size, kernel, stride, dilation, self.padding)
             for size, kernel, stride, dilation in zip(
@@ -95,24 +103,32 @@ class ConvConfig(Spatial):
         ]
         if any(length is not None and length <= 0 for length in lengths):
             raise RnncalcError(
-                f"{self.label}'s kernel {self.kernel_size} is larger than the input "
-                f"{shape_text(shapes[0])} with padding='valid'",
-                "use padding='same', a smaller kernel_size, or a larger input",
+                _(
+                    "{layer}'s kernel {kernel} is larger than the input {shape} with "
+                    "padding='valid'"
+                ).format(layer=self.label, kernel=self.kernel_size, shape=shape_text(shapes[0])),
+                _("use padding='same', a smaller kernel_size, or a larger input"),
             )
         return self.join(batch, lengths, self.filters)
 
     def channels(self, shape: Shape) -> int:
-        _, _, channels = self.split(shape)
+        _batch, _axes, channels = self.split(shape)
         if channels is None:
             raise RnncalcError(
-                f"{self.label} needs the channels of its input, got {shape_text(shape)}",
-                "give the channel axis a size",
+                _("{layer} needs the channels of its input, got {shape}").format(
+                    layer=self.label, shape=shape_text(shape)
+                ),
+                _("give the channel axis a size"),
             )
         if channels % self.groups or self.filters % self.groups:
             raise RnncalcError(
-                f"{self.label} groups={self.groups} must divide the input channels "
-                f"({channels}) and filters ({self.filters})",
-                "choose groups that divides both",
+                _(
+                    "{layer} groups={groups} must divide the input channels ({channels}) and "
+                    "filters ({filters})"
+                ).format(
+                    layer=self.label, groups=self.groups, channels=channels, filters=self.filters
+                ),
+                _("choose groups that divides both"),
             )
         return channels
 
@@ -190,9 +206,11 @@ class PaddingConfig(Spatial):
             pairs.append((pair[0], pair[1]))
         if len(pairs) != self.rank:
             raise RnncalcError(
-                f"{self.label}: {given!r} is not an amount of 0 or more before and after each "
-                f"of its {self.rank} spatial axes",
-                "give one int, or a pair of ints per axis",
+                _(
+                    "{layer}: {given!r} is not an amount of 0 or more before and after each of "
+                    "its {rank} spatial axes"
+                ).format(layer=self.label, given=given, rank=self.rank),
+                _("give one int, or a pair of ints per axis"),
             )
         return pairs
 
@@ -203,8 +221,10 @@ class PaddingConfig(Spatial):
             length = None if size is None else size + self.sign * (before + after)
             if length is not None and length < 0:
                 raise RnncalcError(
-                    f"{self.label} crops more than the input {shape_text(shapes[0])} has",
-                    "crop less",
+                    _("{layer} crops more than the input {shape} has").format(
+                        layer=self.label, shape=shape_text(shapes[0])
+                    ),
+                    _("crop less"),
                 )
             grown.append(length)
         return self.join(batch, grown, channels)

@@ -11,6 +11,7 @@ from rnncalc.calc.torch_model import report
 from rnncalc.calc.torch_modules import build
 from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.parse.code import evaluated, interpret, variable
 from rnncalc.parse.python import CodeError
 from rnncalc.parse.torch_code import ModuleClass, ModuleInstance, TorchReader
@@ -48,11 +49,11 @@ def code_summary(
     """
     given = {k: variable(v) for k, v in (variables or {}).items()}
     reader = TorchReader(given, build, run, _FUNCTION_NAMES)
-    tree = interpret(reader, code, "give Python code that defines the module")
+    tree = interpret(reader, code, _("give Python code that defines the module"))
     model = _target(reader, tree, target)
     root = model.module if isinstance(model, ModuleInstance) else model
     assert root is not None
-    warnings = [f"skipped: {s}" for s in reader.skipped]
+    warnings = [_("skipped: {statement}").format(statement=s) for s in reader.skipped]
     output = None
     if input_shapes:
         try:
@@ -60,12 +61,16 @@ def code_summary(
             output = shapes_of(result)
         except CodeError as exc:
             warnings.append(
-                f"forward not followed past line {exc.line}: {exc.message} (the parameter "
-                "table is complete)"
+                _(
+                    "forward not followed past line {line}: {reason} (the parameter table is "
+                    "complete)"
+                ).format(line=exc.line, reason=exc.message)
             )
         except RnncalcError as exc:
             warnings.append(
-                f"forward not followed: {exc.message} (the parameter table is complete)"
+                _("forward not followed: {reason} (the parameter table is complete)").format(
+                    reason=exc.message
+                )
             )
     return report(root, source, "code", warnings, shapes=reader.calls, output=output)
 
@@ -73,7 +78,8 @@ def code_summary(
 def _sizes(shape: Shape) -> tuple[int, ...]:
     if any(d is None for d in shape):
         raise RnncalcError(
-            f"--input-shape {shape}: PyTorch's tensors have every size", "give each axis a size"
+            _("--input-shape {shape}: PyTorch's tensors have every size").format(shape=shape),
+            _("give each axis a size"),
         )
     return tuple(d for d in shape if d is not None)
 
@@ -81,16 +87,17 @@ def _sizes(shape: Shape) -> tuple[int, ...]:
 def _target(reader: TorchReader, tree: ast.Module, target: str | None) -> ModuleInstance | Module:
     classes = [n for n, v in reader.globals.items() if isinstance(v, ModuleClass)]
     fix = (
-        f'name one with --target, e.g. --target "{classes[-1]}(...)" (the code defines '
-        f"{', '.join(classes)})"
+        _(
+            'name one with --target, e.g. --target "{last}(...)" (the code defines {classes})'
+        ).format(last=classes[-1], classes=", ".join(classes))
         if classes
-        else "define a class built on nn.Module, or build the model at the top level"
+        else _("define a class built on nn.Module, or build the model at the top level")
     )
     if target is None or not target.strip():
         if reader.models:
             return reader.models[-1]
-        raise RnncalcError("the code's top level creates no module", fix)
+        raise RnncalcError(_("the code's top level creates no module"), fix)
     value = evaluated(reader, target.strip(), '"Net(vocab=5000)"')
     if not isinstance(value, ModuleInstance | Module):
-        raise RnncalcError(f"--target {target} is not a module", fix)
+        raise RnncalcError(_("--target {target} is not a module").format(target=target), fix)
     return value

@@ -15,6 +15,7 @@ from rnncalc.calc.states import check_states
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.families import TORCH_FAMILIES
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.parse.construct import torch_from_call
 from rnncalc.parse.expressions import LayerCall
 from rnncalc.parse.inputs import check_shape
@@ -36,32 +37,43 @@ def run(callee: Module | str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         rule = MODULES.get(callee.class_name)
         if rule is None:
             raise RnncalcError(
-                f"rnncalc does not follow {callee.class_name}'s forward yet",
-                "its parameters are counted; give shapes after it with --input-shape to a "
-                "module further on",
+                _("rnncalc does not follow {module}'s forward yet").format(
+                    module=callee.class_name
+                ),
+                _(
+                    "its parameters are counted; give shapes after it with --input-shape to a "
+                    "module further on"
+                ),
             )
         return rule(callee.arguments or {}, args, kwargs)
     rule = FUNCTIONS.get(callee)
     if rule is None:
-        raise RnncalcError(f"rnncalc does not follow `{callee}` yet", "use a module instead")
+        raise RnncalcError(
+            _("rnncalc does not follow `{function}` yet").format(function=callee),
+            _("use a module instead"),
+        )
     return rule({}, args, kwargs)
 
 
-def _tensor(value: Any, what: str = "the input") -> Tensor:
+def _tensor(value: Any, what: str | None = None) -> Tensor:
+    """`value` as a tensor; `what` names it in the error (an argument's name; the input)."""
     if isinstance(value, Tensor):
         return value
     raise RnncalcError(
-        f"{what} is {type(value).__name__}, not a tensor rnncalc knows the shape of",
-        "follow forward from tensors: --input-shape for each input",
+        _("{what} is {kind}, not a tensor rnncalc knows the shape of").format(
+            what=_("the input") if what is None else what, kind=type(value).__name__
+        ),
+        _("follow forward from tensors: --input-shape for each input"),
     )
 
 
 def _dim(dim: int, ndim: int) -> int:
     if not isinstance(dim, int) or not -max(ndim, 1) <= dim < max(ndim, 1):
         raise RnncalcError(
-            f"Dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got "
-            f"{dim})",
-            "give a dimension the tensor has",
+            _(
+                "Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})"
+            ).format(low=-ndim, high=ndim - 1, dim=dim),
+            _("give a dimension the tensor has"),
         )
     return dim % max(ndim, 1)
 
@@ -78,9 +90,18 @@ def _linear(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tenso
     if not x.shape or x.shape[-1] != a["in_features"]:
         rows = prod(x.shape[:-1]) if x.shape else 1
         raise RnncalcError(
-            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1] if x.shape else 1} "
-            f"and {a['in_features']}x{a['out_features']})",
-            f"give it {a['in_features']} features in the last axis, or change in_features",
+            _(
+                "mat1 and mat2 shapes cannot be multiplied ({rows}x{columns} and "
+                "{in_features}x{out_features})"
+            ).format(
+                rows=rows,
+                columns=x.shape[-1] if x.shape else 1,
+                in_features=a["in_features"],
+                out_features=a["out_features"],
+            ),
+            _("give it {in_features} features in the last axis, or change in_features").format(
+                in_features=a["in_features"]
+            ),
         )
     return Tensor((*x.shape[:-1], a["out_features"]))
 
@@ -89,7 +110,8 @@ def _bilinear(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Ten
     x1, x2 = _tensor(args[0]), _tensor(args[1])
     if x1.shape[-1:] != (a["in1_features"],) or x2.shape[-1:] != (a["in2_features"],):
         raise RnncalcError(
-            "Input1 and input2 features must match in1_features and in2_features", "fix either"
+            _("Input1 and input2 features must match in1_features and in2_features"),
+            _("fix either"),
         )
     return Tensor((*x1.shape[:-1], a["out_features"]))
 
@@ -118,9 +140,11 @@ def _window(
             out -= 1
         if out <= 0:
             raise RnncalcError(
-                f"Output size is too small: an axis of {n} with kernel {k}, stride {s}, padding "
-                f"{p} and dilation {d} leaves {out}",
-                "give a longer input, or a smaller kernel",
+                _(
+                    "Output size is too small: an axis of {size} with kernel {kernel}, stride "
+                    "{stride}, padding {padding} and dilation {dilation} leaves {found}"
+                ).format(size=n, kernel=k, stride=s, padding=p, dilation=d, found=out),
+                _("give a longer input, or a smaller kernel"),
             )
         found.append(out)
     return tuple(found)
@@ -134,16 +158,22 @@ def _spatial(x: Tensor, n: int, channels: int | None, what: str) -> tuple[Shape,
     """(batch part, spatial sizes) of a batched (N, C, *sizes) or unbatched (C, *sizes) input."""
     if len(x.shape) not in (n + 1, n + 2):
         raise RnncalcError(
-            f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to {what}, but got "
-            f"input of size: {list(x.shape)}",
-            "give (N, C, " + ", ".join("L" if n == 1 else f"D{i}" for i in range(n)) + ")",
+            _(
+                "Expected {unbatched}D (unbatched) or {batched}D (batched) input to {module}, but "
+                "got input of size: {shape}"
+            ).format(unbatched=n + 1, batched=n + 2, module=what, shape=list(x.shape)),
+            _("give {shape}").format(
+                shape="(N, C, " + ", ".join("L" if n == 1 else f"D{i}" for i in range(n)) + ")"
+            ),
         )
     lead, c = x.shape[: -n - 1], x.shape[-n - 1]
     if channels is not None and c != channels:
         raise RnncalcError(
-            f"{what} expected input{list(x.shape)} to have {channels} channels, but got {c} "
-            "channels instead",
-            f"give {channels} channels on axis 1",
+            _(
+                "{module} expected input{shape} to have {channels} channels, but got {found} "
+                "channels instead"
+            ).format(module=what, shape=list(x.shape), channels=channels, found=c),
+            _("give {channels} channels on axis 1").format(channels=channels),
         )
     return lead, x.shape[-n:]
 
@@ -198,16 +228,20 @@ def _batch_norm(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> T
         ranks = (n + 1, n + 2)
     if len(x.shape) not in ranks:
         raise RnncalcError(
-            f"expected {' or '.join(f'{r}D' for r in ranks)} input (got {len(x.shape)}D input)",
-            "give (N, C" + ", L)" if n == 1 else "give (N, C, ...)",
+            _("expected {ranks} input (got {rank}D input)").format(
+                ranks=" or ".join(f"{r}D" for r in ranks), rank=len(x.shape)
+            ),
+            _("give {shape}").format(shape="(N, C, L)" if n == 1 else "(N, C, ...)"),
         )
     channel = (
         x.shape[1] if len(x.shape) == max(ranks) or "Instance" not in a["_class"] else x.shape[0]
     )
     if (a["affine"] or a.get("track_running_stats")) and channel != a["num_features"]:
         raise RnncalcError(
-            f"running_mean should contain {channel} elements not {a['num_features']}",
-            f"give {a['num_features']} channels on axis 1",
+            _("running_mean should contain {found} elements not {num_features}").format(
+                found=channel, num_features=a["num_features"]
+            ),
+            _("give {channels} channels on axis 1").format(channels=a["num_features"]),
         )
     return x
 
@@ -217,9 +251,15 @@ def _layer_norm(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> T
     shape = _ntuple(a["normalized_shape"], 1)
     if x.shape[-len(shape) :] != shape:
         raise RnncalcError(
-            f"Given normalized_shape={list(shape)}, expected input with shape [*, "
-            f"{', '.join(map(str, shape))}], but got input of size{list(x.shape)}",
-            "normalize the last axes the input has",
+            _(
+                "Given normalized_shape={normalized_shape}, expected input with shape [*, "
+                "{sizes}], but got input of size{shape}"
+            ).format(
+                normalized_shape=list(shape),
+                sizes=", ".join(map(str, shape)),
+                shape=list(x.shape),
+            ),
+            _("normalize the last axes the input has"),
         )
     return x
 
@@ -228,9 +268,10 @@ def _group_norm(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> T
     x = _tensor(args[0])
     if len(x.shape) < 2 or x.shape[1] != a["num_channels"]:
         raise RnncalcError(
-            f"Expected input to have {a['num_channels']} channels on axis 1, got shape "
-            f"{list(x.shape)}",
-            "give (N, C, ...)",
+            _("Expected input to have {channels} channels on axis 1, got shape {shape}").format(
+                channels=a["num_channels"], shape=list(x.shape)
+            ),
+            _("give {shape}").format(shape="(N, C, ...)"),
         )
     return x
 
@@ -269,10 +310,10 @@ def _recurrent(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> An
     config = torch_from_call(LayerCall(a["_class"], "nn", (), _without(a, "_class")))
     if packed and isinstance(given, Packed) and given.batch_first != config.batch_first:
         x = Tensor((x.shape[1], x.shape[0], *x.shape[2:]))
-    check_shape(x.shape, "the input")
+    check_shape(x.shape, _("the input"))
     rules.check_input(config, x.shape, ("forward",), KerasVersion.V2)
     planned = plan(config, x.shape, KerasVersion.V2)
-    named = [_known(shape) for _, shape in returned(planned, KerasVersion.V2)]
+    named = [_known(shape) for _name, shape in returned(planned, KerasVersion.V2)]
     hx = args[1] if len(args) > 1 else kwargs.get("hx")
     if hx is not None:  # checked as RNNBase.forward checks it
         given = list(hx) if isinstance(hx, tuple | list) else [hx]
@@ -306,8 +347,10 @@ def _attention(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> An
     e = a["embed_dim"]
     if q.shape[-1] != e:
         raise RnncalcError(
-            f"was expecting embedding dimension of {e}, but got {q.shape[-1]}",
-            f"give queries of {e} features",
+            _("was expecting embedding dimension of {expected}, but got {found}").format(
+                expected=e, found=q.shape[-1]
+            ),
+            _("give queries of {count} features").format(count=e),
         )
     first = a["batch_first"] and len(q.shape) == 3
     length, source = (q.shape[1], k.shape[1]) if first else (q.shape[0], k.shape[0])
@@ -325,8 +368,10 @@ def _encoder_layer(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -
     x = _tensor(args[0] if args else kwargs.get("src"), "src")
     if x.shape[-1] != a["d_model"]:
         raise RnncalcError(
-            f"was expecting embedding dimension of {a['d_model']}, but got {x.shape[-1]}",
-            f"give {a['d_model']} features",
+            _("was expecting embedding dimension of {expected}, but got {found}").format(
+                expected=a["d_model"], found=x.shape[-1]
+            ),
+            _("give {count} features").format(count=a["d_model"]),
         )
     return x
 
@@ -402,17 +447,26 @@ def _resolved(sizes: Shape, total: int) -> Shape:
     if len(sizes) == 1 and isinstance(sizes[0], tuple | list):
         sizes = tuple(sizes[0])
     if not all(isinstance(s, int) for s in sizes) or sum(s == -1 for s in sizes) > 1:
-        raise RnncalcError(f"invalid shape {list(sizes)}", "give integer sizes, at most one -1")
+        raise RnncalcError(
+            _("invalid shape {sizes}").format(sizes=list(sizes)),
+            _("give integer sizes, at most one -1"),
+        )
     known = prod(s for s in sizes if s != -1)
     if -1 in sizes:
         if known == 0 or total % known:
             raise RnncalcError(
-                f"shape '{list(sizes)}' is invalid for input of size {total}", "fix the sizes"
+                _("shape '{sizes}' is invalid for input of size {total}").format(
+                    sizes=list(sizes), total=total
+                ),
+                _("fix the sizes"),
             )
         sizes = tuple(total // known if s == -1 else s for s in sizes)
     elif known != total:
         raise RnncalcError(
-            f"shape '{list(sizes)}' is invalid for input of size {total}", "fix the sizes"
+            _("shape '{sizes}' is invalid for input of size {total}").format(
+                sizes=list(sizes), total=total
+            ),
+            _("fix the sizes"),
         )
     return sizes
 
@@ -431,9 +485,11 @@ def _permute(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tens
     found = [_dim(d, len(x.shape)) for d in dims]
     if sorted(found) != list(range(len(x.shape))):
         raise RnncalcError(
-            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
-            "length of the desired ordering of dimensions",
-            f"give each of the {len(x.shape)} dimensions once",
+            _(
+                "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                "length of the desired ordering of dimensions"
+            ),
+            _("give each of the {count} dimensions once").format(count=len(x.shape)),
         )
     return Tensor(tuple(x.shape[d] for d in found))
 
@@ -496,13 +552,13 @@ def _max(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
 def _join(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     items = args[0] if args else kwargs.get("tensors")
     if not isinstance(items, list | tuple) or not items:
-        raise RnncalcError("expected a non-empty list of Tensors", "give a list of tensors")
-    tensors = [_tensor(t, "each tensor") for t in items]
+        raise RnncalcError(_("expected a non-empty list of Tensors"), _("give a list of tensors"))
+    tensors = [_tensor(t, _("each tensor")) for t in items]
     dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
     first = tensors[0].shape
     if a["_class"] == "stack":
         if any(t.shape != first for t in tensors):
-            raise RnncalcError("stack expects each tensor to be equal size", "fix the shapes")
+            raise RnncalcError(_("stack expects each tensor to be equal size"), _("fix the shapes"))
         d = _dim(dim, len(first) + 1)
         return Tensor((*first[:d], len(tensors), *first[d:]))
     d = _dim(dim, len(first))
@@ -511,9 +567,10 @@ def _join(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
             x != y for i, (x, y) in enumerate(zip(t.shape, first, strict=True)) if i != d
         ):
             raise RnncalcError(
-                f"Sizes of tensors must match except in dimension {d}: {list(first)} and "
-                f"{list(t.shape)}",
-                "fix the shapes",
+                _(
+                    "Sizes of tensors must match except in dimension {dim}: {first} and {other}"
+                ).format(dim=d, first=list(first), other=list(t.shape)),
+                _("fix the shapes"),
             )
     return Tensor((*first[:d], sum(t.shape[d] for t in tensors), *first[d + 1 :]))
 
@@ -521,16 +578,20 @@ def _join(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
 def _broadcast(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
     shapes = [v.shape for v in args if isinstance(v, Tensor)]
     if any(not isinstance(v, Tensor | int | float | bool) for v in args):
-        raise RnncalcError("arithmetic of a tensor and something else", "use tensors and numbers")
+        raise RnncalcError(
+            _("arithmetic of a tensor and something else"), _("use tensors and numbers")
+        )
     width = max(len(s) for s in shapes)
     found = []
     for axis in range(width):
         sizes = {s[axis - width + len(s)] for s in shapes if axis - width + len(s) >= 0} - {1}
         if len(sizes) > 1:
             raise RnncalcError(
-                f"The size of tensor a ({shapes[0]}) must match the size of tensor b "
-                f"({shapes[-1]}) at non-singleton dimension {axis}",
-                "fix the shapes",
+                _(
+                    "The size of tensor a ({first}) must match the size of tensor b ({second}) at "
+                    "non-singleton dimension {axis}"
+                ).format(first=shapes[0], second=shapes[-1], axis=axis),
+                _("fix the shapes"),
             )
         found.append(sizes.pop() if sizes else 1)
     return Tensor(tuple(found))
@@ -540,15 +601,19 @@ def _matmul(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tenso
     """`torch.matmul` (and `@`, `bmm`, `mm`): vectors, matrices, and batches broadcast."""
     x, y = (_tensor(v) for v in args[:2])
     if not x.shape or not y.shape:
-        raise RnncalcError("both arguments to matmul need to be at least 1D", "give tensors")
+        raise RnncalcError(_("both arguments to matmul need to be at least 1D"), _("give tensors"))
     a_shape = (1, *x.shape) if len(x.shape) == 1 else x.shape
     b_shape = (*y.shape, 1) if len(y.shape) == 1 else y.shape
     if a_shape[-1] != b_shape[-2]:
         rows = prod(a_shape[:-1])
         raise RnncalcError(
-            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{a_shape[-1]} and "
-            f"{b_shape[-2]}x{b_shape[-1]})",
-            "make the first's last axis the second's second-to-last",
+            _(
+                "mat1 and mat2 shapes cannot be multiplied ({rows}x{columns} and "
+                "{in_features}x{out_features})"
+            ).format(
+                rows=rows, columns=a_shape[-1], in_features=b_shape[-2], out_features=b_shape[-1]
+            ),
+            _("make the first's last axis the second's second-to-last"),
         )
     lead = _broadcast({}, [Tensor(a_shape[:-2]), Tensor(b_shape[:-2])], {}).shape
     shape = (*lead, a_shape[-2], b_shape[-1])
@@ -569,9 +634,11 @@ def _expand(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tenso
         sizes = tuple(sizes[0])
     if not all(type(s) is int for s in sizes) or len(sizes) < len(x.shape):
         raise RnncalcError(
-            f"{a['_class']}: the number of sizes provided ({len(sizes)}) must be greater or "
-            f"equal to the number of dimensions in the tensor ({len(x.shape)})",
-            "give a size per axis",
+            _(
+                "{method}: the number of sizes provided ({count}) must be greater or equal to "
+                "the number of dimensions in the tensor ({rank})"
+            ).format(method=a["_class"], count=len(sizes), rank=len(x.shape)),
+            _("give a size per axis"),
         )
     lead = (1,) * (len(sizes) - len(x.shape)) + x.shape
     if a["_class"] == "repeat":
@@ -580,11 +647,13 @@ def _expand(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tenso
         found = tuple(d if s == -1 else s for d, s in zip(lead, sizes, strict=True))
         if any(d not in (1, s) and s != -1 for d, s in zip(lead, sizes, strict=True)):
             raise RnncalcError(
-                f"The expanded size of the tensor must match the existing size at each "
-                f"non-singleton dimension: {list(x.shape)} to {list(sizes)}",
-                "expand only axes of size 1",
+                _(
+                    "The expanded size of the tensor must match the existing size at each "
+                    "non-singleton dimension: {shape} to {sizes}"
+                ).format(shape=list(x.shape), sizes=list(sizes)),
+                _("expand only axes of size 1"),
             )
-    check_shape(found, "a tensor's shape")
+    check_shape(found, _("a tensor's shape"))
     return Tensor(found)
 
 
@@ -598,8 +667,10 @@ def _new(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor:
     if len(sizes) == 1 and isinstance(sizes[0], tuple | list):
         sizes = tuple(sizes[0])
     if not all(type(s) is int and s >= 0 for s in sizes):
-        raise RnncalcError(f"sizes {list(sizes)} are not sizes", "give integers")
-    check_shape(sizes, "a tensor's shape")
+        raise RnncalcError(
+            _("sizes {sizes} are not sizes").format(sizes=list(sizes)), _("give integers")
+        )
+    check_shape(sizes, _("a tensor's shape"))
     return Tensor(sizes)
 
 
@@ -616,16 +687,22 @@ def _index(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Tensor
             continue
         if axis >= len(x.shape):
             raise RnncalcError(
-                f"too many indices for tensor of dimension {len(x.shape)}", "index fewer axes"
+                _("too many indices for tensor of dimension {rank}").format(rank=len(x.shape)),
+                _("index fewer axes"),
             )
         size = x.shape[axis]
         if isinstance(k, bool) or not isinstance(k, int | slice):
-            raise RnncalcError(f"indexing with {type(k).__name__}", "index with ints and slices")
+            raise RnncalcError(
+                _("indexing with {kind}").format(kind=type(k).__name__),
+                _("index with ints and slices"),
+            )
         if isinstance(k, int):
             if not -size <= k < size:
                 raise RnncalcError(
-                    f"index {k} is out of bounds for dimension {axis} with size {size}",
-                    "index within the axis",
+                    _(
+                        "index {index} is out of bounds for dimension {axis} with size {size}"
+                    ).format(index=k, axis=axis, size=size),
+                    _("index within the axis"),
                 )
         else:
             shape.append(len(range(*k.indices(size))))
@@ -641,7 +718,7 @@ def _pack(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> Packed:
 def _unpack(a: dict[str, Any], args: list[Any], kwargs: dict[str, Any]) -> tuple[Tensor, Any]:
     packed = args[0]
     if not isinstance(packed, Packed):
-        raise RnncalcError("pad_packed_sequence takes a PackedSequence", "pack it first")
+        raise RnncalcError(_("pad_packed_sequence takes a PackedSequence"), _("pack it first"))
     first = kwargs.get("batch_first", args[1] if len(args) > 1 else False)
     x = packed.padded
     if bool(first) != packed.batch_first:

@@ -8,11 +8,12 @@ from typing import Any, NamedTuple
 
 from rnncalc.calc.torch_modules import build
 from rnncalc.config.families import FAMILIES, Family
+from rnncalc.i18n import N_, _
 from rnncalc.parse.torch_tree import Module, Parameter, named_parameters
 from rnncalc.parse.torch_weights import Saved
 
 BUFFERS = ("running_mean", "running_var", "num_batches_tracked")
-_NONLINEARITY = "nonlinearity (tanh or relu)"
+_NONLINEARITY = N_("nonlinearity (tanh or relu)")
 _LAYER = re.compile(r"weight_ih_l(\d+)(_reverse)?$")
 
 
@@ -42,7 +43,7 @@ def infer(tensors: dict[str, Saved]) -> tuple[Module, list[Inferred]]:
     owners: dict[str, dict[str, tuple[int, ...]]] = {}
     buffers: set[str] = set()
     for name, saved in tensors.items():
-        path, _, local = name.rpartition(".")
+        path, _dot, local = name.rpartition(".")
         if local in BUFFERS:
             buffers.add(path)
             continue
@@ -77,7 +78,7 @@ def infer(tensors: dict[str, Saved]) -> tuple[Module, list[Inferred]]:
 def _module(modules: dict[str, Module], path: str) -> Module:
     if path in modules:
         return modules[path]
-    parent_path, _, key = path.rpartition(".")
+    parent_path, _dot, key = path.rpartition(".")
     parent = _module(modules, parent_path)
     made = Module("?")
     parent.children[key] = made
@@ -101,7 +102,7 @@ def _guess(own: dict[str, tuple[int, ...]], stats: bool, parent: str, path: str)
         if family is None:
             return None
         cls = family.torch_name + "Cell"
-        unknown = _NONLINEARITY if len(family.torch_activations) > 1 else ""
+        unknown = _(_NONLINEARITY) if len(family.torch_activations) > 1 else ""
         return cls, [own["weight_ih"][1], hidden], {"bias": "bias_ih" in own}, unknown, ""
     if "in_proj_weight" in own or "q_proj_weight" in own:
         e = (own.get("in_proj_weight") or own["q_proj_weight"])[1]
@@ -178,7 +179,7 @@ def _recurrent(own: dict[str, tuple[int, ...]], layers: list[re.Match[str]]) -> 
         kwargs["proj_size"] = hr[0]
     unknown = "batch_first" + (", dropout" if count > 1 else "")
     if len(family.torch_activations) > 1:  # nn.RNN's tanh or relu: not in the weights
-        unknown = f"{_NONLINEARITY}, {unknown}"
+        unknown = f"{_(_NONLINEARITY)}, {unknown}"
     return family.torch_name, [first[1], hidden], kwargs, unknown, ""
 
 

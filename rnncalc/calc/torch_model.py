@@ -9,6 +9,7 @@ from rnncalc.calc.torch_infer import infer
 from rnncalc.calc.torch_modules import CONTAINERS, build, known
 from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import N_, _
 from rnncalc.parse.keras_files import Loaded
 from rnncalc.parse.torch_print import Printed, read_tree
 from rnncalc.parse.torch_tree import Module, named_modules, named_parameters, size
@@ -20,13 +21,13 @@ from rnncalc.report.torch import (
     TorchParameterReport,
 )
 
-TREE = (
+TREE = N_(
     "print(model) never shows a class's own nn.Parameter attributes, tied weights, a module "
     "held twice, or requires_grad=False: from a tree they count 0, twice, twice and trainable; "
     "give the module's code for those"
 )
-UNKNOWN = "not a torch.nn class rnncalc knows: {classes}; its own parameters count 0"
-ATTENTION = (
+UNKNOWN = N_("not a torch.nn class rnncalc knows: {classes}; its own parameters count 0")
+ATTENTION = N_(
     "MultiheadAttention prints only its out_proj: counted with kdim = vdim = embed_dim and "
     "without add_bias_kv"
 )
@@ -48,12 +49,12 @@ def tree_summary(text: str, source: str) -> TorchModelReport:
     """
     unknown: list[str] = []
     root = from_printed(read_tree(text), unknown)
-    warnings = [TREE]
-    if any(m.class_name == "MultiheadAttention" for _, m in named_modules(root)):
-        warnings.append(ATTENTION)
+    warnings = [_(TREE)]
+    if any(m.class_name == "MultiheadAttention" for _name, m in named_modules(root)):
+        warnings.append(_(ATTENTION))
     classes = [c for c in dict.fromkeys(unknown) if c != root.class_name]
     if classes:
-        warnings.append(UNKNOWN.format(classes=", ".join(classes)))
+        warnings.append(_(UNKNOWN).format(classes=", ".join(classes)))
     return report(root, source, "tree", warnings, parameters=False)
 
 
@@ -71,13 +72,20 @@ def from_printed(printed: Printed, unknown: list[str]) -> Module:
     elif known(cls):
         if printed.args is None:
             raise RnncalcError(
-                f"line {printed.line}: cannot read {cls}'s arguments",
-                "give what print(model) wrote",
+                _("line {line}: cannot read {module}'s arguments").format(
+                    line=printed.line, module=cls
+                ),
+                _("give what print(model) wrote"),
             )
         try:
             made = build(cls, printed.args, printed.kwargs)
         except RnncalcError as exc:
-            raise RnncalcError(f"line {printed.line}: {cls}: {exc.message}", exc.hint) from None
+            raise RnncalcError(
+                _("line {line}: {module}: {reason}").format(
+                    line=printed.line, module=cls, reason=exc.message
+                ),
+                exc.hint,
+            ) from None
     else:
         unknown.append(cls)
         made = Module(cls, own_known=False)
@@ -106,9 +114,9 @@ def report(
             TorchModuleReport(
                 name=name,
                 class_name=module.class_name,
-                params=sum(size(p.shape) for _, p in found),
-                own_params=sum(size(p.shape) for _, p in own),
-                trainable_params=sum(size(p.shape) for _, p in found if p.trainable),
+                params=sum(size(p.shape) for _name, p in found),
+                own_params=sum(size(p.shape) for _name, p in own),
+                trainable_params=sum(size(p.shape) for _name, p in found if p.trainable),
                 input_shapes=called[0] if called else None,
                 output_shapes=called[1] if called else None,
             )
@@ -121,8 +129,10 @@ def report(
     for tied in (n for n in names.values() if len(n) > 1):  # decoder.weight = encoder.weight
         warnings = [
             *warnings,
-            f"{' and '.join(tied)} are one tensor: total_params counts it once, as "
-            "model.parameters() does; each module's params count it, as named_modules() does",
+            _(
+                "{names} are one tensor: total_params counts it once, as model.parameters() "
+                "does; each module's params count it, as named_modules() does"
+            ).format(names=_(" and ").join(tied)),
         ]
     return TorchModelReport(
         source=source,
@@ -134,15 +144,15 @@ def report(
         ]
         if parameters
         else [],
-        total_params=sum(size(p.shape) for _, p in every),
-        trainable_params=sum(size(p.shape) for _, p in every if p.trainable),
+        total_params=sum(size(p.shape) for _name, p in every),
+        trainable_params=sum(size(p.shape) for _name, p in every if p.trainable),
         output_shapes=output,
         constructors=constructors or [],
         warnings=warnings,
     )
 
 
-STATE_DICT = (
+STATE_DICT = N_(
     "a state_dict keeps no classes, no requires_grad and no forward: the classes are inferred "
     "from its names and shapes, every tensor counts as trainable, and BatchNorm's running "
     "statistics (buffers) are left out; a buffer of the user's counts as a parameter"
@@ -159,15 +169,23 @@ def weights_summary(path: str) -> TorchModelReport:
     tensors, kind = read_weights(path)
     root, found = infer(tensors)
     root.class_name = "state_dict"
-    warnings = [STATE_DICT]
+    warnings = [_(STATE_DICT)]
     for f in found:
         if f.alternatives:
-            warnings.append(f"{f.name}: {f.expression}, or {f.alternatives}: the same parameters")
+            warnings.append(
+                _("{module}: {expression}, or {alternatives}: the same parameters").format(
+                    module=f.name, expression=f.expression, alternatives=f.alternatives
+                )
+            )
     if kind == "safetensors":
-        warnings.append("safetensors keeps its tensors by name: the modules are in that order")
+        warnings.append(_("safetensors keeps its tensors by name: the modules are in that order"))
     unknown = [n for n, m in named_modules(root) if m.class_name == "?" and m.parameters]
     if unknown:
-        warnings.append(f"no torch.nn class makes the parameters of {', '.join(unknown)}")
+        warnings.append(
+            _("no torch.nn class makes the parameters of {modules}").format(
+                modules=", ".join(unknown)
+            )
+        )
     constructors = [TorchConstructorReport(**f._asdict()) for f in found]
     return report(root, path, kind, warnings, constructors=constructors)
 
@@ -187,7 +205,7 @@ def summary(
     if loaded.kind == "tree":
         found = tree_summary(loaded.code, source)
         if input_shapes:
-            note = "print(model) has no forward: --input-shape gives no shapes for a tree"
+            note = _("print(model) has no forward: --input-shape gives no shapes for a tree")
             found = found.model_copy(update={"warnings": [*found.warnings, note]})
         return found
     if loaded.kind in ("pt", "safetensors"):
@@ -197,6 +215,8 @@ def summary(
 
         return code_summary(loaded.code, source, input_shapes, variables, target)
     raise RnncalcError(
-        f"{source}: a Keras model ({loaded.kind}), not a PyTorch one",
-        "drop --framework torch, or give the module's code, print(model) or its state_dict",
+        _("{source}: a Keras model ({kind}), not a PyTorch one").format(
+            source=source, kind=loaded.kind
+        ),
+        _("drop --framework torch, or give the module's code, print(model) or its state_dict"),
     )

@@ -12,6 +12,7 @@ from rnncalc.calc.weights import weights
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.families import TORCH_FAMILIES
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.limits import CODE_ITEMS
 from rnncalc.parse.construct import by_name, torch_from_call
 from rnncalc.parse.expressions import LayerCall
@@ -134,24 +135,35 @@ class Signature:
         owner = f"{name}.__init__()"
         if len(args) > self.positional:
             raise RnncalcError(
-                f"{owner} takes {self.positional} positional arguments but {len(args)} were given",
-                f"see torch.nn.{name}'s signature: {name}({SIGNATURES[name]})",
+                _("{owner} takes {count} positional arguments but {given} were given").format(
+                    owner=owner, count=self.positional, given=len(args)
+                ),
+                _see(name),
             )
         bound = by_name(owner, args, kwargs, self.names)
         unknown = [key for key in bound if key not in self.defaults]
         if unknown and not self.varkw:
             raise RnncalcError(
-                f"{owner} got an unexpected keyword argument '{unknown[0]}'",
-                f"see torch.nn.{name}'s signature: {name}({SIGNATURES[name]})",
+                _("{owner} got an unexpected keyword argument '{argument}'").format(
+                    owner=owner, argument=unknown[0]
+                ),
+                _see(name),
             )
         missing = [key for key, v in self.defaults.items() if v is _REQUIRED and key not in bound]
         if missing:
             raise RnncalcError(
-                f"{owner} missing {len(missing)} required positional argument(s): "
-                + ", ".join(f"'{m}'" for m in missing),
-                f"give them: {name}({SIGNATURES[name]})",
+                _("{owner} missing {count} required positional argument(s): {names}").format(
+                    owner=owner, count=len(missing), names=", ".join(f"'{m}'" for m in missing)
+                ),
+                _("give them: {name}({signature})").format(name=name, signature=SIGNATURES[name]),
             )
         return {**self.defaults, **bound}
+
+
+def _see(name: str) -> str:
+    return _("see torch.nn.{name}'s signature: {name}({signature})").format(
+        name=name, signature=SIGNATURES[name]
+    )
 
 
 @cache
@@ -173,8 +185,8 @@ def build(name: str, args: list[Any], kwargs: dict[str, Any]) -> Module:
     """
     if name not in SIGNATURES:
         raise RnncalcError(
-            f"nn.{name} is not a module rnncalc knows",
-            "see `rnncalc model --help` for those it does, or give its parameters another way",
+            _("nn.{name} is not a module rnncalc knows").format(name=name),
+            _("see `rnncalc model --help` for those it does, or give its parameters another way"),
         )
     arguments = signature(name).bind(name, args, kwargs)
     made = Module(name, arguments=arguments)
@@ -186,8 +198,10 @@ def build(name: str, args: list[Any], kwargs: dict[str, Any]) -> Module:
         for key, child in pairs:
             if not isinstance(child, Module):
                 raise RnncalcError(
-                    f"{name} got {type(child).__name__} where it takes modules ({key})",
-                    "give it nn modules",
+                    _("{container} got {kind} where it takes modules ({key})").format(
+                        container=name, kind=type(child).__name__, key=key
+                    ),
+                    _("give it nn modules"),
                 )
             made.children[str(key)] = child
         return made
@@ -202,14 +216,22 @@ def _size(arguments: Arguments, *names: str) -> None:
         value = arguments[key]
         if type(value) is not int or value <= 0:
             raise RnncalcError(
-                f"{key}={value!r}: a size must be a positive integer", f"give {key} as one"
+                _("{argument}={value!r}: a size must be a positive integer").format(
+                    argument=key, value=value
+                ),
+                _("give {argument} as one").format(argument=key),
             )
 
 
 def _tuple(value: Any, n: int, what: str) -> tuple[int, ...]:
     found = (value,) * n if isinstance(value, int) else tuple(value)
     if len(found) != n or not all(type(v) is int and v > 0 for v in found):
-        raise RnncalcError(f"{what}={value!r} is not {n} positive integer(s)", f"fix {what}")
+        raise RnncalcError(
+            _("{argument}={value!r} is not {count} positive integer(s)").format(
+                argument=what, value=value, count=n
+            ),
+            _("fix {argument}").format(argument=what),
+        )
     return found
 
 
@@ -235,7 +257,8 @@ def _embedding(m: Module, a: Arguments) -> None:
     padding = a["padding_idx"]
     if padding is not None and not -a["num_embeddings"] <= padding < a["num_embeddings"]:
         raise RnncalcError(
-            "Padding_idx must be within num_embeddings", "give a padding_idx below num_embeddings"
+            _("Padding_idx must be within num_embeddings"),
+            _("give a padding_idx below num_embeddings"),
         )
     _add(m, "weight", (a["num_embeddings"], a["embedding_dim"]))
 
@@ -247,7 +270,10 @@ def _conv(m: Module, a: Arguments) -> None:
     groups = a["groups"]
     for key in ("in_channels", "out_channels"):
         if a[key] % groups:
-            raise RnncalcError(f"{key} must be divisible by groups", f"fix {key} or groups")
+            raise RnncalcError(
+                _("{argument} must be divisible by groups").format(argument=key),
+                _("fix {argument} or groups").format(argument=key),
+            )
     if m.class_name.startswith("ConvTranspose"):
         shape = (a["in_channels"], a["out_channels"] // groups, *kernel)
     else:
@@ -273,7 +299,7 @@ def _layer_norm(m: Module, a: Arguments) -> None:
 def _group_norm(m: Module, a: Arguments) -> None:
     _size(a, "num_groups", "num_channels")
     if a["num_channels"] % a["num_groups"]:
-        raise RnncalcError("num_channels must be divisible by num_groups", "fix either")
+        raise RnncalcError(_("num_channels must be divisible by num_groups"), _("fix either"))
     _add(m, "weight", (a["num_channels"],), a["affine"])
     _add(m, "bias", (a["num_channels"],), a["affine"] and a["bias"])
 
@@ -287,7 +313,7 @@ def _attention(m: Module, a: Arguments) -> None:
     _size(a, "embed_dim", "num_heads")
     e = a["embed_dim"]
     if e % a["num_heads"]:
-        raise RnncalcError("embed_dim must be divisible by num_heads", "fix either")
+        raise RnncalcError(_("embed_dim must be divisible by num_heads"), _("fix either"))
     kdim, vdim = a["kdim"] or e, a["vdim"] or e
     if kdim == e and vdim == e:
         _add(m, "in_proj_weight", (3 * e, e))
@@ -324,10 +350,10 @@ def _encoder_layer(m: Module, a: Arguments) -> None:
 def _encoder(m: Module, a: Arguments) -> None:
     layer, count = a["encoder_layer"], a["num_layers"]
     if not isinstance(layer, Module):
-        raise RnncalcError("TransformerEncoder takes an encoder_layer module", "give one")
+        raise RnncalcError(_("TransformerEncoder takes an encoder_layer module"), _("give one"))
     _size(a, "num_layers")
-    CODE_ITEMS.check(count, "TransformerEncoder's num_layers", "stack fewer")
-    m.children["layers"] = build("ModuleList", [[copied(layer) for _ in range(count)]], {})
+    CODE_ITEMS.check(count, _("TransformerEncoder's num_layers"), _("stack fewer"))
+    m.children["layers"] = build("ModuleList", [[copied(layer) for _i in range(count)]], {})
     if isinstance(a["norm"], Module):
         m.children["norm"] = a["norm"]
 
@@ -344,7 +370,8 @@ def _cell(m: Module, a: Arguments) -> None:
     rows, hidden = family.gates * a["hidden_size"], a["hidden_size"]
     if "nonlinearity" in a and a["nonlinearity"] not in family.torch_activations:
         raise RnncalcError(
-            f"Unknown nonlinearity: {a['nonlinearity']}", "give nonlinearity='tanh' or 'relu'"
+            _("Unknown nonlinearity: {value}").format(value=a["nonlinearity"]),
+            _("give nonlinearity='tanh' or 'relu'"),
         )
     _add(m, "weight_ih", (rows, a["input_size"]))
     _add(m, "weight_hh", (rows, hidden))

@@ -13,7 +13,7 @@ Shape = tuple[Dim, ...]
 class InputArgs(BaseModel):
     """The input-shape arguments a Keras layer takes (they make Keras add an `InputLayer`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     input_shape: tuple[Dim, ...] | None = arg(
         None,
@@ -50,7 +50,7 @@ class InputArgs(BaseModel):
 class ResolvedInput(BaseModel):
     """The full input shape (batch axis included) and the argument(s) it came from."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     shape: Shape = Field(description="Full input shape, batch axis included; `None` is unknown.")
     given: tuple[str, ...] = Field(

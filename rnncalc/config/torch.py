@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from rnncalc.config.families import FAMILIES, Family
+from rnncalc.i18n import N_, _
 from rnncalc.limits import TORCH_LAYERS, check_size
 
 
@@ -17,16 +18,20 @@ def _arg(default: Any, description: str, **kw: Any) -> Any:
 def _integer(value: Any, info: ValidationInfo) -> Any:
     # PyTorch checks isinstance(value, int): True passes as 1, 20.0 does not.
     if not isinstance(value, int):
-        raise ValueError(f"{info.field_name} should be of type int, got: {type(value).__name__}")
-    check_size(value, info.field_name or "the size")
+        raise ValueError(
+            _("{argument} should be of type int, got: {kind}").format(
+                argument=info.field_name, kind=type(value).__name__
+            )
+        )
+    check_size(value, info.field_name or _("the size"))
     if info.field_name == "num_layers":
-        TORCH_LAYERS.check(value, "num_layers", "stack fewer layers")
+        TORCH_LAYERS.check(value, "num_layers", _("stack fewer layers"))
     return int(value)
 
 
 def _positive(value: int, info: ValidationInfo) -> int:
     if value <= 0:
-        raise ValueError(f"{info.field_name} must be greater than zero")
+        raise ValueError(_("{argument} must be greater than zero").format(argument=info.field_name))
     return value
 
 
@@ -107,7 +112,7 @@ class TorchConfig(BaseModel):
     def _projection(cls, value: int) -> int:
         if value < 0:
             raise ValueError(
-                "proj_size should be a positive integer or zero to disable projections"
+                _("proj_size should be a positive integer or zero to disable projections")
             )
         return value
 
@@ -116,8 +121,10 @@ class TorchConfig(BaseModel):
     def _dropout(cls, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
             raise ValueError(
-                f"dropout should be a number in range [0, 1] representing the probability of "
-                f"an element being zeroed, got {value!r}"
+                _(
+                    "dropout should be a number in range [0, 1] representing the probability of "
+                    "an element being zeroed, got {value!r}"
+                ).format(value=value)
             )
         return value
 
@@ -126,13 +133,13 @@ class TorchConfig(BaseModel):
         # In the order torch.nn.RNNBase.__init__ checks them, with its words.
         for name in ("input_size", "hidden_size", "num_layers"):
             if getattr(self, name) <= 0:
-                raise ValueError(f"{name} must be greater than zero")
+                raise ValueError(_("{argument} must be greater than zero").format(argument=name))
         if self.proj_size < 0:
             raise ValueError(
-                "proj_size should be a positive integer or zero to disable projections"
+                _("proj_size should be a positive integer or zero to disable projections")
             )
         if self.proj_size >= self.hidden_size:
-            raise ValueError("proj_size has to be smaller than hidden_size")
+            raise ValueError(_("proj_size has to be smaller than hidden_size"))
         return self
 
 
@@ -169,7 +176,7 @@ class TorchLSTMConfig(TorchConfig):
 TORCH: dict[str, type[TorchConfig]] = {
     cls.class_name(): cls for cls in (TorchRNNConfig, TorchGRUConfig, TorchLSTMConfig)
 }
-NOT_LSTM = "proj_size argument is only supported for LSTM, not RNN or GRU"
+NOT_LSTM = N_("proj_size argument is only supported for LSTM, not RNN or GRU")
 
 
 class TorchCellConfig(BaseModel):

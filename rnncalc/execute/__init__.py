@@ -4,11 +4,12 @@ Optional: `pip install "rnncalc[exec]"` (NumPy and h5py). Imported only when use
 """
 
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 
 try:
     import numpy  # noqa: F401
 except ImportError:  # pragma: no cover - exercised where the extra is missing
-    raise RnncalcError("running layers needs NumPy", 'pip install "rnncalc[exec]"') from None
+    raise RnncalcError(_("running layers needs NumPy"), 'pip install "rnncalc[exec]"') from None
 
 from rnncalc.execute import io
 from rnncalc.execute.convert import keras_to_torch, torch_to_keras

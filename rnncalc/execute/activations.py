@@ -9,6 +9,7 @@ import numpy as np
 
 from rnncalc.config.enums import KerasVersion
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 
 Array = np.ndarray
 Activation = Callable[[Array], Array]
@@ -83,7 +84,7 @@ def activation(name: str | None, keras: KerasVersion) -> Activation:
         return HARD_SIGMOID[keras]
     if name not in COMMON:
         raise RnncalcError(
-            f"the executor cannot run the activation {name!r}",
-            "use one of " + ", ".join(sorted([*COMMON, "hard_sigmoid"])),
+            _("the executor cannot run the activation {name!r}").format(name=name),
+            _("use one of {names}").format(names=", ".join(sorted([*COMMON, "hard_sigmoid"]))),
         )
     return COMMON[name]

@@ -8,6 +8,7 @@ from rnncalc.config.families import Family
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array
 from rnncalc.execute.steps import CellWeights
+from rnncalc.i18n import _
 
 
 def _order(family: Family) -> list[int]:
@@ -63,9 +64,10 @@ def keras_to_torch(family: Family, weights: list[Array], suffix: str) -> dict[st
     """
     if len(weights) not in (2, 3):
         raise RnncalcError(
-            f"expected Keras's [kernel, recurrent_kernel, bias] of a {family.name}, got "
-            f"{len(weights)} arrays",
-            "give the arrays of layer.get_weights(), in order",
+            _(
+                "expected Keras's [kernel, recurrent_kernel, bias] of a {layer}, got {count} arrays"
+            ).format(layer=family.name, count=len(weights)),
+            _("give the arrays of layer.get_weights(), in order"),
         )
     kernel, recurrent = weights[0], weights[1]
     found = {

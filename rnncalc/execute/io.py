@@ -15,18 +15,27 @@ import numpy as np
 
 from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array
+from rnncalc.i18n import N_, _
 from rnncalc.limits import ARCHIVE_MEMBERS, ARRAY_BYTES, FILE_BYTES, HDF5_CHUNKS, HDF5_OBJECTS
 from rnncalc.parse.keras_files import DAMAGED_ZIP, HDF5, ZIP, attribute
 from rnncalc.writing import open_output
+
+# The fix of `_readable`'s refusals, by the kind of file wanted
+GIVE_FILE = {
+    ".npy": N_("give a .npy file"),
+    ".npz": N_("give a .npz file"),
+    "weights": N_("give a weights file"),
+    "state_dict": N_("give a state_dict file"),
+}
 
 
 def _readable(path: str, suffix: str) -> Path:
     file = Path(path)
     if not file.exists():
-        raise RnncalcError(f"{path}: no such file", f"give a {suffix} file")
+        raise RnncalcError(_("{path}: no such file").format(path=path), _(GIVE_FILE[suffix]))
     if not file.is_file():  # a folder, a FIFO or a device: never opened
-        raise RnncalcError(f"{path}: not a regular file", f"give a {suffix} file")
-    FILE_BYTES.check(file.stat().st_size, path, "give a smaller file")
+        raise RnncalcError(_("{path}: not a regular file").format(path=path), _(GIVE_FILE[suffix]))
+    FILE_BYTES.check(file.stat().st_size, path, _("give a smaller file"))
     return file
 
 
@@ -60,17 +69,25 @@ class Budget:
         """Count one array of `shape` and `dtype`, named `what` in messages."""
         if dtype.hasobject or dtype.kind not in "biuf" or dtype.itemsize > 8:
             raise RnncalcError(
-                f"{self.where}: {what} holds {dtype}, not real numbers of up to 64 bits",
-                "give arrays of float32 (or other real numbers), as Keras and numpy.save "
-                "write them",
+                _("{where}: {what} holds {dtype}, not real numbers of up to 64 bits").format(
+                    where=self.where, what=what, dtype=dtype
+                ),
+                _(
+                    "give arrays of float32 (or other real numbers), as Keras and numpy.save "
+                    "write them"
+                ),
             )
         self.bytes += math.prod(shape) * dtype.itemsize
-        ARRAY_BYTES.check(self.bytes, f"{self.where} (up to {what})", "give a smaller file")
+        ARRAY_BYTES.check(
+            self.bytes,
+            _("{where} (up to {what})").format(where=self.where, what=what),
+            _("give a smaller file"),
+        )
 
     def visit(self) -> None:
         """Count one HDF5 group or dataset."""
         self.objects += 1
-        HDF5_OBJECTS.check(self.objects, self.where, "give what Keras saved")
+        HDF5_OBJECTS.check(self.objects, self.where, _("give what Keras saved"))
 
 
 def _npy_header(stream: IO[bytes], budget: Budget, what: str, stored: int) -> None:
@@ -79,20 +96,28 @@ def _npy_header(stream: IO[bytes], budget: Budget, what: str, stored: int) -> No
     try:
         version = np.lib.format.read_magic(stream)
         read = np.lib.format.read_array_header_1_0 if version == (1, 0) else None
-        shape, _, dtype = (read or np.lib.format.read_array_header_2_0)(stream)
+        shape, _fortran, dtype = (read or np.lib.format.read_array_header_2_0)(stream)
     except Exception as exc:  # numpy's parser raises ValueError, SyntaxError, TokenError...
         raise RnncalcError(
-            f"{budget.where}: {what} is not an .npy array ({exc})", "save it with numpy.save"
+            _("{where}: {what} is not an .npy array ({error})").format(
+                where=budget.where, what=what, error=exc
+            ),
+            _("save it with numpy.save"),
         ) from None
     if any(d < 0 for d in shape):
         raise RnncalcError(
-            f"{budget.where}: {what} declares the shape {shape}", "save it again with numpy.save"
+            _("{where}: {what} declares the shape {shape}").format(
+                where=budget.where, what=what, shape=shape
+            ),
+            _("save it again with numpy.save"),
         )
     budget.take(shape, dtype, what)
     if math.prod(shape) * dtype.itemsize > stored:
         raise RnncalcError(
-            f"{budget.where}: {what} declares {shape} of {dtype}, more than the file holds",
-            "save it again with numpy.save",
+            _("{where}: {what} declares {shape} of {dtype}, more than the file holds").format(
+                where=budget.where, what=what, shape=shape, dtype=dtype
+            ),
+            _("save it again with numpy.save"),
         )
 
 
@@ -107,10 +132,13 @@ def load_array(path: str, budget: Budget | None = None) -> Array:
         array = np.load(file, allow_pickle=False)
     except (ValueError, OSError) as exc:
         raise RnncalcError(
-            f"{path}: not an .npy array ({exc})", "save it with numpy.save"
+            _("{path}: not an .npy array ({error})").format(path=path, error=exc),
+            _("save it with numpy.save"),
         ) from None
     if not isinstance(array, np.ndarray):
-        raise RnncalcError(f"{path}: holds several arrays", "give one .npy file per input")
+        raise RnncalcError(
+            _("{path}: holds several arrays").format(path=path), _("give one .npy file per input")
+        )
     return array
 
 
@@ -138,8 +166,10 @@ def load_weights(path: str, layer: str | None = None) -> list[Array] | dict[str,
         return _module(read_state_dict(path), layer, path)
     if layer is not None:
         raise RnncalcError(
-            f"--layer {layer}: {path} is an .npz, which holds one layer's weights",
-            "leave out --layer, or give a Keras weights file",
+            _("--layer {layer}: {path} is an .npz, which holds one layer's weights").format(
+                layer=layer, path=path
+            ),
+            _("leave out --layer, or give a Keras weights file"),
         )
     file = _readable(path, ".npz")
     _npz_headers(path)
@@ -148,7 +178,8 @@ def load_weights(path: str, layer: str | None = None) -> list[Array] | dict[str,
             named = {name: found[name] for name in found.files}
     except (ValueError, OSError) as exc:
         raise RnncalcError(
-            f"{path}: not an .npz file ({exc})", "save it with numpy.savez"
+            _("{path}: not an .npz file ({error})").format(path=path, error=exc),
+            _("save it with numpy.savez"),
         ) from None
     numbered = sorted(named, key=lambda n: int(n[4:]) if re.fullmatch(r"arr_\d+", n) else -1)
     if named and all(re.fullmatch(r"arr_\d+", n) for n in named):
@@ -191,14 +222,17 @@ def read_state_dict(path: str) -> dict[str, Array]:
             dtype = NUMPY_DTYPES.get(saved.dtype)
             if dtype is None:
                 raise RnncalcError(
-                    f"{path}: {name} is {saved.dtype}, which NumPy does not hold", FIX_DTYPE
+                    _("{path}: {name} is {dtype}, which NumPy does not hold").format(
+                        path=path, name=name, dtype=saved.dtype
+                    ),
+                    _(FIX_DTYPE),
                 )
             budget.take(saved.shape, np.dtype(dtype), name)
             found[name] = saved_data.array(saved, np.dtype(dtype))
     return found
 
 
-FIX_DTYPE = "save it as float32: {k: v.float() for k, v in model.state_dict().items()}"
+FIX_DTYPE = N_("save it as float32: {k: v.float() for k, v in model.state_dict().items()}")
 
 
 class _Saved(contextlib.AbstractContextManager["_Saved"]):
@@ -231,7 +265,11 @@ class _Saved(contextlib.AbstractContextManager["_Saved"]):
             return np.array(flat.reshape(saved.shape), dtype=native)
         if saved.storage not in self.storages:
             info = self.archive.getinfo(f"{self.prefix}data/{saved.storage}")
-            self.budget.take((info.file_size,), np.dtype("u1"), f"storage {saved.storage}")
+            self.budget.take(
+                (info.file_size,),
+                np.dtype("u1"),
+                _("storage {storage}").format(storage=saved.storage),
+            )
             with self.archive.open(info) as stream:
                 self.storages[saved.storage] = stream.read()
         storage = np.frombuffer(self.storages[saved.storage], dtype)
@@ -240,7 +278,8 @@ class _Saved(contextlib.AbstractContextManager["_Saved"]):
         )
         if count and last >= storage.size:
             raise RnncalcError(
-                f"{self.file}: a tensor reaches past its storage", "give the file torch saved"
+                _("{path}: a tensor reaches past its storage").format(path=self.file),
+                _("give the file torch saved"),
             )
         strides = tuple(st * dtype.itemsize for st in saved.stride)
         view = np.lib.stride_tricks.as_strided(storage[saved.offset :], saved.shape, strides)
@@ -256,15 +295,15 @@ def _module(arrays: dict[str, Array], layer: str | None, path: str) -> dict[str,
             return arrays
         recurrent = sorted({n.rpartition(".")[0] for n in arrays if ".weight_ih" in n})
         raise RnncalcError(
-            f"{path} holds the weights of several modules",
-            f"name one with --layer: {', '.join(recurrent or owners)}",
+            _("{path} holds the weights of several modules").format(path=path),
+            _("name one with --layer: {modules}").format(modules=", ".join(recurrent or owners)),
         )
     found = {n[len(layer) + 1 :]: a for n, a in arrays.items() if n.startswith(layer + ".")}
     found = {n: a for n, a in found.items() if "." not in n}
     if not found:
         raise RnncalcError(
-            f"--layer {layer}: {path} has no module of that name",
-            f"give one of {', '.join(o for o in owners if o)}",
+            _("--layer {layer}: {path} has no module of that name").format(layer=layer, path=path),
+            _("give one of {modules}").format(modules=", ".join(o for o in owners if o)),
         )
     return found
 
@@ -275,43 +314,56 @@ def _npz_headers(path: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-            ARCHIVE_MEMBERS.check(len(members), path, "give one layer's weights")
+            ARCHIVE_MEMBERS.check(len(members), path, _("give one layer's weights"))
             if len({m.filename for m in members}) < len(members):  # numpy reads the last
-                raise RnncalcError(f"{path}: two arrays share a name", "save it with numpy.savez")
+                raise RnncalcError(
+                    _("{path}: two arrays share a name").format(path=path),
+                    _("save it with numpy.savez"),
+                )
             for info in members:
                 with archive.open(info) as stream:
                     _npy_header(stream, budget, info.filename, info.file_size)
     except DAMAGED_ZIP as exc:
         raise RnncalcError(
-            f"{path}: not an .npz file ({exc})", "save it with numpy.savez"
+            _("{path}: not an .npz file ({error})").format(path=path, error=exc),
+            _("save it with numpy.savez"),
         ) from None
 
 
 def pick_layer(saved: list[SavedLayer], layer: str | None, where: str) -> list[Array]:
     """One layer's arrays: the one named (by name or path), or the only one holding any."""
     holding = [s for s in saved if s.arrays]
-    listed = ", ".join(s.label() for s in holding) or "none"
+    listed = ", ".join(s.label() for s in holding) or _("none")
     if layer is None and len(holding) == 1:
         return holding[0].arrays
     if not holding:
         raise RnncalcError(
-            f"{where} holds no layer's weights", "give what model.save_weights() wrote"
+            _("{where} holds no layer's weights").format(where=where),
+            _("give what model.save_weights() wrote"),
         )
     if layer is None:
         raise RnncalcError(
-            f"{where} holds the weights of {len(holding)} layers: {listed}",
-            "choose one with --layer NAME",
+            _("{where} holds the weights of {count} layers: {layers}").format(
+                where=where, count=len(holding), layers=listed
+            ),
+            _("choose one with --layer NAME"),
         )
     for s in saved:
         if layer in (s.name, s.path):
             return s.arrays
-    raise RnncalcError(f"{where} has no layer {layer!r}", f"give one of: {listed}")
+    raise RnncalcError(
+        _("{where} has no layer {layer!r}").format(where=where, layer=layer),
+        _("give one of: {layers}").format(layers=listed),
+    )
 
 
 def save_arrays(path: str, arrays: list[Array] | dict[str, Array]) -> None:
     """Write arrays with numpy.savez to exactly `path` (a list as arr_0, arr_1, ...)."""
     if not path.endswith(".npz"):
-        raise RnncalcError(f"{path}: the output must be an .npz file", "name it something.npz")
+        raise RnncalcError(
+            _("{path}: the output must be an .npz file").format(path=path),
+            _("name it something.npz"),
+        )
     with open_output(path, "--output") as stream:  # a file object: savez adds no suffix
         if isinstance(arrays, dict):
             np.savez(stream, **arrays)  # type: ignore[arg-type]
@@ -330,14 +382,15 @@ def read_keras_weights(path: str) -> list[SavedLayer]:
     """
     if not _is_keras(path):
         raise RnncalcError(
-            f"{path}: not a Keras weights file (HDF5, or a .keras archive)",
-            "give what model.save() or model.save_weights() wrote",
+            _("{path}: not a Keras weights file (HDF5, or a .keras archive)").format(path=path),
+            _("give what model.save() or model.save_weights() wrote"),
         )
     try:
         import h5py
     except ImportError:
         raise RnncalcError(
-            f"{path}: reading Keras's weights needs h5py", 'pip install "rnncalc[exec]"'
+            _("{path}: reading Keras's weights needs h5py").format(path=path),
+            'pip install "rnncalc[exec]"',
         ) from None
     budget = Budget(path)
     try:
@@ -352,8 +405,8 @@ def read_keras_weights(path: str) -> list[SavedLayer]:
             return _saved_layers(h5, budget)
     except (OSError, KeyError, RuntimeError, UnicodeError, *DAMAGED_ZIP) as exc:  # damaged
         raise RnncalcError(
-            f"{path}: not a readable Keras weights file ({exc})",
-            "give what model.save() or model.save_weights() wrote",
+            _("{path}: not a readable Keras weights file ({error})").format(path=path, error=exc),
+            _("give what model.save() or model.save_weights() wrote"),
         ) from None
 
 
@@ -363,7 +416,7 @@ def read_tfjs_weights(path: str, manifest: Any) -> list[SavedLayer]:
     `model.weights` order, each named `layer/.../weight`. Only float32 weights are read; a
     shard is read only from the model's own folder.
     """
-    fix = "give the model.json and its .bin shards as tensorflowjs_converter wrote them"
+    fix = _("give the model.json and its .bin shards as tensorflowjs_converter wrote them")
     folder = Path(path).resolve().parent
     budget = Budget(path)
     found: dict[str, list[Array]] = {}
@@ -372,7 +425,7 @@ def read_tfjs_weights(path: str, manifest: Any) -> list[SavedLayer]:
             group.get(k) if isinstance(group, dict) else None for k in ("paths", "weights")
         )
         if not isinstance(paths, list) or not isinstance(specs, list):
-            raise RnncalcError(f"{path}: the weightsManifest is malformed", fix)
+            raise RnncalcError(_("{path}: the weightsManifest is malformed").format(path=path), fix)
         data = _shards(folder, paths, path)
         offset = 0
         for spec in specs:
@@ -384,17 +437,32 @@ def read_tfjs_weights(path: str, manifest: Any) -> list[SavedLayer]:
                 or not isinstance(shape, list)
                 or not all(type(d) is int and d >= 0 for d in shape)
             ):
-                raise RnncalcError(f"{path}: a weight of the weightsManifest is malformed", fix)
-            if dtype != "float32" or "quantization" in spec:
-                kind = "quantized" if "quantization" in spec else str(dtype)
                 raise RnncalcError(
-                    f"{path}: weight {name!r} is stored as {kind}; rnncalc reads float32 shards",
-                    "convert the model again without quantization (float32 weights)",
+                    _("{path}: a weight of the weightsManifest is malformed").format(path=path),
+                    fix,
                 )
-            budget.take(tuple(shape), np.dtype("<f4"), f"weight {name!r}")
+            if dtype != "float32" or "quantization" in spec:
+                stored = (
+                    _(
+                        "{path}: weight {name!r} is stored as quantized; rnncalc reads float32 "
+                        "shards"
+                    )
+                    if "quantization" in spec
+                    else _(
+                        "{path}: weight {name!r} is stored as {dtype}; rnncalc reads float32 shards"
+                    )
+                )
+                raise RnncalcError(
+                    stored.format(path=path, name=name, dtype=dtype),
+                    _("convert the model again without quantization (float32 weights)"),
+                )
+            budget.take(tuple(shape), np.dtype("<f4"), _("weight {name!r}").format(name=name))
             size = math.prod(shape) * 4
             if offset + size > len(data):
-                raise RnncalcError(f"{path}: the shards end before weight {name!r}", fix)
+                raise RnncalcError(
+                    _("{path}: the shards end before weight {name!r}").format(path=path, name=name),
+                    fix,
+                )
             array = np.frombuffer(data, "<f4", math.prod(shape), offset).reshape(shape)
             offset += size
             found.setdefault(name.split("/")[0], []).append(array.astype(np.float32))
@@ -413,17 +481,22 @@ def _shards(folder: Path, names: list[Any], where: str) -> bytes:
             or (".." in Path(name).parts)
         ):
             raise RnncalcError(
-                f"{where}: weight shard {str(name)[:80]!r} is not a file beside model.json",
-                "give shards named as tensorflowjs_converter names them (group1-shard1of1.bin)",
+                _("{where}: weight shard {name!r} is not a file beside model.json").format(
+                    where=where, name=str(name)[:80]
+                ),
+                _("give shards named as tensorflowjs_converter names them (group1-shard1of1.bin)"),
             )
         file = folder / name
         if not file.is_file():
             raise RnncalcError(
-                f"{where}: weight shard {name} is missing", "put it beside model.json"
+                _("{where}: weight shard {name} is missing").format(where=where, name=name),
+                _("put it beside model.json"),
             )
         files.append(file)
     total = sum(f.stat().st_size for f in files)
-    ARRAY_BYTES.check(total, f"{where}: its weight shards", "give a smaller model")
+    ARRAY_BYTES.check(
+        total, _("{where}: its weight shards").format(where=where), _("give a smaller model")
+    )
     return b"".join(f.read_bytes() for f in files)
 
 
@@ -432,11 +505,11 @@ def _member(archive: zipfile.ZipFile, path: str, budget: Budget) -> Iterator[IO[
     """The archive's model.weights.h5 as a file: read in place where Keras stored it
     uncompressed, else unpacked into memory, its bytes counted with the arrays read from it."""
     names = archive.namelist()
-    ARCHIVE_MEMBERS.check(len(names), path, "give a .keras file as Keras saved it")
+    ARCHIVE_MEMBERS.check(len(names), path, _("give a .keras file as Keras saved it"))
     if "model.weights.h5" not in names:
         raise RnncalcError(
-            f"{path}: the archive has no model.weights.h5",
-            "save the model with model.save('model.keras')",
+            _("{path}: the archive has no model.weights.h5").format(path=path),
+            _("save the model with model.save('model.keras')"),
         )
     info = archive.getinfo("model.weights.h5")
     if info.compress_type == zipfile.ZIP_STORED:
@@ -444,12 +517,12 @@ def _member(archive: zipfile.ZipFile, path: str, budget: Budget) -> Iterator[IO[
             stream.seek(info.header_offset)
             local = stream.read(30)  # the local header: its name and extra field come next
             if len(local) < 30 or not local.startswith(ZIP):
-                raise zipfile.BadZipFile("the member's local header is damaged")
+                raise zipfile.BadZipFile(_("the member's local header is damaged"))
             start = info.header_offset + 30 + int.from_bytes(local[26:28], "little")
             start += int.from_bytes(local[28:30], "little")
             yield io.BufferedReader(_Window(stream, start, info.file_size))
         return
-    budget.take((info.file_size,), np.dtype("u1"), "model.weights.h5, unpacked")
+    budget.take((info.file_size,), np.dtype("u1"), _("model.weights.h5, unpacked"))
     with archive.open(info) as packed:
         yield io.BytesIO(packed.read(ARRAY_BYTES.value + 1))
 
@@ -500,12 +573,17 @@ def _saved_layers(h5: Any, budget: Budget) -> list[SavedLayer]:
         if weight_names is not None:
             if not isinstance(weight_names, np.ndarray) or weight_names.ndim != 1:
                 raise RnncalcError(
-                    f"{budget.where}: the weight_names of {name} are not a list of names",
-                    "give what Keras saved",
+                    _("{where}: the weight_names of {layer} are not a list of names").format(
+                        where=budget.where, layer=name
+                    ),
+                    _("give what Keras saved"),
                 )
             arrays = [_read(_resolve(layer, _text(w), budget), budget) for w in weight_names]
             found.append(SavedLayer(None, name, arrays))
     return found
+
+
+IN_THE_FILE = N_("give weights stored in the file itself, as Keras saves them")
 
 
 def _is_group(item: Any) -> bool:
@@ -519,13 +597,16 @@ def _child(group: Any, name: str, budget: Budget) -> Any:
 
     link = group.get(name, getlink=True)
     if link is None:
-        raise KeyError(f"{group.name}/{name} is missing")
+        raise KeyError(_("{path} is missing").format(path=f"{group.name}/{name}"))
     if not isinstance(link, h5py.HardLink):
-        kind = "another file" if isinstance(link, h5py.ExternalLink) else "another place"
+        message = (
+            _("{where}: {path} is a link to another file, which rnncalc does not follow")
+            if isinstance(link, h5py.ExternalLink)
+            else _("{where}: {path} is a link to another place, which rnncalc does not follow")
+        )
         raise RnncalcError(
-            f"{budget.where}: {group.name.rstrip('/')}/{name} is a link to {kind}, which "
-            "rnncalc does not follow",
-            "give weights stored in the file itself, as Keras saves them",
+            message.format(where=budget.where, path=f"{group.name.rstrip('/')}/{name}"),
+            _(IN_THE_FILE),
         )
     budget.visit()
     return group[name]
@@ -540,7 +621,7 @@ def _resolve(group: Any, path: str, budget: Budget) -> Any:
     item = group
     for part in filter(None, path.split("/")):
         if not _is_group(item):
-            raise KeyError(f"{path} is not in {group.name}")
+            raise KeyError(_("{path} is not in {group}").format(path=path, group=group.name))
         item = _child(item, part, budget)
     return item
 
@@ -549,36 +630,48 @@ def _read(item: Any, budget: Budget) -> Array:
     """A dataset's values, read only when they are stored in this file and fit the bound."""
     import h5py
 
-    where = f"dataset {item.name}"
+    where = _("dataset {name}").format(name=item.name)
     if not isinstance(item, h5py.Dataset) or item.shape is None:
-        raise RnncalcError(f"{budget.where}: {item.name} is no array", "give what Keras saved")
+        raise RnncalcError(
+            _("{where}: {name} is no array").format(where=budget.where, name=item.name),
+            _("give what Keras saved"),
+        )
     plist = item.id.get_create_plist()
     if plist.get_layout() == h5py.h5d.VIRTUAL:
         raise RnncalcError(
-            f"{budget.where}: {where} is a virtual dataset over other files, which rnncalc "
-            "does not read",
-            "give weights stored in the file itself, as Keras saves them",
+            _(
+                "{where}: {dataset} is a virtual dataset over other files, which rnncalc "
+                "does not read"
+            ).format(where=budget.where, dataset=where),
+            _(IN_THE_FILE),
         )
     if plist.get_external_count():
         raise RnncalcError(
-            f"{budget.where}: {where} keeps its data in an external file, which rnncalc does "
-            "not read",
-            "give weights stored in the file itself, as Keras saves them",
+            _(
+                "{where}: {dataset} keeps its data in an external file, which rnncalc does not read"
+            ).format(where=budget.where, dataset=where),
+            _(IN_THE_FILE),
         )
     for index in range(plist.get_nfilters()):
         code = plist.get_filter(index)[0]
         if code not in BUILT_IN_FILTERS:
             raise RnncalcError(
-                f"{budget.where}: {where} is compressed with filter {code}, which HDF5 would "
-                "load as a plugin from outside the file",
-                "give weights saved without plugin filters, as Keras saves them",
+                _(
+                    "{where}: {dataset} is compressed with filter {code}, which HDF5 would "
+                    "load as a plugin from outside the file"
+                ).format(where=budget.where, dataset=where, code=code),
+                _("give weights saved without plugin filters, as Keras saves them"),
             )
     budget.take(item.shape, item.dtype, where)
     if item.chunks:  # each chunk is a read of its own, however small
         budget.chunks += math.prod(
             -(-size // chunk) for size, chunk in zip(item.shape, item.chunks, strict=True)
         )
-        HDF5_CHUNKS.check(budget.chunks, f"{budget.where} (up to {where})", "give what Keras saved")
+        HDF5_CHUNKS.check(
+            budget.chunks,
+            _("{where} (up to {what})").format(where=budget.where, what=where),
+            _("give what Keras saved"),
+        )
     return np.asarray(item[()])
 
 
@@ -594,8 +687,10 @@ def _arrays(group: Any, budget: Budget) -> list[Array]:
         address = h5py.h5o.get_info(item.id).addr
         if address in seen:  # Keras links each object once; a loop would never end
             raise RnncalcError(
-                f"{budget.where}: {item.name} is reached twice (a group linked into itself?)",
-                "give what Keras saved",
+                _("{where}: {name} is reached twice (a group linked into itself?)").format(
+                    where=budget.where, name=item.name
+                ),
+                _("give what Keras saved"),
             )
         seen.add(address)
         if _is_group(item):
@@ -607,7 +702,7 @@ def _arrays(group: Any, budget: Budget) -> list[Array]:
         ]
         found.append((key, _read(item, budget)))
     found.sort(key=lambda pair: [(isinstance(k, str), k) for k in pair[0]])
-    return [array for _, array in found]
+    return [array for _key, array in found]
 
 
 def _text(name: Any) -> str:

@@ -20,6 +20,7 @@ from rnncalc.errors import RnncalcError, guarded
 from rnncalc.execute.activations import Array, activation
 from rnncalc.execute.convert import torch_to_keras
 from rnncalc.execute.steps import Cell, CellWeights, run
+from rnncalc.i18n import _
 from rnncalc.limits import RUN_MACS, RUN_STEPS, RUN_VALUES
 
 
@@ -72,13 +73,16 @@ def check_weights(
     if isinstance(params, dict):
         expected: object = {w.name: w.shape for w in specs}
         found: object = {k: np.shape(v) for k, v in params.items()}
-        hint = "give module.state_dict() of the same layer"
+        hint = _("give module.state_dict() of the same layer")
     else:
         expected, found = [w.shape for w in specs], [np.shape(a) for a in params]
-        hint = "give layer.get_weights() of the same layer and input"
+        hint = _("give layer.get_weights() of the same layer and input")
     if found != expected:
         raise RnncalcError(
-            f"{layer.class_name()} expects weights of shapes {expected}, got {found}", hint
+            _("{layer} expects weights of shapes {expected}, got {found}").format(
+                layer=layer.class_name(), expected=expected, found=found
+            ),
+            hint,
         )
 
 
@@ -144,11 +148,12 @@ def check_run(
 
     `dtypes` are the arrays' own: values count as float32s of their bytes, and NumPy's
     products of anything but float32 and float64 (which have no BLAS) count 16 times."""
-    what, fix = f"running {layer.class_name()} on {shape}", "run a smaller layer or input"
+    what = _("running {layer} on {shape}").format(layer=layer.class_name(), shape=shape)
+    fix = _("run a smaller layer or input")
     if 0 in shape:
         raise RnncalcError(
-            f"{what}: an axis of size 0 leaves nothing to run",
-            "give every axis a size of 1 or more; rnncalc summary computes the shapes",
+            _("{what}: an axis of size 0 leaves nothing to run").format(what=what),
+            _("give every axis a size of 1 or more; rnncalc summary computes the shapes"),
         )
     work = work or Work()
     names = axes(layer, len(shape))
@@ -160,7 +165,7 @@ def check_run(
     slow = any(d not in (np.float32, np.float64) for d in dtypes)
     work.macs += cost.macs * (16 if slow else 1)
     RUN_MACS.check(work.macs, what, fix)
-    outputs = [s for _, s in returned(planned, keras)]
+    outputs = [s for _name, s in returned(planned, keras)]
     held = sum(math.prod(d or 1 for d in s) for s in [shape, *outputs]) + sum(
         math.prod(w.shape) for w in planned_weights(planned, keras)
     )
@@ -175,13 +180,13 @@ def _dtypes(*arrays: Array) -> tuple[np.dtype[Any], ...]:
 
 def _named(params: list[Array] | dict[str, Array]) -> dict[str, Array]:
     if not isinstance(params, dict):
-        raise RnncalcError("PyTorch weights go by name", "give the state_dict() mapping")
+        raise RnncalcError(_("PyTorch weights go by name"), _("give the state_dict() mapping"))
     return {k: np.asarray(v) for k, v in params.items()}
 
 
 def _listed(params: list[Array] | dict[str, Array]) -> list[Array]:
     if isinstance(params, dict):
-        raise RnncalcError("Keras weights go in order", "give layer.get_weights(), a list")
+        raise RnncalcError(_("Keras weights go in order"), _("give layer.get_weights(), a list"))
     return [np.asarray(p) for p in params]
 
 
@@ -193,8 +198,10 @@ def _keras_cells(direction: Direction, arrays: list[Array], keras: KerasVersion)
         cell = planned.config
         if not isinstance(cell, CellArgs):
             raise RnncalcError(
-                f"the executor runs SimpleRNN, GRU and LSTM cells, not {cell.class_name()}",
-                "run a SimpleRNN, GRU, LSTM, RNN over their cells, or Bidirectional of them",
+                _("the executor runs SimpleRNN, GRU and LSTM cells, not {cell}").format(
+                    cell=cell.class_name()
+                ),
+                _("run a SimpleRNN, GRU, LSTM, RNN over their cells, or Bidirectional of them"),
             )
         count = 3 if planned.bias else 2
         (kernel, recurrent, *bias), arrays[:count] = arrays[:count], []
@@ -237,9 +244,11 @@ def _keras(
     mode = planned.merge_mode
     if mode not in (None, MergeMode.CONCAT) and y.shape != y_rev.shape:
         raise RnncalcError(
-            f"Bidirectional merge_mode={mode.value!r} adds up directions of different widths "
-            f"({y.shape[-1]} and {y_rev.shape[-1]}); Keras fails on it when run",
-            "give the backward layer the forward one's units, or use merge_mode='concat'",
+            _(
+                "Bidirectional merge_mode={mode!r} adds up directions of different widths "
+                "({forward} and {backward}); Keras fails on it when run"
+            ).format(mode=mode.value, forward=y.shape[-1], backward=y_rev.shape[-1]),
+            _("give the backward layer the forward one's units, or use merge_mode='concat'"),
         )
     merged: list[Array]
     if mode is None:
@@ -310,7 +319,7 @@ def _torch(
             cell = Cell(family, torch_to_keras(family, params, planned_cell.name), act, gate)
             start = [s[index] for s in given][: len(family.states)] or None
             if start is not None and len(start) < len(family.states):
-                raise RnncalcError("an LSTM's initial state is (h_0, c_0)", "give both")
+                raise RnncalcError(_("an LSTM's initial state is (h_0, c_0)"), _("give both"))
             source = x[::-1] if direction.backwards else x
             y, states = run(cell, source, start)
             outputs.append(y[::-1] if direction.backwards else y)
@@ -331,8 +340,8 @@ def random_weights(
     specs = weight_specs(layer, shape, keras)
     RUN_VALUES.check(
         sum(math.prod(w.shape) for w in specs),
-        f"a random {layer.class_name()}",
-        "run a smaller layer; rnncalc summary computes its shapes without running it",
+        _("a random {layer}").format(layer=layer.class_name()),
+        _("run a smaller layer; rnncalc summary computes its shapes without running it"),
     )
     arrays = [generator.uniform(-0.5, 0.5, w.shape).astype(np.float32) for w in specs]
     if plan(layer, shape, keras).torch:

@@ -22,6 +22,7 @@ from rnncalc.execute.io import (
 )
 from rnncalc.execute.layers import Work, run_layer
 from rnncalc.execute.simple import SIMPLE, Tensor
+from rnncalc.i18n import _
 from rnncalc.limits import RUN_MACS, RUN_VALUES
 from rnncalc.parse.construct import KERAS
 from rnncalc.parse.graph import (
@@ -56,11 +57,12 @@ def _run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
     loaded = load(path)
     if loaded.kind == "json" and loaded.manifest is None:
         raise RnncalcError(
-            f"{path} holds no weights: model JSON is the architecture only",
-            "run the .keras or .h5 file that model.save() wrote",
+            _("{path} holds no weights: model JSON is the architecture only").format(path=path),
+            _("run the .keras or .h5 file that model.save() wrote"),
         )
-    top = validated(Entry, loaded.config, f"{path}: the model")
-    graph = validated(Graph, top.config, f"{path}: the model")
+    the_model = _("{path}: the model").format(path=path)
+    top = validated(Entry, loaded.config, the_model)
+    graph = validated(Graph, top.config, the_model)
     saved = (
         read_tfjs_weights(path, loaded.manifest) if loaded.manifest else read_keras_weights(path)
     )
@@ -75,19 +77,21 @@ def _run_model(path: str, inputs: list[Array] | list[str]) -> list[Array]:
 
     def start(step: Call | None, position: int | None) -> Tensor:
         if position is None:
-            raise RnncalcError(f"{path}: an InputLayer is no model input", "give what Keras saved")
+            raise RnncalcError(
+                _("{path}: an InputLayer is no model input").format(path=path),
+                _("give what Keras saved"),
+            )
         return arrays[position], None
 
     def call(step: Call, given: list[Tensor]) -> list[Tensor]:
         name, entry = step.name, step.entry
         if entry.is_operation:  # Keras 3's mask ops: masks are followed here instead, and ops
             return [(np.empty(0), None)]  # feed only other ops and the masks the walk leaves out
-        here = f"{path}: layer {name!r} ({entry.class_name})"
-        return _call(entry, given, weights.get(name, []), keras, here, work)
+        return _call(entry, given, weights.get(name, []), keras, work, path, name)
 
     with walk():
         outputs = walk_graph(graph, top.class_name == "Sequential", start, call, path)
-    return [x for x, _ in outputs]
+    return [x for x, _mask in outputs]
 
 
 def _inputs(
@@ -97,22 +101,27 @@ def _inputs(
     model declares; files are read within one bound on their bytes together."""
     if sequential:
         declared = [sequential_input(graph, where)]
-        names = ["the input"]
+        names = [_("the input")]
     else:
         names = [r[0] for r in tensor_refs(graph.input_layers, where)]
         entries = {layer_name(e, i): e for i, e in enumerate(graph.layers)}
         if any(n not in entries for n in names):
-            raise RnncalcError(f"{where}: a model input is no layer", "give what Keras saved")
+            raise RnncalcError(
+                _("{where}: a model input is no layer").format(where=where),
+                _("give what Keras saved"),
+            )
         declared = [input_shape(entries[n], where) for n in names]
     if len(given) != len(names):
         raise RnncalcError(
-            f"{where}: the model takes {len(names)} inputs ({', '.join(names)}), got {len(given)}",
-            "give one array per input, in order",
+            _("{where}: the model takes {count} inputs ({names}), got {given}").format(
+                where=where, count=len(names), names=", ".join(names), given=len(given)
+            ),
+            _("give one array per input, in order"),
         )
     budget = Budget("--input")
     arrays = [load_array(i, budget) if isinstance(i, str) else np.asarray(i) for i in given]
     for array, shape, name in zip(arrays, declared, names, strict=True):
-        _check_input(array, shape, f"{where}: {name}")
+        _check_input(array, shape, where, name)
     return arrays
 
 
@@ -128,9 +137,12 @@ def _check_model_run(
     model on these very inputs, Dense and Embedding layers included."""
     shapes = [tuple(a.shape) for a in arrays]
     report = summarize(config, keras, path, inputs=shapes)
-    what, fix = f"running {path} on {', '.join(map(str, shapes))}", "run a smaller input or model"
+    what = _("running {path} on {shapes}").format(path=path, shapes=", ".join(map(str, shapes)))
+    fix = _("run a smaller input or model")
     if report.macs is None or report.memory is None:
-        raise RnncalcError(f"{what}: its size cannot be told before running", fix)
+        raise RnncalcError(
+            _("{what}: its size cannot be told before running").format(what=what), fix
+        )
     RUN_MACS.check(report.macs, what, fix)
     RUN_VALUES.check(report.memory.total_inference_bytes // 4, what, fix)  # float32
     for layer in report.layers:
@@ -138,20 +150,30 @@ def _check_model_run(
         expected = [w.shape for w in layer.weights]
         if layer.class_name in SIMPLE and found != expected:
             raise RnncalcError(
-                f"{path}: layer {layer.name!r} ({layer.class_name}) holds weights of shapes "
-                f"{found}, its config says {expected}",
-                "give the weights model.save() wrote with this config",
+                _(
+                    "{path}: layer {name!r} ({layer}) holds weights of shapes {found}, its "
+                    "config says {expected}"
+                ).format(
+                    path=path,
+                    name=layer.name,
+                    layer=layer.class_name,
+                    found=found,
+                    expected=expected,
+                ),
+                _("give the weights model.save() wrote with this config"),
             )
 
 
-def _check_input(array: Array, shape: tuple[int | None, ...], where: str) -> None:
+def _check_input(array: Array, shape: tuple[int | None, ...], where: str, name: str) -> None:
     expected = shape[1:]
     if array.ndim != len(shape) or any(
         e is not None and a != e for a, e in zip(array.shape[1:], expected, strict=False)
     ):
         raise RnncalcError(
-            f"{where}: the input has shape {array.shape}, the model expects {(None, *expected)}",
-            "give an array of the model's input shape",
+            _("{where}: {name}: the input has shape {shape}, the model expects {expected}").format(
+                where=where, name=name, shape=array.shape, expected=(None, *expected)
+            ),
+            _("give an array of the model's input shape"),
         )
 
 
@@ -160,15 +182,27 @@ def _call(
     given: list[Tensor],
     weights: list[Array],
     keras: KerasVersion,
-    where: str,
     work: Work,
+    path: str,
+    name: str,
 ) -> list[Tensor]:
+    """Run one layer of the model; a refusal names it: `model.keras: layer 'lstm' (LSTM)`."""
     try:
         return _run(entry, given, weights, keras, work)
     except RnncalcError as exc:
-        raise RnncalcError(f"{where}: {exc.message}", exc.hint) from None
+        raise RnncalcError(
+            _("{path}: layer {name!r} ({layer}): {message}").format(
+                path=path, name=name, layer=entry.class_name, message=exc.message
+            ),
+            exc.hint,
+        ) from None
     except ValueError as exc:  # NumPy's own complaint about shapes that do not fit
-        raise RnncalcError(f"{where}: {exc}", "check the model and the input shapes") from None
+        raise RnncalcError(
+            _("{path}: layer {name!r} ({layer}): {message}").format(
+                path=path, name=name, layer=entry.class_name, message=exc
+            ),
+            _("check the model and the input shapes"),
+        ) from None
 
 
 def _run(
@@ -179,9 +213,11 @@ def _run(
     if kind in KERAS:
         layer = layer_config(entry, keras)
         if mask is None and getattr(layer, "stateful", False):
-            raise RnncalcError("stateful layers run through the Python API", "use LayerRunner")
+            raise RnncalcError(
+                _("stateful layers run through the Python API"), _("use LayerRunner")
+            )
         # The tensors after the first are the call's initial_state (h, or h and c).
-        states = [state for state, _ in given[1:]] or None
+        states = [state for state, _mask in given[1:]] or None
         outputs = run_layer(layer, weights, x, keras, states, mask, work)
         sequences = getattr(layer, "return_sequences", None)
         if sequences is None:
@@ -191,8 +227,8 @@ def _run(
     simple = SIMPLE.get(kind)
     if simple is None:
         raise RnncalcError(
-            f"the executor cannot run {kind}",
-            "it runs the recurrent layers and " + ", ".join(sorted(SIMPLE)),
+            _("the executor cannot run {layer}").format(layer=kind),
+            _("it runs the recurrent layers and {layers}").format(layers=", ".join(sorted(SIMPLE))),
         )
     return [simple(config, given, weights, keras)]
 
@@ -212,9 +248,11 @@ def _check_masks(graph: Graph, where: str) -> None:
             )
             if isinstance(history, list) and history and history[0] not in operations:
                 raise RnncalcError(
-                    f"{where}: layer {name!r} is called with mask={history[0]}: the executor "
-                    "follows masks from Masking and Embedding(mask_zero=True) only",
-                    "rnncalc model counts its shapes and parameters without running it",
+                    _(
+                        "{where}: layer {name!r} is called with mask={mask}: the executor "
+                        "follows masks from Masking and Embedding(mask_zero=True) only"
+                    ).format(where=where, name=name, mask=history[0]),
+                    _("rnncalc model counts its shapes and parameters without running it"),
                 )
 
 
@@ -229,15 +267,22 @@ def model_layer(
     if name is None and len(layers) == 1:
         name = next(iter(layers))
     if not layers:
-        raise RnncalcError(f"{path} has no recurrent layer", "give a model that holds one")
+        raise RnncalcError(
+            _("{path} has no recurrent layer").format(path=path), _("give a model that holds one")
+        )
     if name not in layers:
-        found = f"no recurrent layer {name!r}" if name else f"{len(layers)} recurrent layers"
-        listed = ", ".join(layers)
-        raise RnncalcError(f"{path} has {found}", f"choose one with --layer NAME: {listed}")
+        found = (
+            _("{path} has no recurrent layer {name!r}").format(path=path, name=name)
+            if name
+            else _("{path} has {count} recurrent layers").format(path=path, count=len(layers))
+        )
+        raise RnncalcError(
+            found, _("choose one with --layer NAME: {layers}").format(layers=", ".join(layers))
+        )
     if weights is None and loaded.kind == "json":
         raise RnncalcError(
-            f"{path} holds no weights: model JSON is the architecture only",
-            "give the weights file with --weights",
+            _("{path} holds no weights: model JSON is the architecture only").format(path=path),
+            _("give the weights file with --weights"),
         )
     arrays = _by_name(read_keras_weights(weights or path), graph.layers)[name]
     return layer_config(layers[name], loaded.keras), arrays, loaded.keras

@@ -13,6 +13,7 @@ import numpy as np
 from rnncalc.config.enums import KerasVersion
 from rnncalc.errors import RnncalcError
 from rnncalc.execute.activations import Array, activation
+from rnncalc.i18n import _
 from rnncalc.parse.graph import Entry, validated
 
 Tensor = tuple[Array, Array | None]  # an array and its Keras mask (batch, timesteps), if any
@@ -29,11 +30,13 @@ def _dense(
 def _time_distributed(
     config: dict[str, Any], given: list[Tensor], w: list[Array], keras: KerasVersion
 ) -> Tensor:
-    inner = validated(Entry, config.get("layer"), "the wrapped layer")
+    inner = validated(Entry, config.get("layer"), _("the wrapped layer"))
     if inner.class_name != "Dense":
         raise RnncalcError(
-            f"the executor runs TimeDistributed(Dense), not TimeDistributed({inner.class_name})",
-            "rnncalc model counts its shapes and parameters without running it",
+            _("the executor runs TimeDistributed(Dense), not TimeDistributed({layer})").format(
+                layer=inner.class_name
+            ),
+            _("rnncalc model counts its shapes and parameters without running it"),
         )
     return _dense(inner.config, given, w, keras)  # Dense acts on the last axis at every step
 
@@ -46,9 +49,11 @@ def _embedding(
     whole = np.isfinite(values).all() and (values == np.round(values)).all()
     if not whole or values.min(initial=0) < 0 or values.max(initial=0) >= rows:
         raise RnncalcError(
-            f"Embedding takes whole numbers from 0 to {rows - 1} (its input_dim), and the "
-            "input holds others",
-            "give token ids within the vocabulary",
+            _(
+                "Embedding takes whole numbers from 0 to {largest} (its input_dim), and the "
+                "input holds others"
+            ).format(largest=rows - 1),
+            _("give token ids within the vocabulary"),
         )
     ids = values.astype(np.int64)
     return w[0][ids], (ids != 0) if config.get("mask_zero") else None

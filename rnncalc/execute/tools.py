@@ -21,6 +21,7 @@ from rnncalc.execute.convert import keras_to_torch, torch_to_keras
 from rnncalc.execute.io import load_weights
 from rnncalc.execute.layers import Work, check_run, check_weights, random_weights, run_layer
 from rnncalc.execute.models import model_layer
+from rnncalc.i18n import _
 
 RUN_BATCH, RUN_TIMESTEPS = 2, 5  # sizes that stand in for open axes when running
 
@@ -97,15 +98,22 @@ def convert(
         gap = _difference(keras_layer, arrays, torch_layer, named, keras_shape, shape, keras)
         _finite(gap)
         return Converted(keras_layer, arrays, gap)
-    blocking, _ = differences(keras_layer)
+    blocking, _notes = differences(keras_layer)
     if blocking:
         raise RnncalcError(
-            f"no PyTorch layer computes what this {layer.class_name()} does: " + " ".join(blocking),
-            "only layers PyTorch can express port: activation tanh (or relu, for SimpleRNN), "
-            "recurrent_activation sigmoid, and for a GRU reset_after=True (tf.keras's default)",
+            _("no PyTorch layer computes what this {layer} does: {reasons}").format(
+                layer=layer.class_name(), reasons=" ".join(blocking)
+            ),
+            _(
+                "only layers PyTorch can express port: activation tanh (or relu, for "
+                "SimpleRNN), recurrent_activation sigmoid, and for a GRU reset_after=True "
+                "(tf.keras's default)"
+            ),
         )
     if isinstance(params, dict):
-        raise RnncalcError("Keras weights go in order", "give layer.get_weights() as arr_0, ...")
+        raise RnncalcError(
+            _("Keras weights go in order"), _("give layer.get_weights() as arr_0, ...")
+        )
     check_weights(layer, params, shape, keras)
     half = len(params) // len(cells)
     converted: dict[str, Array] = {}
@@ -122,9 +130,11 @@ def convert(
 def _finite(gap: float) -> None:
     if not np.isfinite(gap):
         raise RnncalcError(
-            "the weights hold, or overflow to, NaN or infinity on a random input: no run can "
-            "show the two layouts agree",
-            "give weights of a trained layer (finite, not near float32's largest)",
+            _(
+                "the weights hold, or overflow to, NaN or infinity on a random input: no run "
+                "can show the two layouts agree"
+            ),
+            _("give weights of a trained layer (finite, not near float32's largest)"),
         )
 
 
@@ -175,7 +185,7 @@ def convert_saved(path: str, weights: str | None, layer: str | None) -> Converte
 
 def _named(params: list[Array] | dict[str, Array]) -> dict[str, Array]:
     if not isinstance(params, dict):
-        raise RnncalcError("PyTorch weights go by name", "give a state_dict as an npz file")
+        raise RnncalcError(_("PyTorch weights go by name"), _("give a state_dict as an npz file"))
     return params
 
 
@@ -208,7 +218,7 @@ def _difference(
     per_direction = [[s[i] for s in states] for i in range(d)]  # (h, c) of each direction
     expected = sequences + [s for direction in per_direction for s in direction]
     if len(expected) != len(keras_out):
-        raise RnncalcError("the two layouts return different tensors", "report this as a bug")
+        raise RnncalcError(_("the two layouts return different tensors"), _("report this as a bug"))
     return max(
         float(np.max(np.abs(a - b))) if a.size else 0.0
         for a, b in zip(keras_out, expected, strict=True)

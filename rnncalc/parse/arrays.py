@@ -13,6 +13,7 @@ from math import prod
 from typing import Any
 
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.limits import check_size
 
 Dims = tuple[Any, ...]  # sizes, None where unknown
@@ -30,7 +31,10 @@ class Array:
     def __post_init__(self) -> None:
         if len(self.shape) > RANK:
             raise RnncalcError(
-                f"an array of {len(self.shape)} axes: NumPy takes at most {RANK}", "use fewer"
+                _("an array of {count} axes: NumPy takes at most {limit}").format(
+                    count=len(self.shape), limit=RANK
+                ),
+                _("use fewer"),
             )
 
 
@@ -52,7 +56,8 @@ def index(shape: Dims, key: Any) -> Array | None:
             continue
         if axis >= len(shape):
             raise RnncalcError(
-                f"too many indices for an array of {len(shape)} axes", "index fewer axes"
+                _("too many indices for an array of {count} axes").format(count=len(shape)),
+                _("index fewer axes"),
             )
         size = shape[axis]
         if isinstance(k, bool) or not isinstance(k, int | slice):
@@ -63,7 +68,10 @@ def index(shape: Dims, key: Any) -> Array | None:
             found.append(None if size is None else len(range(*k.indices(size))))
         elif size is not None and not -size <= k < size:
             raise RnncalcError(
-                f"index {k} is out of bounds for an axis of size {size}", "index within it"
+                _("index {index} is out of bounds for an axis of size {size}").format(
+                    index=k, size=size
+                ),
+                _("index within it"),
             )
         axis += 1
     return Array((*found, *shape[axis:]))
@@ -73,9 +81,12 @@ def reshape(shape: Dims, new: Any) -> Array:
     """`X.reshape(...)` with NumPy's one -1."""
     dims = tuple(new[0]) if len(new) == 1 and isinstance(new[0], tuple | list) else tuple(new)
     if not all(type(d) is int and d >= -1 for d in dims) or list(dims).count(-1) > 1:
-        raise RnncalcError(f"cannot reshape to {dims!r}", "give sizes, and at most one -1")
+        raise RnncalcError(
+            _("cannot reshape to {sizes!r}").format(sizes=dims),
+            _("give sizes, and at most one -1"),
+        )
     for d in dims:
-        check_size(d, "an axis of the reshaped array")
+        check_size(d, _("an axis of the reshaped array"))
     if -1 in dims:
         known = prod(d for d in dims if d != -1)
         if None in shape or known == 0:
@@ -83,12 +94,18 @@ def reshape(shape: Dims, new: Any) -> Array:
         total = prod(shape)
         if total % known:
             raise RnncalcError(
-                f"cannot reshape an array of shape {shape} into {dims}", "keep the total size"
+                _("cannot reshape an array of shape {shape} into {sizes}").format(
+                    shape=shape, sizes=dims
+                ),
+                _("keep the total size"),
             )
         return Array(tuple(total // known if d == -1 else d for d in dims))
     if None not in shape and prod(shape) != prod(dims):
         raise RnncalcError(
-            f"cannot reshape an array of shape {shape} into {dims}", "keep the total size"
+            _("cannot reshape an array of shape {shape} into {sizes}").format(
+                shape=shape, sizes=dims
+            ),
+            _("keep the total size"),
         )
     return Array(dims)
 
@@ -96,7 +113,10 @@ def reshape(shape: Dims, new: Any) -> Array:
 def expand_dims(shape: Dims, axis: int) -> Array:
     rank = len(shape) + 1
     if not -rank <= axis < rank:
-        raise RnncalcError(f"axis {axis} is out of bounds for {rank} axes", "give a valid axis")
+        raise RnncalcError(
+            _("axis {axis} is out of bounds for {rank} axes").format(axis=axis, rank=rank),
+            _("give a valid axis"),
+        )
     at = axis % rank
     return Array((*shape[:at], 1, *shape[at:]))
 
@@ -115,7 +135,7 @@ def _sizes(args: list[Any], kwargs: dict[str, Any], name: str = "size") -> Dims 
     if not isinstance(given, tuple | list) or not all(type(d) is int and d >= 0 for d in given):
         return None
     for d in given:
-        check_size(d, "an axis of an array")
+        check_size(d, _("an axis of an array"))
     return tuple(given)
 
 
@@ -128,7 +148,7 @@ def _dims(args: list[Any], kwargs: dict[str, Any]) -> Array | None:
     """`np.random.rand(100, 10, 1)`: the sizes one by one."""
     if all(type(a) is int and a >= 0 for a in args):
         for a in args:
-            check_size(a, "an axis of an array")
+            check_size(a, _("an axis of an array"))
         return Array(tuple(args))
     return None
 

@@ -15,8 +15,10 @@ from typing import Any, NamedTuple
 
 from rnncalc.config.enums import KerasVersion
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.limits import CODE_BYTES, check_size
 from rnncalc.parse.arrays import Array
+from rnncalc.parse.expressions import syntax_reason
 from rnncalc.parse.keras_code import KerasReader, Shapes, _what
 from rnncalc.parse.keras_objects import Functional, Sequential
 from rnncalc.parse.python import FLOW, CodeError, Free, Interpreter, Items, Namespace
@@ -52,7 +54,7 @@ def read_code(
         RnncalcError: with the line of the failing statement.
     """
     reader = KerasReader(keras, {k: variable(v) for k, v in (variables or {}).items()}, shapes)
-    tree = interpret(reader, code, "give Python code that builds a Keras model")
+    tree = interpret(reader, code, _("give Python code that builds a Keras model"))
     model = _target(reader, tree, target)
     built = not (isinstance(model, Sequential) and model.outputs is None)
     return CodeModel(model.entry(), built, reader.skipped, reader.warnings)
@@ -65,14 +67,19 @@ def interpret(reader: Interpreter, code: str, fix: str) -> ast.Module:
         RnncalcError: for code too large or not Python (`fix` says what to give instead),
             and with the line of the failing statement.
     """
-    CODE_BYTES.check(len(code.encode("utf-8", "surrogatepass")), "the code", "give one file")
+    CODE_BYTES.check(len(code.encode("utf-8", "surrogatepass")), _("the code"), _("give one file"))
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:
-        raise RnncalcError(f"line {exc.lineno}: cannot read the code: {exc.msg}", fix) from None
+        raise RnncalcError(
+            _("line {line}: cannot read the code: {reason}").format(
+                line=exc.lineno, reason=syntax_reason(exc)
+            ),
+            fix,
+        ) from None
     except (MemoryError, RecursionError, ValueError):
         raise RnncalcError(
-            "the code nests too deeply to read", "write it with less nesting"
+            _("the code nests too deeply to read"), _("write it with less nesting")
         ) from None
     try:
         reader.run(tree.body, reader.globals)
@@ -80,7 +87,7 @@ def interpret(reader: Interpreter, code: str, fix: str) -> ast.Module:
         raise
     except FLOW:
         raise RnncalcError(
-            "`return`, `break` or `continue` outside a function or a loop", "remove it"
+            _("`return`, `break` or `continue` outside a function or a loop"), _("remove it")
         ) from None
     return tree
 
@@ -88,28 +95,36 @@ def interpret(reader: Interpreter, code: str, fix: str) -> ast.Module:
 def _target(reader: KerasReader, tree: ast.Module, target: str | None) -> Sequential | Functional:
     functions = [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
     fix = (
-        f'name one with --target, e.g. --target "{functions[0]}(...)" (the code defines '
-        f"{', '.join(functions)})"
+        _(
+            'name one with --target, e.g. --target "{function}(...)" (the code defines {functions})'
+        ).format(function=functions[0], functions=", ".join(functions))
         if functions
-        else "build the model at the top level: model = Sequential([...])"
+        else _("build the model at the top level: model = Sequential([...])")
     )
     models = list(reader.models)
     if target is None or target.strip() == "":
         if not models:
-            raise RnncalcError("the code's top level creates no model", fix)
+            raise RnncalcError(_("the code's top level creates no model"), fix)
         return models[-1]
     target = target.strip()
     if target.startswith("@"):
         number = target[1:]
         if not (number.isdigit() and 1 <= int(number) <= len(models)):
             raise RnncalcError(
-                f"--target {target}: the top level creates {len(models)} model(s)",
-                f"give @1 to @{len(models)}" if models else fix,
+                _("--target {target}: the top level creates {count} model(s)").format(
+                    target=target, count=len(models)
+                ),
+                _("give @1 to @{count}").format(count=len(models)) if models else fix,
             )
         return models[int(number) - 1]
     value = evaluated(reader, target, "model")
     if not isinstance(value, Sequential | Functional):
-        raise RnncalcError(f"--target {target} gives {_what(value)}, not a model", fix)
+        raise RnncalcError(
+            _("--target {target} gives {what}, not a model").format(
+                target=target, what=_what(value)
+            ),
+            fix,
+        )
     return value
 
 
@@ -119,8 +134,12 @@ def evaluated(reader: Interpreter, target: str, example: str) -> Any:
         node = ast.parse(target, mode="eval").body
     except SyntaxError as exc:
         raise RnncalcError(
-            f"--target {target!r} is not a Python expression ({exc.msg})",
-            f'give a name or a call, e.g. --target {example} or --target "build_model((60, 1))"',
+            _("--target {target!r} is not a Python expression ({reason})").format(
+                target=target, reason=syntax_reason(exc)
+            ),
+            _(
+                'give a name or a call, e.g. --target {example} or --target "build_model((60, 1))"'
+            ).format(example=example),
         ) from None
     reader.line = 0
     try:
@@ -128,9 +147,15 @@ def evaluated(reader: Interpreter, target: str, example: str) -> Any:
     except CodeError:
         raise
     except Free as free:
-        raise RnncalcError(f"--target {target}: {free.message}", free.hint) from None
+        raise RnncalcError(
+            _("--target {target}: {message}").format(target=target, message=free.message),
+            free.hint,
+        ) from None
     except RnncalcError as exc:
-        raise RnncalcError(f"--target {target}: {exc.message}", exc.hint) from None
+        raise RnncalcError(
+            _("--target {target}: {message}").format(target=target, message=exc.message),
+            exc.hint,
+        ) from None
 
 
 def variable(value: Any) -> Any:
@@ -149,14 +174,14 @@ def variable(value: Any) -> Any:
         return tuple(variable(v) for v in value)
     if not isinstance(value, dict):
         if type(value) is int:
-            check_size(value, "a value given")
+            check_size(value, _("a value given"))
         return value
     if len(value) == 1:
         ((key, inner),) = value.items()
         if key in ("shape", "__array__") and _is_shape(inner):
             return Array(tuple(inner))
         if key in ("len", "__list_len__", "__dict_len__") and type(inner) is int and inner >= 0:
-            check_size(inner, "a length given")
+            check_size(inner, _("a length given"))
             return Items(inner)
         if key == "__tuple__" and isinstance(inner, list):
             return tuple(variable(v) for v in inner)
@@ -185,7 +210,8 @@ def parse_set(text: str) -> tuple[str, Any]:
     path = name.split(".")
     if not sep or not all(p.isidentifier() for p in path):
         raise RnncalcError(
-            f"--set {text!r}: expected NAME=VALUE", "e.g. --set units=64 or --set X.shape=100,10,3"
+            _("--set {text!r}: expected NAME=VALUE").format(text=text),
+            _("e.g. --set units=64 or --set X.shape=100,10,3"),
         )
     if path[-1] == "shape" and len(path) > 1:
         dims = [d.strip() for d in raw.strip().strip("()[]").split(",") if d.strip()]
@@ -193,8 +219,8 @@ def parse_set(text: str) -> tuple[str, Any]:
             shape = [None if d == "None" else int(d) for d in dims]
         except ValueError:
             raise RnncalcError(
-                f"--set {text!r}: a shape is whole numbers separated by commas",
-                f"e.g. --set {name}=1000,10,64",
+                _("--set {text!r}: a shape is whole numbers separated by commas").format(text=text),
+                _("e.g. --set {name}=1000,10,64").format(name=name),
             ) from None
         value: Any = {"shape": shape}
         path = path[:-1]
@@ -203,8 +229,12 @@ def parse_set(text: str) -> tuple[str, Any]:
             value = ast.literal_eval(raw.strip())
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             raise RnncalcError(
-                f"--set {text!r}: {raw.strip()[:40]!r} is not a Python literal",
-                f"write a number, a tuple, or text in quotes: --set {name}='{raw.strip()[:20]}'",
+                _("--set {text!r}: {value!r} is not a Python literal").format(
+                    text=text, value=raw.strip()[:40]
+                ),
+                _("write a number, a tuple, or text in quotes: --set {name}='{value}'").format(
+                    name=name, value=raw.strip()[:20]
+                ),
             ) from None
         if isinstance(value, tuple):
             value = list(value)
@@ -237,21 +267,28 @@ def _vars_json(text: str) -> dict[str, Any]:
         path = Path(text)
         if not path.is_file():
             raise RnncalcError(
-                f"--vars {text[:60]!r} is neither a JSON object nor a file",
-                "give JSON text, e.g. --vars '{\"max_len\": 100}', or a .json file",
+                _("--vars {text!r} is neither a JSON object nor a file").format(text=text[:60]),
+                _("give JSON text, e.g. --vars '{\"max_len\": 100}', or a .json file"),
             )
         if path.stat().st_size > CODE_BYTES.value:
-            raise RnncalcError(f"--vars {text}: the file is too large", "give a small JSON file")
+            raise RnncalcError(
+                _("--vars {text}: the file is too large").format(text=text),
+                _("give a small JSON file"),
+            )
         source = f"--vars {text}"
         text = path.read_text(encoding="utf-8", errors="replace")
     try:
         found = json.loads(text)
     except (json.JSONDecodeError, RecursionError, ValueError) as exc:
         raise RnncalcError(
-            f"{source}: not valid JSON ({exc})"[:200], "give a JSON object"
+            _("{source}: not valid JSON ({reason})").format(source=source, reason=exc)[:200],
+            _("give a JSON object"),
         ) from None
     if not isinstance(found, dict):
-        raise RnncalcError(f"{source}: the JSON is not an object", 'e.g. {"max_len": 100}')
+        raise RnncalcError(
+            _("{source}: the JSON is not an object").format(source=source),
+            _('e.g. {"max_len": 100}'),
+        )
     return found
 
 

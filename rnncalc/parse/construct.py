@@ -234,7 +234,7 @@ def torch_from_call(call: LayerCall) -> TorchConfig:
         raise _unknown_layer(call.name, TORCH, "PyTorch ")
     kwargs = _with_positional(call, cls.positional)
     if "proj_size" in call.kwargs and call.name != "LSTM":
-        raise RnncalcError(NOT_LSTM, _("drop proj_size, or use nn.LSTM"))
+        raise RnncalcError(_(NOT_LSTM), _("drop proj_size, or use nn.LSTM"))
     for name in kwargs:
         if name not in cls.model_fields:
             close = closest(name, cls.model_fields)

@@ -3,13 +3,114 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any, NamedTuple
 
 from rnncalc.errors import RnncalcError
-from rnncalc.i18n import N_, _
+from rnncalc.i18n import N_, Language, _, language
 from rnncalc.limits import EXPRESSION_DEPTH, EXPRESSION_LENGTH, check_size
 
 NESTING = N_("write one layer call with literal arguments")  # the fix for nesting too deep
+
+# Python's reasons for refusing syntax (Python 3.10 and later), so that they can be translated
+# (English shows Python's own words; a reason not here stays Python's).
+SYNTAX_REASONS = tuple(
+    (re.compile(pattern), template)
+    for pattern, template in (
+        (r"'(?P<bracket>.)' was never closed", N_("'{bracket}' was never closed")),
+        (r"unmatched '(?P<bracket>.)'", N_("unmatched '{bracket}'")),
+        (
+            r"closing parenthesis '(?P<closing>.)' does not match opening parenthesis "
+            r"'(?P<opening>.)'",
+            N_("closing parenthesis '{closing}' does not match opening parenthesis '{opening}'"),
+        ),
+        (
+            r"closing parenthesis '(?P<closing>.)' does not match opening parenthesis "
+            r"'(?P<opening>.)' on line (?P<line>\d+)",
+            N_(
+                "closing parenthesis '{closing}' does not match opening parenthesis "
+                "'{opening}' on line {line}"
+            ),
+        ),
+        (r"invalid syntax", N_("invalid syntax")),
+        (
+            r"invalid syntax\. Perhaps you forgot a comma\?",
+            N_("invalid syntax. Perhaps you forgot a comma?"),
+        ),
+        (
+            r"positional argument follows keyword argument",
+            N_("positional argument follows keyword argument"),
+        ),
+        (
+            r"unterminated string literal \(detected at line (?P<line>\d+)\)",
+            N_("unterminated string literal (detected at line {line})"),
+        ),
+        (
+            r"unterminated triple-quoted string literal \(detected at line (?P<line>\d+)\)",
+            N_("unterminated triple-quoted string literal (detected at line {line})"),
+        ),
+        (r"invalid decimal literal", N_("invalid decimal literal")),
+        (
+            r'expression cannot contain assignment, perhaps you meant "=="\?',
+            N_('expression cannot contain assignment, perhaps you meant "=="?'),
+        ),
+        (
+            r"leading zeros in decimal integer literals are not permitted; use an 0o prefix "
+            r"for octal integers",
+            N_(
+                "leading zeros in decimal integer literals are not permitted; use an 0o prefix "
+                "for octal integers"
+            ),
+        ),
+        (
+            r"invalid character '(?P<character>.)' \((?P<code>U\+[0-9A-F]+)\)",
+            N_("invalid character '{character}' ({code})"),
+        ),
+        (
+            r"Generator expression must be parenthesized",
+            N_("Generator expression must be parenthesized"),
+        ),
+        (
+            r"source code string cannot contain null bytes",
+            N_("source code string cannot contain null bytes"),
+        ),
+        (r"expected ':'", N_("expected ':'")),
+        (r"unexpected indent", N_("unexpected indent")),
+        (
+            r"unindent does not match any outer indentation level",
+            N_("unindent does not match any outer indentation level"),
+        ),
+        (
+            r"expected an indented block after '(?P<statement>\w+)' statement on line "
+            r"(?P<line>\d+)",
+            N_("expected an indented block after '{statement}' statement on line {line}"),
+        ),
+        (
+            r"expected an indented block after function definition on line (?P<line>\d+)",
+            N_("expected an indented block after function definition on line {line}"),
+        ),
+    )
+)
+
+
+def syntax_reason(exc: SyntaxError) -> str:
+    """Why Python refused the syntax, in the language spoken (in English, Python's words).
+
+    Example:
+        >>> try:
+        ...     ast.parse("LSTM(4")
+        ... except SyntaxError as exc:
+        ...     syntax_reason(exc)
+        "'(' was never closed"
+    """
+    reason = str(exc.msg)
+    if language() is Language.EN:
+        return reason
+    for pattern, template in SYNTAX_REASONS:
+        found = pattern.fullmatch(reason)
+        if found:
+            return _(template).format(**found.groupdict())
+    return reason
 
 
 class LayerCall(NamedTuple):
@@ -46,13 +147,13 @@ def parse(text: str) -> LayerCall:
         raise RnncalcError(
             _("the layer expression is empty"), _('write a layer call, e.g. "LSTM(32)"')
         )
-    EXPRESSION_LENGTH.check(len(text), "the layer expression", _("write one layer call"))
+    EXPRESSION_LENGTH.check(len(text), _("the layer expression"), _("write one layer call"))
     if not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text):
         raise RnncalcError(
             _("the layer expression is not valid UTF-8 text"),
             _("type it again, or save it as UTF-8"),
         )
-    EXPRESSION_DEPTH.check(_depth(text), "the layer expression", _(NESTING))
+    EXPRESSION_DEPTH.check(_depth(text), _("the layer expression"), _(NESTING))
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
@@ -62,7 +163,7 @@ def parse(text: str) -> LayerCall:
             else _("cannot read the layer expression: {reason}")
         )
         raise RnncalcError(
-            problem.format(column=exc.offset, reason=exc.msg),
+            problem.format(column=exc.offset, reason=syntax_reason(exc)),
             _('write it as Python, e.g. "LSTM(32, input_shape=(10, 64))"'),
         ) from None
     except (MemoryError, RecursionError):  # Python's parser gives up on deep unary chains
@@ -181,12 +282,13 @@ def _check_tree(tree: ast.AST) -> None:
     """Refuse what brackets do not show: syntax nested deeper than a layer call needs (`not`,
     unary `-`, `lambda:`, attribute chains), and integers no tensor size can be."""
     levels = [(tree, 0)]
+    what, fix = _("the layer expression"), _(NESTING)
     while levels:
         node, level = levels.pop()
         # ast.Expression -> ast.Call -> keyword -> value: four levels per call or bracket
-        EXPRESSION_DEPTH.check(level // 4, "the layer expression", _(NESTING))
+        EXPRESSION_DEPTH.check(level // 4, what, fix)
         if isinstance(node, ast.Constant) and type(node.value) is int:
-            check_size(node.value, "a number in the layer expression")
+            check_size(node.value, _("a number in the layer expression"))
         levels += [(child, level + 1) for child in ast.iter_child_nodes(node)]
 
 

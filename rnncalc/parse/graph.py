@@ -66,7 +66,7 @@ def validated(schema: Any, value: Any, where: str) -> Any:
         at = "".join(f"[{p!r}]" for p in bad.loc)
         raise RnncalcError(
             _("{where} is malformed: {at}: {reason}").format(
-                where=where, at=at or "the value", reason=bad.message
+                where=where, at=at or _("the value"), reason=bad.message
             ),
             _("give what Keras wrote, unchanged"),
         ) from None
@@ -80,7 +80,8 @@ def sequential_input(graph: Graph, where: str) -> Shape:
         graph.build_input_shape,
     ):
         if shape is not None:
-            return validated(SHAPE, shape, f"{where}: the input shape")  # type: ignore[no-any-return]
+            here = _("{where}: the input shape").format(where=where)
+            return validated(SHAPE, shape, here)  # type: ignore[no-any-return]
     raise RnncalcError(
         _("{where}: the Sequential model has no input shape (it was never built)").format(
             where=where
@@ -179,7 +180,8 @@ def tensor_refs(value: list[Any], where: str) -> list[Ref]:
     """`input_layers`/`output_layers`: `[name, node, tensor]` or a list of them."""
     if value and isinstance(value[0], str):
         value = [value]
-    return [validated(REF, v, f"{where}: a model input or output") for v in value]
+    here = _("{where}: a model input or output").format(where=where)
+    return [validated(REF, v, here) for v in value]
 
 
 # Keyword arguments that hold masks, not inputs; the others are inputs in this order, after the
@@ -198,7 +200,9 @@ def keyword_inputs(kwargs: dict[str, Any]) -> list[Any]:
 def call_nodes(entry: Entry, where: str) -> list[list[Ref]]:
     """The tensors each call of the layer took, in Keras 2's or Keras 3's form: the inputs
     first, then tensors given by keyword (an RNN's `initial_state`), but not masks."""
-    here = f"{where}: the inputs of layer {entry.name or entry.config.get('name')!r}"
+    here = _("{where}: the inputs of layer {name!r}").format(
+        where=where, name=entry.name or entry.config.get("name")
+    )
     nodes = []
     for node in entry.inbound_nodes or []:
         if isinstance(node, dict) and isinstance(node.get("kwargs") or {}, dict):
@@ -214,7 +218,10 @@ def call_nodes(entry: Entry, where: str) -> list[list[Ref]]:
                     refs += [validated(REF, r, here) for r in _keras2_refs(given)]
             nodes.append(refs)
         else:
-            raise RnncalcError(f"{here} are malformed: {node!r}"[:200], "give what Keras wrote")
+            raise RnncalcError(
+                _("{where} are malformed: {value!r}").format(where=here, value=node)[:200],
+                _("give what Keras wrote"),
+            )
     return nodes
 
 
@@ -235,7 +242,8 @@ def history(value: Any, where: str) -> Any:
             config = value.get("config")
             if not isinstance(config, dict):
                 raise RnncalcError(
-                    f"{where} are malformed: {value!r}"[:200], "give what Keras wrote"
+                    _("{where} are malformed: {value!r}").format(where=where, value=value)[:200],
+                    _("give what Keras wrote"),
                 )
             yield config.get("keras_history")
     elif isinstance(value, list | tuple):
@@ -252,7 +260,8 @@ def input_shape(entry: Entry, where: str) -> Shape:
             ),
             _("give what model.to_json() wrote, unchanged"),
         )
-    return validated(SHAPE, shape, f"{where}: the shape of InputLayer {entry.name!r}")  # type: ignore[no-any-return]
+    here = _("{where}: the shape of InputLayer {name!r}").format(where=where, name=entry.name)
+    return validated(SHAPE, shape, here)  # type: ignore[no-any-return]
 
 
 def layer_name(entry: Entry, index: int) -> str:
@@ -293,11 +302,11 @@ def walk_graph(
         if entry.class_name == "InputLayer":
             tensors[name] = [[start(step, inputs.index(name) if name in inputs else None)]]
             continue
-        here = f"{where}: layer {name!r} ({entry.class_name})"
+        here = _("{where}: layer {name!r} ({layer})").format(
+            where=where, name=name, layer=entry.class_name
+        )
         given = [lookup(tensors, ref, here) for ref in step.refs]
         calls = tensors.setdefault(name, [[]] if own_node(entry) else [])
         calls.append(call(step, given))
-    return [
-        lookup(tensors, ref, f"{where}: the model's output")
-        for ref in tensor_refs(graph.output_layers, where)
-    ]
+    here = _("{where}: the model's output").format(where=where)
+    return [lookup(tensors, ref, here) for ref in tensor_refs(graph.output_layers, where)]

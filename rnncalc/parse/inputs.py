@@ -42,7 +42,8 @@ def check_shape(shape: Shape | None, name: str) -> None:
     larger than any tensor's."""
     for d in shape or ():
         if isinstance(d, int):
-            check_size(d, f"`{name}`" if len(shape or ()) == 1 else f"an axis of `{name}`")
+            one = len(shape or ()) == 1
+            check_size(d, f"`{name}`" if one else _("an axis of `{name}`").format(name=name))
     if shape and any(d is not None and d < 0 for d in shape):
         raise RnncalcError(
             _("`{argument}` has a negative axis: {shape}").format(

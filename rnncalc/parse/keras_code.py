@@ -18,6 +18,7 @@ from rnncalc.config.families import FAMILIES
 from rnncalc.config.inputs import InputArgs, Shape
 from rnncalc.config.keras import V1_DEFAULTS, V1_MODULE, snake_case
 from rnncalc.errors import RnncalcError, closest
+from rnncalc.i18n import _
 from rnncalc.parse.construct import (
     KERAS,
     NESTED,
@@ -181,8 +182,9 @@ class KerasReader(Interpreter):
         value = self.module_attribute(f"{path}.{name}" if path else name)
         if isinstance(value, Missing):
             raise RnncalcError(
-                f"cannot import name {name!r} from {path!r}: Keras {self.keras.value} has no "
-                "such name",
+                _(
+                    "cannot import name {name!r} from {module!r}: Keras {keras} has no such name"
+                ).format(name=name, module=path, keras=self.keras.value),
                 _missing_fix(name),
             )
         return value
@@ -198,14 +200,15 @@ class KerasReader(Interpreter):
     def other_attribute(self, owner: Any, name: str) -> Any:
         if isinstance(owner, Missing):
             raise RnncalcError(
-                f"module {owner.path.rpartition('.')[0]!r} has no attribute {owner.name!r} in "
-                f"Keras {self.keras.value}",
+                _("module {module!r} has no attribute {name!r} in Keras {keras}").format(
+                    module=owner.path.rpartition(".")[0], name=owner.name, keras=self.keras.value
+                ),
                 _missing_fix(owner.name),
             )
         if isinstance(owner, Tensor):
             if name in ("shape", "ndim"):
                 return owner.shape if name == "shape" else len(owner.shape)
-            return Unknown(f"`.{name}` of a tensor")
+            return Unknown(_("`.{name}` of a tensor").format(name=name))
         if isinstance(owner, Layer):
             if name == "output":
                 return _outputs(owner)
@@ -215,9 +218,11 @@ class KerasReader(Interpreter):
         if isinstance(owner, KerasName):
             if owner.name == "Sequential" and name in BUILDING:
                 raise RnncalcError(
-                    f"Sequential.{name}() missing 1 required positional argument: 'layer' (the "
-                    "name holds the class Sequential, not a model)",
-                    "make the model first: model = Sequential()",
+                    _(
+                        "Sequential.{method}() missing 1 required positional argument: 'layer' "
+                        "(the name holds the class Sequential, not a model)"
+                    ).format(method=name),
+                    _("make the model first: model = Sequential()"),
                 )
             return Unknown(f"`{owner.name}.{name}`")
         return Unknown(f"`.{name}`")
@@ -245,16 +250,16 @@ class KerasReader(Interpreter):
     def other_subscript(self, owner: Any, key: Any, node: Any) -> Any:
         if isinstance(owner, Tensor):
             raise RnncalcError(
-                "slicing a tensor makes a Keras operation, which rnncalc cannot read yet",
-                "use a layer for it: Reshape, Cropping1D, or return_sequences=False",
+                _("slicing a tensor makes a Keras operation, which rnncalc cannot read yet"),
+                _("use a layer for it: Reshape, Cropping1D, or return_sequences=False"),
             )
         return super().other_subscript(owner, key, node)
 
     def operand(self, value: Any) -> None:
         if isinstance(value, Tensor):
             raise RnncalcError(
-                "arithmetic on tensors makes a Keras operation, which rnncalc cannot read yet",
-                "use the merge layer for it: keras.layers.Add()([x, y])",
+                _("arithmetic on tensors makes a Keras operation, which rnncalc cannot read yet"),
+                _("use the merge layer for it: keras.layers.Add()([x, y])"),
             )
 
     def truthy(self, value: Any) -> bool:
@@ -281,11 +286,13 @@ class KerasReader(Interpreter):
             return NotImplemented
         if name == "add":
             if len(args) != 1 or kwargs:
-                raise RnncalcError("Sequential.add() takes one layer", "add one layer at a time")
+                raise RnncalcError(
+                    _("Sequential.add() takes one layer"), _("add one layer at a time")
+                )
             self.add(owner, args[0])
         elif name == "pop":
             if not owner.layers:
-                raise RnncalcError("There are no layers in the model", "add a layer first")
+                raise RnncalcError(_("There are no layers in the model"), _("add a layer first"))
             self.rebuild(owner, owner.layers[:-1])
         elif name == "build":
             shape = args[0] if args else kwargs.get("input_shape")
@@ -302,12 +309,17 @@ class KerasReader(Interpreter):
         layers = self.model_attribute(model, "layers")
         if isinstance(given.get("index"), int):
             if not -len(layers) <= given["index"] < len(layers):
-                raise RnncalcError(f"the model has {len(layers)} layers", "give a valid index")
+                raise RnncalcError(
+                    _("the model has {count} layers").format(count=len(layers)),
+                    _("give a valid index"),
+                )
             return layers[given["index"]]
         for layer in layers:
             if getattr(layer, "name", None) == given.get("name"):
                 return layer
-        raise RnncalcError(f"No such layer: {given.get('name')}", "give a layer's name")
+        raise RnncalcError(
+            _("No such layer: {name}").format(name=given.get("name")), _("give a layer's name")
+        )
 
     def call_other(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if isinstance(function, Layer | Sequential | Functional):
@@ -342,9 +354,10 @@ class KerasReader(Interpreter):
         for value in [*args, *kwargs.values()] if class_name != "Lambda" else []:
             if isinstance(value, Unknown):
                 raise RnncalcError(
-                    f"an argument of {class_name} comes from {value.origin}, which rnncalc "
-                    "does not run",
-                    "give the value with --set NAME=VALUE",
+                    _(
+                        "an argument of {layer} comes from {origin}, which rnncalc does not run"
+                    ).format(layer=class_name, origin=value.origin),
+                    _("give the value with --set NAME=VALUE"),
                 )
         for key in kwargs:
             if key in KERAS1_ARGUMENTS or (key == "output_dim" and class_name != "Embedding"):
@@ -381,31 +394,50 @@ class KerasReader(Interpreter):
             if key not in allowed and key not in InputArgs.names():
                 near = closest(key, params)
                 raise RnncalcError(
-                    f"{class_name} does not accept `{key}` ({self.keras_says(class_name, key)})",
-                    f"did you mean `{near}`?"
+                    _("{layer} does not accept `{argument}` (Keras {keras}: {says})").format(
+                        layer=class_name,
+                        argument=key,
+                        keras=self.keras.value,
+                        says=self.keras_says(class_name, key),
+                    ),
+                    _("did you mean `{name}`?").format(name=near)
                     if near
-                    else f"drop it; {class_name} takes " + ", ".join(params[:8]),
+                    else _("drop it; {layer} takes {arguments}").format(
+                        layer=class_name, arguments=", ".join(params[:8])
+                    ),
                 )
         given = set(params[: len(args)]) | set(kwargs)
         missing = [name for name in spec["required"] if name not in given]
         if missing:
-            listed = " and ".join(f"'{m}'" for m in missing)
+            listed = _(" and ").join(f"'{m}'" for m in missing)
+            problem = (
+                _("{layer}.__init__() missing {count} required positional arguments: {names}")
+                if len(missing) > 1
+                else _("{layer}.__init__() missing {count} required positional argument: {names}")
+            )
             raise RnncalcError(
-                f"{class_name}.__init__() missing {len(missing)} required positional "
-                f"argument{'s' if len(missing) > 1 else ''}: {listed}",
-                f"give it: {class_name}({missing[0]}=...)",
+                problem.format(layer=class_name, count=len(missing), names=listed),
+                _("give it: {layer}({argument}=...)").format(layer=class_name, argument=missing[0]),
             )
 
     def keras_says(self, owner: str, key: str) -> str:
-        """What this Keras raises for an argument its constructor does not take."""
+        """What this Keras raises for an argument its constructor does not take, in its words."""
         if self.keras is KerasVersion.V2:
-            return f"Keras 2: ('Keyword argument not understood:', '{key}')"
-        return f"Keras 3: Unrecognized keyword arguments passed to {owner}: {{'{key}': ...}}"
+            return f"('Keyword argument not understood:', '{key}')"
+        return f"Unrecognized keyword arguments passed to {owner}: {{'{key}': ...}}"
 
     def refused(self, owner: str, old: str, new: str, what: str) -> RnncalcError:
+        """Keras 1's `old` argument (`what` "argument") or name of a Model argument ("name")."""
+        problem = (
+            _("{layer} does not accept `{old}`, Keras 1's name (Keras {keras}: {says})")
+            if what == "name"
+            else _("{layer} does not accept `{old}`, Keras 1's argument (Keras {keras}: {says})")
+        )
         return RnncalcError(
-            f"{owner} does not accept `{old}`, Keras 1's {what} ({self.keras_says(owner, old)})",
-            f"write {new}= instead of {old}=",
+            problem.format(
+                layer=owner, old=old, keras=self.keras.value, says=self.keras_says(owner, old)
+            ),
+            _("write {new}= instead of {old}=").format(new=new, old=old),
         )
 
     def input_shape(self, class_name: str, inputs: dict[str, Any]) -> Shape | None:
@@ -415,23 +447,29 @@ class KerasReader(Interpreter):
             length = inputs.pop("input_length", None)
             if not keras2 and length is not None:
                 self.warnings.append(
-                    f"line {self.line}: Keras 3 warns that Embedding's `input_length` is "
-                    "deprecated, and ignores it"
+                    _(
+                        "line {line}: Keras 3 warns that Embedding's `input_length` is "
+                        "deprecated, and ignores it"
+                    ).format(line=self.line)
                 )
             elif keras2 and "input_shape" not in inputs and "batch_input_shape" not in inputs:
                 inputs["input_shape"] = (length,)  # tf-keras's Embedding always has one
         elif class_name not in SEQUENCE and class_name != "Bidirectional":
             if "input_length" in inputs and keras2:
                 raise RnncalcError(
-                    f"{class_name} does not take `input_length` (Keras 2: ('Keyword argument "
-                    "not understood:', 'input_length'))",
-                    "give input_shape=(timesteps, features)",
+                    _(
+                        "{layer} does not take `input_length` (Keras 2: ('Keyword argument "
+                        "not understood:', 'input_length'))"
+                    ).format(layer=class_name),
+                    _("give input_shape=(timesteps, features)"),
                 )
             if keras2 and "input_dim" in inputs and "input_shape" not in inputs:
                 inputs["input_shape"] = (inputs.pop("input_dim"),)
         inputs = {k: tuple(v) if isinstance(v, list) else v for k, v in inputs.items()}
         resolved, warnings = resolve(parse_args(inputs), self.keras)
-        self.warnings.extend(f"line {self.line}: {w}" for w in warnings)
+        self.warnings.extend(
+            _("line {line}: {warning}").format(line=self.line, warning=w) for w in warnings
+        )
         return None if resolved is None else resolved.shape
 
     def input(self, args: list[Any], kwargs: dict[str, Any], layer: bool = False) -> Tensor:
@@ -453,13 +491,13 @@ class KerasReader(Interpreter):
             full = (given.get("batch_size"), *shape)
         else:
             raise RnncalcError(
-                f"Input needs a shape, got {shape!r}",
-                "give the shape of one sample: Input(shape=(timesteps, features))",
+                _("Input needs a shape, got {shape!r}").format(shape=shape),
+                _("give the shape of one sample: Input(shape=(timesteps, features))"),
             )
         if not all(d is None or (type(d) is int and d >= 0) for d in full):
             raise RnncalcError(
-                f"the Input shape {full!r} has an axis that is not a size",
-                "give whole numbers or None",
+                _("the Input shape {shape!r} has an axis that is not a size").format(shape=full),
+                _("give whole numbers or None"),
             )
         parse_args({"batch_input_shape": full})  # sizes within bounds
         name = given.get("name")
@@ -482,14 +520,15 @@ class KerasReader(Interpreter):
         if isinstance(layer, Tensor) and isinstance(layer.source, InputLayer):
             if model.layers or model.input is not None:
                 raise RnncalcError(
-                    "an Input can only start a Sequential model", "add it first, or not at all"
+                    _("an Input can only start a Sequential model"),
+                    _("add it first, or not at all"),
                 )
             model.input, model.outputs = layer.source, [layer.shape]
             return
         if not isinstance(layer, Layer | Sequential | Functional):
             raise RnncalcError(
-                f"Sequential.add() takes a layer, got {_what(layer)}",
-                _custom_fix(layer) or "add a layer: model.add(LSTM(32))",
+                _("Sequential.add() takes a layer, got {what}").format(what=_what(layer)),
+                _custom_fix(layer) or _("add a layer: model.add(LSTM(32))"),
             )
         if not model.layers and model.input is None:
             shape = _first_input(layer)
@@ -530,11 +569,11 @@ class KerasReader(Interpreter):
         call = Node(list(args), dict(kwargs), [])
         given = call.tensors()
         if not given:
-            what = _what(args[0]) if args else "nothing"
+            what = _what(args[0]) if args else _("nothing")
             raise RnncalcError(
-                f"{where} is called on {what}, not on a tensor",
+                _("{where} is called on {what}, not on a tensor").format(where=where, what=what),
                 _custom_fix(args[0] if args else None)
-                or "call it on the output of keras.Input(...) or of another layer",
+                or _("call it on the output of keras.Input(...) or of another layer"),
             )
         if isinstance(layer, Sequential) and layer.outputs is None:
             self.start(layer, given[0].shape)
@@ -550,21 +589,28 @@ class KerasReader(Interpreter):
         given = by_name("Model", args, dict(kwargs), ("inputs", "outputs", "name"))
         if "inputs" not in given or "outputs" not in given:
             raise RnncalcError(
-                "Model() without inputs and outputs is a subclassed model: its layers are "
-                "built by its call(), which rnncalc does not run",
-                "build it as Model(inputs=keras.Input(...), outputs=...)",
+                _(
+                    "Model() without inputs and outputs is a subclassed model: its layers are "
+                    "built by its call(), which rnncalc does not run"
+                ),
+                _("build it as Model(inputs=keras.Input(...), outputs=...)"),
             )
         inputs, outputs = list(tensors(given["inputs"])), list(tensors(given["outputs"]))
         for what, found in (("inputs", inputs), ("outputs", outputs)):
             if not found:
+                problem = (
+                    _("the model's inputs are {what}, not tensors")
+                    if what == "inputs"
+                    else _("the model's outputs are {what}, not tensors")
+                )
                 raise RnncalcError(
-                    f"the model's {what} are {_what(given[what])}, not tensors",
-                    "give keras.Input(...) tensors as inputs and layer outputs as outputs",
+                    problem.format(what=_what(given[what])),
+                    _("give keras.Input(...) tensors as inputs and layer outputs as outputs"),
                 )
         if not all(isinstance(t.source, InputLayer) for t in inputs):
             raise RnncalcError(
-                "a model's inputs must come from keras.Input(...)",
-                "give the Input tensors as the model's inputs",
+                _("a model's inputs must come from keras.Input(...)"),
+                _("give the Input tensors as the model's inputs"),
             )
         name = given.get("name")
         base = "model" if self.keras is KerasVersion.V2 else "functional"
@@ -609,8 +655,8 @@ def _first_input(layer: Callable_) -> Shape | None:
 def _outputs(layer: Callable_) -> Any:
     if not layer.nodes:
         raise RnncalcError(
-            f"layer {layer.name!r} has never been called, so it has no output",
-            "call it on a tensor first: y = layer(x)",
+            _("layer {name!r} has never been called, so it has no output").format(name=layer.name),
+            _("call it on a tensor first: y = layer(x)"),
         )
     node = len(layer.nodes) - 1
     made = [Tensor(layer, node, i, s) for i, s in enumerate(layer.nodes[node].outputs)]
@@ -647,27 +693,29 @@ def _nested_states(layer: Callable_, made: list[Tensor]) -> list[Any]:
 
 def _where(layer: Callable_) -> str:
     kind = layer.class_name if isinstance(layer, Layer) else type(layer).__name__
-    return f"layer {layer.name!r} ({kind})"
+    return _("layer {name!r} ({kind})").format(name=layer.name, kind=kind)
 
 
 def _what(value: Any) -> str:
     if isinstance(value, KerasName):
-        return f"the class {value.name} (not an instance: add parentheses)"
+        return _("the class {name} (not an instance: add parentheses)").format(name=value.name)
     if isinstance(value, Tensor):
-        return "a tensor"
+        return _("a tensor")
     return _kind(value)
 
 
 def _custom_fix(value: Any) -> str:
     """The fix where a layer the file defines stands in the model."""
-    if isinstance(value, Unknown) and "whose code rnncalc does not run" in value.origin:
-        return "rnncalc reads Keras's own layers; a custom layer's shapes are in its code"
+    if isinstance(value, Unknown) and value.made == "instance":
+        return _("rnncalc reads Keras's own layers; a custom layer's shapes are in its code")
     return ""
 
 
 def _missing_fix(name: str) -> str:
     if name == "Merge":
-        return "Keras 2 removed Merge: use Concatenate()([a, b]), Add() or another merge layer"
+        return _("Keras 2 removed Merge: use Concatenate()([a, b]), Add() or another merge layer")
     if name.startswith("CuDNN"):
-        return f"use {name.removeprefix('CuDNN')}: it uses cuDNN on a GPU by itself"
-    return "check the name against the Keras documentation"
+        return _("use {layer}: it uses cuDNN on a GPU by itself").format(
+            layer=name.removeprefix("CuDNN")
+        )
+    return _("check the name against the Keras documentation")

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from rnncalc.config.enums import KerasVersion
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.limits import (
     ARCHIVE_MEMBERS,
     CELLS,
@@ -63,9 +64,13 @@ def load(path: str) -> Loaded:
         return _from_text(sys.stdin.buffer.read(CONFIG_BYTES.value + 1), "-", code=False)
     file = Path(path)
     if not file.exists():
-        raise RnncalcError(f"{path}: no such file", "give the path of a model file")
+        raise RnncalcError(
+            _("{path}: no such file").format(path=path), _("give the path of a model file")
+        )
     if not file.is_file():  # a folder, a FIFO or a device: never opened
-        raise RnncalcError(f"{path}: not a regular file", "give the path of a model file")
+        raise RnncalcError(
+            _("{path}: not a regular file").format(path=path), _("give the path of a model file")
+        )
     with file.open("rb") as stream:
         head = stream.read(8)
     if head.startswith(ZIP):
@@ -78,9 +83,10 @@ def load(path: str) -> Loaded:
         return Loaded({}, KerasVersion.V2, "pt")
     if file.stat().st_size > CONFIG_BYTES.value:
         raise RnncalcError(
-            f"{path}: {file.stat().st_size:,} bytes is too large for a model's JSON "
-            f"(at most {CONFIG_BYTES.value:,})",
-            "give the JSON of model.to_json(), a .keras or an .h5 file",
+            _("{path}: {size:,} bytes is too large for a model's JSON (at most {limit:,})").format(
+                path=path, size=file.stat().st_size, limit=CONFIG_BYTES.value
+            ),
+            _("give the JSON of model.to_json(), a .keras or an .h5 file"),
         )
     data = file.read_bytes()
     if file.suffix == ".json":  # what the name says, even when the JSON is broken
@@ -109,14 +115,18 @@ def _from_text(data: bytes, where: str, code: bool) -> Loaded:
         return _from_json(data, where)
     if len(data) > CODE_BYTES.value:
         raise RnncalcError(
-            f"{where}: more than {CODE_BYTES.value:,} bytes of code",
-            "give the code that builds the model",
+            _("{where}: more than {limit:,} bytes of code").format(
+                where=where, limit=CODE_BYTES.value
+            ),
+            _("give the code that builds the model"),
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         if code:
-            raise RnncalcError(f"{where}: the code is not UTF-8 text", "save it as UTF-8") from None
+            raise RnncalcError(
+                _("{where}: the code is not UTF-8 text").format(where=where), _("save it as UTF-8")
+            ) from None
         return _from_json(data, where)  # says what JSON would
     if not code and looks_like_tree(text):  # what print() writes of a PyTorch model
         return Loaded({}, KerasVersion.V2, "tree", text)
@@ -125,10 +135,14 @@ def _from_text(data: bytes, where: str, code: bool) -> Loaded:
             ast.parse(text)
         except SyntaxError as exc:
             raise RnncalcError(
-                f"{where}: neither a model's JSON nor Python code (as Python, line "
-                f"{exc.lineno}: {exc.msg})",
-                "give model JSON, a .keras or .h5 file, Python code that builds the model, or "
-                "the text print(model) writes of a PyTorch model",
+                _(
+                    "{where}: neither a model's JSON nor Python code (as Python, line {line}: "
+                    "{reason})"
+                ).format(where=where, line=exc.lineno, reason=exc.msg),
+                _(
+                    "give model JSON, a .keras or .h5 file, Python code that builds the model, "
+                    "or the text print(model) writes of a PyTorch model"
+                ),
             ) from None
         except (MemoryError, RecursionError, ValueError):
             pass  # the code reader says what is wrong with it
@@ -142,15 +156,18 @@ def _from_json(data: bytes, where: str, keras: KerasVersion | None = None) -> Lo
             config = _parsed(config.encode("utf-8", "surrogatepass"), where)
         except RnncalcError:
             raise RnncalcError(
-                f"{where}: this JSON is a string, not a Keras model", "give what Keras wrote"
+                _("{where}: this JSON is a string, not a Keras model").format(where=where),
+                _("give what Keras wrote"),
             ) from None
     check_json(config, where)
     manifest = config.get("weightsManifest") if isinstance(config, dict) else None
     config, version = _as_found(config, where)
     if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
         raise RnncalcError(
-            f"{where}: this JSON is not a Keras model (no class_name and config at the top)",
-            "give what model.to_json() wrote",
+            _(
+                "{where}: this JSON is not a Keras model (no class_name and config at the top)"
+            ).format(where=where),
+            _("give what model.to_json() wrote"),
         )
     return Loaded(config, keras or _version(version, data), "json", manifest=manifest)
 
@@ -159,37 +176,47 @@ def _parsed(data: bytes, where: str) -> Any:
     """The JSON value of `data`, within rnncalc's bounds, or why it is none."""
     if len(data) > CONFIG_BYTES.value:
         raise RnncalcError(
-            f"{where}: more than {CONFIG_BYTES.value:,} bytes of JSON", "give one model"
+            _("{where}: more than {limit:,} bytes of JSON").format(
+                where=where, limit=CONFIG_BYTES.value
+            ),
+            _("give one model"),
         )
     JSON_VALUES.check(  # an upper bound, counted before the JSON is parsed
         data.count(b",") + data.count(b"{") + data.count(b"["),
-        f"{where}: the JSON",
-        "give what Keras wrote",
+        _("{where}: the JSON").format(where=where),
+        _("give what Keras wrote"),
     )
     try:
         return json.loads(data)
     except RecursionError:  # deeper than Python's parser goes, so far past the limit
         raise RnncalcError(
-            f"{where}: the JSON nests deeper than rnncalc's limit of {JSON_DEPTH.value} levels",
-            "give what Keras wrote",
+            _("{where}: the JSON nests deeper than rnncalc's limit of {limit} levels").format(
+                where=where, limit=JSON_DEPTH.value
+            ),
+            _("give what Keras wrote"),
         ) from None
     except UnicodeDecodeError:
         raise RnncalcError(
-            f"{where}: the file is not text, so not a model's JSON",
-            "give what model.to_json() wrote, a .keras archive or an .h5 file",
+            _("{where}: the file is not text, so not a model's JSON").format(where=where),
+            _("give what model.to_json() wrote, a .keras archive or an .h5 file"),
         ) from None
     except json.JSONDecodeError as exc:
         # The text ends before the JSON does, or inside a string that never closes.
         cut = exc.pos >= len(data.rstrip()) or exc.msg.startswith("Unterminated string")
         raise RnncalcError(
-            f"{where}: the JSON {'is cut short' if cut else 'is not valid'} ({exc})",
-            "give the whole of what model.to_json() wrote"
+            (
+                _("{where}: the JSON is cut short ({reason})")
+                if cut
+                else _("{where}: the JSON is not valid ({reason})")
+            ).format(where=where, reason=exc),
+            _("give the whole of what model.to_json() wrote")
             if cut
-            else "give what model.to_json() wrote, a .keras archive or an .h5 file",
+            else _("give what model.to_json() wrote, a .keras archive or an .h5 file"),
         ) from None
     except ValueError:  # what json leaves to int(): more digits than Python reads
         raise RnncalcError(
-            f"{where}: a number in the JSON has more than 4,300 digits", "give what Keras wrote"
+            _("{where}: a number in the JSON has more than 4,300 digits").format(where=where),
+            _("give what Keras wrote"),
         ) from None
 
 
@@ -235,10 +262,12 @@ def _as_found(config: Any, where: str) -> tuple[Any, Any]:
     if (isinstance(version, str) and version.startswith("1")) or found:
         said = f"keras_version {version}" if isinstance(version, str) else f"`{found}`"
         raise RnncalcError(
-            f"{where}: a Keras 1 model ({said}): Keras 2 and 3 cannot load it, since Keras 2 "
-            "renamed most layer arguments (output_dim is units, init kernel_initializer, "
-            "dropout_W dropout, border_mode padding)",
-            "build the model again with today's Keras and save it, or give its code",
+            _(
+                "{where}: a Keras 1 model ({said}): Keras 2 and 3 cannot load it, since Keras 2 "
+                "renamed most layer arguments (output_dim is units, init kernel_initializer, "
+                "dropout_W dropout, border_mode padding)"
+            ).format(where=where, said=said),
+            _("build the model again with today's Keras and save it, or give its code"),
         )
     return config, version
 
@@ -259,27 +288,34 @@ def _keras1(config: dict[str, Any]) -> str | None:
 def check_json(value: Any, where: str) -> None:
     """Refuse, in one pass without recursion, what would make reading a config recurse or
     loop without end: nesting, layers and sizes beyond rnncalc's limits."""
-    fix = "give what Keras wrote"
+    # The words of a refusal, put together once (not once a value).
+    fix, smaller = _("give what Keras wrote"), _("give a smaller model")
+    json_, rnn = (
+        _("{where}: the JSON").format(where=where),
+        _("{where}: an RNN").format(where=where),
+    )
+    model = _("{where}: the model").format(where=where)
+    number = _("{where}: a number in the JSON").format(where=where)
     pending, layers, calls = [(value, 1)], 0, 0
     while pending:
         item, depth = pending.pop()
-        JSON_DEPTH.check(depth, f"{where}: the JSON", fix)
+        JSON_DEPTH.check(depth, json_, fix)
         if isinstance(item, dict):
             if isinstance(item.get("layers"), list):
                 layers += len(item["layers"])
             for key in ("cell", "cells"):
                 if isinstance(item.get(key), list):
-                    CELLS.check(len(item[key]), f"{where}: an RNN", "stack fewer cells")
+                    CELLS.check(len(item[key]), rnn, _("stack fewer cells"))
                     layers += len(item[key])  # each cell costs as much as a layer
-            MODEL_LAYERS.check(layers, f"{where}: the model", "give a smaller model")
+            MODEL_LAYERS.check(layers, model, smaller)
             if isinstance(item.get("inbound_nodes"), list):
                 calls += len(item["inbound_nodes"])
-                MODEL_CALLS.check(calls, f"{where}: the model", "give a smaller model")
+                MODEL_CALLS.check(calls, model, smaller)
             pending += [(v, depth + 1) for v in item.values()]
         elif isinstance(item, list):
             pending += [(v, depth + 1) for v in item]
         elif type(item) is int:
-            check_size(item, f"{where}: a number in the JSON")
+            check_size(item, number)
 
 
 def _version(version: Any, data: bytes) -> KerasVersion:
@@ -297,8 +333,10 @@ def _from_archive(file: Path) -> Loaded:
             members = archive.infolist()
             if len(members) > ARCHIVE_MEMBERS.value:
                 raise RnncalcError(
-                    f"{where}: the archive holds {len(members):,} files; a .keras archive holds 3",
-                    "give a .keras file as Keras saved it",
+                    _(
+                        "{where}: the archive holds {count:,} files; a .keras archive holds 3"
+                    ).format(where=where, count=len(members)),
+                    _("give a .keras file as Keras saved it"),
                 )
             names = {m.filename: m for m in members}
             if any(n == "data.pkl" or n.endswith("/data.pkl") for n in names):
@@ -306,20 +344,25 @@ def _from_archive(file: Path) -> Loaded:
             if "config.json" not in names:
                 nested = [n for n in names if n.endswith((".keras", ".zip"))]
                 problem = (
-                    f"it holds another archive ({nested[0]}), not a model"
+                    _(
+                        "{where}: this zip is not a Keras archive: it holds another archive "
+                        "({inner}), not a model"
+                    ).format(where=where, inner=nested[0])
                     if nested
-                    else "it has no config.json"
+                    else _(
+                        "{where}: this zip is not a Keras archive: it has no config.json"
+                    ).format(where=where)
                 )
                 raise RnncalcError(
-                    f"{where}: this zip is not a Keras archive: {problem}",
-                    "give the .keras file itself, as model.save() wrote it",
+                    problem, _("give the .keras file itself, as model.save() wrote it")
                 )
             info = names["config.json"]
             if info.file_size > CONFIG_BYTES.value:
                 raise RnncalcError(
-                    f"{where}: config.json unpacks to {info.file_size:,} bytes (at most "
-                    f"{CONFIG_BYTES.value:,})",
-                    "give a .keras file as Keras saved it",
+                    _("{where}: config.json unpacks to {size:,} bytes (at most {limit:,})").format(
+                        where=where, size=info.file_size, limit=CONFIG_BYTES.value
+                    ),
+                    _("give a .keras file as Keras saved it"),
                 )
             with archive.open(info) as stream:  # read at most the bound, whatever the header says
                 data = stream.read(CONFIG_BYTES.value + 1)
@@ -327,18 +370,23 @@ def _from_archive(file: Path) -> Loaded:
     except DAMAGED_ZIP as exc:
         damage = str(exc) or type(exc).__name__
         raise RnncalcError(
-            f"{where}: the zip archive is damaged ({damage})", "save it again"
+            _("{where}: the zip archive is damaged ({damage})").format(where=where, damage=damage),
+            _("save it again"),
         ) from None
     except RuntimeError as exc:  # zipfile's word for a member that needs a password
         raise RnncalcError(
-            f"{where}: the archive cannot be read ({exc}); Keras never encrypts one",
-            "give the .keras file as model.save() wrote it",
+            _("{where}: the archive cannot be read ({reason}); Keras never encrypts one").format(
+                where=where, reason=exc
+            ),
+            _("give the .keras file as model.save() wrote it"),
         ) from None
     version = metadata.get("keras_version")
     keras = None
     if isinstance(version, str):
         keras = KerasVersion.V2 if version.startswith("2") else KerasVersion.V3
-    return _from_json(data, f"{where} (config.json)", keras)._replace(kind="keras")
+    return _from_json(data, _("{where} (config.json)").format(where=where), keras)._replace(
+        kind="keras"
+    )
 
 
 def _metadata(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> dict[str, Any]:
@@ -357,7 +405,11 @@ def attribute(item: Any, name: str, where: str) -> Any:
         return None
     with contextlib.suppress(RuntimeError):  # h5py's word for an attribute storing nothing
         stored = item.attrs.get_id(name).get_storage_size()
-        CONFIG_BYTES.check(stored, f"{where}: the attribute {name}", "give what Keras saved")
+        CONFIG_BYTES.check(
+            stored,
+            _("{where}: the attribute {name}").format(where=where, name=name),
+            _("give what Keras saved"),
+        )
     return item.attrs[name]
 
 
@@ -367,7 +419,7 @@ def _from_h5(file: Path) -> Loaded:
         import h5py
     except ImportError:
         raise RnncalcError(
-            f"{where} is an HDF5 (.h5) file, and reading it needs h5py",
+            _("{where} is an HDF5 (.h5) file, and reading it needs h5py").format(where=where),
             'pip install "rnncalc[h5]"',
         ) from None
     try:
@@ -375,15 +427,24 @@ def _from_h5(file: Path) -> Loaded:
             config = attribute(h5, "model_config", where)
             version = attribute(h5, "keras_version", where)
     except (OSError, RuntimeError) as exc:  # h5py's words for a damaged file
-        raise RnncalcError(f"{where}: cannot read the HDF5 file ({exc})", "save it again") from None
+        raise RnncalcError(
+            _("{where}: cannot read the HDF5 file ({reason})").format(where=where, reason=exc),
+            _("save it again"),
+        ) from None
     if config is None:
         raise RnncalcError(
-            f"{where}: this HDF5 file has no model_config: it holds weights only",
-            "save the whole model (model.save('model.h5')), or give its JSON",
+            _("{where}: this HDF5 file has no model_config: it holds weights only").format(
+                where=where
+            ),
+            _("save the whole model (model.save('model.h5')), or give its JSON"),
         )
     # A variable-length attribute's size shows only once read: refuse it before copying it.
     if isinstance(config, str | bytes):
-        CONFIG_BYTES.check(len(config), f"{where}: model_config", "give what Keras saved")
+        CONFIG_BYTES.check(
+            len(config),
+            _("{where}: model_config").format(where=where),
+            _("give what Keras saved"),
+        )
     # h5py hands undecodable bytes back as surrogates: encode them back, for JSON to refuse.
     data = config if isinstance(config, bytes) else str(config).encode("utf-8", "surrogateescape")
     if isinstance(version, bytes):
@@ -391,4 +452,6 @@ def _from_h5(file: Path) -> Loaded:
     keras = None
     if isinstance(version, str):
         keras = KerasVersion.V2 if version.startswith("2") else KerasVersion.V3
-    return _from_json(data, f"{where} (model_config)", keras)._replace(kind="h5")
+    return _from_json(data, _("{where} (model_config)").format(where=where), keras)._replace(
+        kind="h5"
+    )

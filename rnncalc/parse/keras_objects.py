@@ -12,6 +12,7 @@ from typing import Any
 from rnncalc.config.enums import KerasVersion
 from rnncalc.config.inputs import Shape
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.parse.graph import MASKS, keyword_inputs
 from rnncalc.parse.python import Module
 
@@ -202,9 +203,13 @@ def network(model: Functional) -> tuple[list[Any], dict[tuple[int, int], int]]:
     for known, source in layers.items():
         if isinstance(source, InputLayer) and known not in given_inputs:
             raise RnncalcError(
-                f"Graph disconnected: the model's outputs need Input {source.name!r}, which is "
-                "not among its inputs",
-                f"add it to the model's inputs: Model(inputs=[..., {source.name}], ...)",
+                _(
+                    "Graph disconnected: the model's outputs need Input {name!r}, which is not "
+                    "among its inputs"
+                ).format(name=source.name),
+                _("add it to the model's inputs: Model(inputs=[..., {name}], ...)").format(
+                    name=source.name
+                ),
             )
     ordered = [layers[k] for k in sorted(layers, key=lambda k: (-layer_depth[k], met[k]))]
     numbers: dict[tuple[int, int], int] = {}

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rnncalc.errors import RnncalcError
-from rnncalc.limits import CODE_DEPTH, CODE_ITEMS, CODE_STEPS, check_size
+from rnncalc.i18n import N_, _
+from rnncalc.limits import CODE_DEPTH, CODE_ITEMS, CODE_STEPS, SIZE, check_size
 from rnncalc.parse.arrays import FUNCTIONS, Array, index, numpy_function
 
 Scope = dict[str, Any]
@@ -99,9 +100,11 @@ class Namespace:
 @dataclass
 class Unknown:
     """A value rnncalc does not compute: what a skipped call returned, or a name of a module
-    it does not model. Using it where the model needs a value is an error naming its origin."""
+    it does not model. Using it where the model needs a value is an error naming its origin
+    (in the language spoken when it was made)."""
 
     origin: str
+    made: str = ""  # "class": a class built on a library's; "instance": an instance of one
 
 
 @dataclass
@@ -176,8 +179,8 @@ class Free(RnncalcError):
 
     def __init__(self, name: str, example: str = "") -> None:
         super().__init__(
-            f"`{name}` is used but never defined in the code",
-            f"give it: --set {example or name + '=VALUE'} (or in --vars)",
+            _("`{name}` is used but never defined in the code").format(name=name),
+            _("give it: --set {example} (or in --vars)").format(example=example or name + "=VALUE"),
         )
         self.name = name
 
@@ -186,7 +189,7 @@ class CodeError(RnncalcError):
     """An error on a line of the code: the innermost call or statement where it happened."""
 
     def __init__(self, message: str, hint: str, line: int) -> None:
-        super().__init__(f"line {line}: {message}", hint)
+        super().__init__(_("line {line}: {message}").format(line=line, message=message), hint)
         self.line = line
 
 
@@ -214,7 +217,7 @@ PYTHON_ERRORS = (
     AttributeError,
 )
 CONVERSIONS: dict[int, Callable[[Any], str]] = {115: str, 114: repr, 97: ascii}  # !s !r !a
-PYTHON_FIX = "fix the line; if Python runs it, report it as a bug in rnncalc"
+PYTHON_FIX = N_("fix the line; if Python runs it, report it as a bug in rnncalc")
 
 
 class Interpreter:
@@ -264,8 +267,8 @@ class Interpreter:
 
     def call_other(self, function: Any, args: list[Any], kwargs: dict[str, Any]) -> Any:
         raise RnncalcError(
-            f"{_kind(function)} is not something rnncalc can call",
-            "call a layer, a model or a function of the file",
+            _("{kind} is not something rnncalc can call").format(kind=_kind(function)),
+            _("call a layer, a model or a function of the file"),
         )
 
     def set_attribute(self, owner: Any, name: str, value: Any) -> None:
@@ -273,7 +276,7 @@ class Interpreter:
             owner.values[name] = value
         elif isinstance(owner, Instance):
             owner.attributes[name] = value
-            CODE_ITEMS.check(len(owner.attributes), "an object's attributes", "use fewer")
+            _bounded(len(owner.attributes), N_("an object's attributes"), N_("use fewer"))
 
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
         """`owner[key] = value` on a value that is not a list or dict: nothing rnncalc follows."""
@@ -298,9 +301,11 @@ class Interpreter:
         self.steps += 1
         if self.steps > CODE_STEPS.value:
             raise CodeError(
-                f"the code takes more than {CODE_STEPS.value:,} steps to build the model (a "
-                "loop without end?)",
-                "give the code that builds the model, with bounded loops",
+                _(
+                    "the code takes more than {steps:,} steps to build the model (a loop without "
+                    "end?)"
+                ).format(steps=CODE_STEPS.value),
+                _("give the code that builds the model, with bounded loops"),
                 getattr(node, "lineno", self.line),
             )
 
@@ -311,7 +316,7 @@ class Interpreter:
         for value in values:
             seen = expanded(value, CODE_ITEMS.value)
             self.steps += seen
-            CODE_ITEMS.check(seen, "a value in the code (counted with every repeat)", "use less")
+            _bounded(seen, N_("a value in the code (counted with every repeat)"), N_("use less"))
         if self.steps > CODE_STEPS.value:
             self.tick(ast.Pass(lineno=self.line))
 
@@ -326,10 +331,14 @@ class Interpreter:
             raise CodeError(exc.message, exc.hint, node.lineno) from None
         except RecursionError:
             raise CodeError(
-                "the code nests too deeply to read", "write it with less nesting", node.lineno
+                _("the code nests too deeply to read"),
+                _("write it with less nesting"),
+                node.lineno,
             ) from None
         except PYTHON_ERRORS as exc:  # what Python itself would raise on this line
-            raise CodeError(f"{type(exc).__name__}: {exc}"[:300], PYTHON_FIX, node.lineno) from None
+            raise CodeError(
+                f"{type(exc).__name__}: {exc}"[:300], _(PYTHON_FIX), node.lineno
+            ) from None
 
     def _statement(self, node: ast.stmt, scope: Scope) -> None:
         if isinstance(node, ast.Expr):
@@ -346,7 +355,7 @@ class Interpreter:
             value = self.expr(node.value, scope)
             if isinstance(current, list) and isinstance(node.op, ast.Add):  # in place, as Python
                 current.extend(self.iterate(value, node.value))
-                CODE_ITEMS.check(len(current), "a list in the code", "use fewer items")
+                _bounded(len(current), N_("a list in the code"), N_("use fewer items"))
             else:
                 self.assign(node.target, self.binary(node.op, current, value), scope)
         elif isinstance(node, ast.Import):
@@ -389,8 +398,10 @@ class Interpreter:
             raise _Continue
         elif isinstance(node, ast.Raise):
             raise RnncalcError(
-                f"the code raises an exception: {ast.unparse(node)[:80]}",
-                "give values for which the code builds the model",
+                _("the code raises an exception: {statement}").format(
+                    statement=ast.unparse(node)[:80]
+                ),
+                _("give values for which the code builds the model"),
             )
         elif not isinstance(node, ast.Pass | ast.Assert | ast.Global | ast.Nonlocal | ast.Delete):
             self.skip(node)
@@ -404,7 +415,8 @@ class Interpreter:
             kind is None
             and not all(isinstance(b, PyClass) or b == Builtin("object") for b in bases)
         ):
-            return Unknown(f"the class {node.name} (line {node.lineno})")
+            origin = _("the class {name} (line {line})").format(name=node.name, line=node.lineno)
+            return Unknown(origin, made="class")
         members: dict[str, Any] = {}
         for item in node.body:
             if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -428,7 +440,8 @@ class Interpreter:
 
     def skip(self, node: ast.AST) -> None:
         text = f"{_text(node.func, 60)}(...)" if isinstance(node, ast.Call) else type(node).__name__
-        found = f"line {getattr(node, 'lineno', self.line)}: {text}"
+        line = getattr(node, "lineno", self.line)
+        found = _("line {line}: {statement}").format(line=line, statement=text)
         if self.skipped and found.startswith(self.skipped[-1].removesuffix("(...)")):  # f(x).g()
             self.skipped[-1] = found
         else:
@@ -462,18 +475,21 @@ class Interpreter:
         if isinstance(value, Array) and value.shape:
             size = value.shape[0]
             if not isinstance(size, int):
-                raise RnncalcError(f"`{_text(node)}` has no known length", "give its shape")
-            CODE_ITEMS.check(size, f"`{_text(node)}`", "loop over fewer items")
+                raise RnncalcError(
+                    _("`{value}` has no known length").format(value=_text(node)),
+                    _("give its shape"),
+                )
+            CODE_ITEMS.check(size, f"`{_text(node)}`", _("loop over fewer items"))
             return [Array(value.shape[1:])] * size
         if isinstance(value, range):
-            CODE_ITEMS.check(len(value), f"`{_text(node)}`", "loop over fewer items")
+            CODE_ITEMS.check(len(value), f"`{_text(node)}`", _("loop over fewer items"))
         if isinstance(value, range | list | tuple | str | dict | set):
             return list(value)
         if isinstance(value, Unknown):
             raise self.unknown(value, node)
         raise RnncalcError(
-            f"cannot loop over `{_text(node)}` ({_kind(value)})",
-            "loop over range(), a list or a tuple",
+            _("cannot loop over `{value}` ({kind})").format(value=_text(node), kind=_kind(value)),
+            _("loop over range(), a list or a tuple"),
         )
 
     def assign(self, target: ast.expr, value: Any, scope: Scope) -> None:
@@ -487,9 +503,13 @@ class Interpreter:
             )
             if len(items) != len(target.elts):
                 raise RnncalcError(
-                    f"cannot unpack {len(items)} values into {len(target.elts)} names",
-                    "unpack as many names as there are values (a layer with return_state=True "
-                    "returns the output, then each state)",
+                    _("cannot unpack {values} values into {names} names").format(
+                        values=len(items), names=len(target.elts)
+                    ),
+                    _(
+                        "unpack as many names as there are values (a layer with "
+                        "return_state=True returns the output, then each state)"
+                    ),
                 )
             for elt, item in zip(target.elts, items, strict=True):
                 self.assign(elt, item, scope)
@@ -502,8 +522,8 @@ class Interpreter:
                 try:
                     owner[key] = value
                 except (IndexError, TypeError, ValueError) as exc:
-                    raise RnncalcError(f"`{_text(target)}`: {exc}", "fix the index") from None
-                CODE_ITEMS.check(len(owner), "a collection in the code", "use fewer items")
+                    raise RnncalcError(f"`{_text(target)}`: {exc}", _("fix the index")) from None
+                _bounded(len(owner), N_("a collection in the code"), N_("use fewer items"))
             else:
                 self.set_item(owner, self.expr(target.slice, scope), value)
         elif isinstance(target, ast.Attribute):
@@ -512,13 +532,19 @@ class Interpreter:
     def truth(self, node: ast.expr, scope: Scope) -> bool:
         value = self.expr(node, scope)
         if isinstance(value, Unknown):
-            raise self.unknown(value, node, "cannot decide")
+            raise self.unknown(value, node, decide=True)
         return self.truthy(value)
 
-    def unknown(self, value: Unknown, node: ast.AST, what: str = "cannot use") -> RnncalcError:
+    def unknown(self, value: Unknown, node: ast.AST, decide: bool = False) -> RnncalcError:
+        """The error for using an unknown value (`decide`: to choose a branch)."""
+        problem = (
+            _("cannot decide `{value}`: it comes from {origin}, which rnncalc does not run")
+            if decide
+            else _("cannot use `{value}`: it comes from {origin}, which rnncalc does not run")
+        )
         return RnncalcError(
-            f"{what} `{_text(node)}`: it comes from {value.origin}, which rnncalc does not run",
-            f"give the value: --set {_settable(node)}=VALUE",
+            problem.format(value=_text(node), origin=value.origin),
+            _("give the value: --set {name}=VALUE").format(name=_settable(node)),
         )
 
     # -- expressions
@@ -528,14 +554,16 @@ class Interpreter:
         method = getattr(self, f"e_{type(node).__name__}", None)
         if method is None:
             raise RnncalcError(
-                f"rnncalc cannot read `{_text(node)}` ({type(node).__name__})",
-                "write the model with plain calls, numbers and names",
+                _("rnncalc cannot read `{code}` ({syntax})").format(
+                    code=_text(node), syntax=type(node).__name__
+                ),
+                _("write the model with plain calls, numbers and names"),
             )
         return method(node, scope)
 
     def e_Constant(self, node: ast.Constant, scope: Scope) -> Any:
-        if type(node.value) is int:
-            check_size(node.value, "a number in the code")
+        if type(node.value) is int and abs(node.value) > SIZE.value:  # words only if refused
+            check_size(node.value, _("a number in the code"))
         return node.value
 
     def e_Name(self, node: ast.Name, scope: Scope) -> Any:
@@ -560,7 +588,8 @@ class Interpreter:
             owner = self.expr(node.value, scope)
         except Free as free:
             if isinstance(node.value, ast.Name) and node.attr in ("shape", "ndim"):
-                raise Free(free.name, f"{free.name}.shape=SIZES (e.g. 1000,10,64)") from None
+                example = _("{name}.shape=SIZES (e.g. 1000,10,64)").format(name=free.name)
+                raise Free(free.name, example) from None
             raise
         return self.attribute(owner, node.attr)
 
@@ -576,8 +605,8 @@ class Interpreter:
             if name in owner.values:
                 return owner.values[name]
             raise RnncalcError(
-                f"the object given has no attribute `{name}`",
-                f'add it to the object in --vars: {{..., "{name}": VALUE}}',
+                _("the object given has no attribute `{name}`").format(name=name),
+                _('add it to the object in --vars: {{..., "{name}": VALUE}}').format(name=name),
             )
         if isinstance(owner, list | dict | str):
             return Method(owner, name)
@@ -617,7 +646,8 @@ class Interpreter:
         found = cls.lookup(name)
         if found is _MISSING:
             raise RnncalcError(
-                f"'{cls.name}' object has no attribute '{name}'", f"define {name} in the class"
+                _("'{cls}' object has no attribute '{name}'").format(cls=cls.name, name=name),
+                _("define {name} in the class").format(name=name),
             )
         if not isinstance(found, Function):
             return found
@@ -635,11 +665,13 @@ class Interpreter:
         if isinstance(owner, Namespace):
             if isinstance(key, str) and key in owner.values:
                 return owner.values[key]
-            raise RnncalcError(f"the object given has no key {key!r}", "add it in --vars")
+            raise RnncalcError(
+                _("the object given has no key {key!r}").format(key=key), _("add it in --vars")
+            )
         if isinstance(owner, Array):
             found = index(owner.shape, key)
             return (
-                Unknown(f"`{_text(node)}`, an array indexed by an array")
+                Unknown(_("`{value}`, an array indexed by an array").format(value=_text(node)))
                 if found is None
                 else found
             )
@@ -649,11 +681,14 @@ class Interpreter:
             return owner[key]
         except (IndexError, KeyError, TypeError, ValueError) as exc:
             raise RnncalcError(
-                f"`{_text(node)}`: {type(exc).__name__}: {exc}", "fix the index"
+                f"`{_text(node)}`: {type(exc).__name__}: {exc}", _("fix the index")
             ) from None
 
     def other_subscript(self, owner: Any, key: Any, node: ast.Subscript) -> Any:
-        raise RnncalcError(f"`{_text(node)}`: {_kind(owner)} cannot be indexed", "fix the index")
+        raise RnncalcError(
+            _("`{value}`: {kind} cannot be indexed").format(value=_text(node), kind=_kind(owner)),
+            _("fix the index"),
+        )
 
     def e_Slice(self, node: ast.Slice, scope: Scope) -> Any:
         return slice(
@@ -679,7 +714,7 @@ class Interpreter:
                 found.extend(self.iterate(self.expr(elt.value, scope), elt.value))
             else:
                 found.append(self.expr(elt, scope))
-            CODE_ITEMS.check(len(found), "a list in the code", "use fewer items")
+            _bounded(len(found), N_("a list in the code"), N_("use fewer items"))
         return found
 
     def e_Dict(self, node: ast.Dict, scope: Scope) -> Any:
@@ -691,7 +726,7 @@ class Interpreter:
                     found.update(merged)
             else:
                 found[self.hashable(self.expr(key, scope), key)] = self.expr(value, scope)
-            CODE_ITEMS.check(len(found), "a dict in the code", "use fewer items")
+            _bounded(len(found), N_("a dict in the code"), N_("use fewer items"))
         return found
 
     def hashable(self, value: Any, node: ast.AST) -> Any:
@@ -700,7 +735,8 @@ class Interpreter:
             hash(value)
         except TypeError:
             raise RnncalcError(
-                f"`{_text(node)}` cannot be a dict key", "use a string or a number"
+                _("`{value}` cannot be a dict key").format(value=_text(node)),
+                _("use a string or a number"),
             ) from None
         return value
 
@@ -722,7 +758,7 @@ class Interpreter:
                 parts.append(format(found, spec))
             except (ValueError, TypeError):
                 parts.append(str(found))
-            CODE_ITEMS.check(sum(map(len, parts)), "a string in the code", "use a shorter one")
+            _bounded(sum(map(len, parts)), N_("a string in the code"), N_("use a shorter one"))
         return "".join(parts)
 
     def e_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
@@ -736,7 +772,8 @@ class Interpreter:
         function = OPERATORS.get(type(op))
         if function is None:
             raise RnncalcError(
-                f"rnncalc does not compute `{type(op).__name__}`", "use + - * / // % **"
+                _("rnncalc does not compute `{operator}`").format(operator=type(op).__name__),
+                _("use + - * / // % **"),
             )
         _check_arithmetic(op, left, right)
         if isinstance(op, ast.Mod) and isinstance(left, str):
@@ -748,11 +785,13 @@ class Interpreter:
         try:
             found = function(left, right)
         except (TypeError, ZeroDivisionError, ValueError, OverflowError) as exc:
-            raise RnncalcError(f"{type(exc).__name__}: {exc}", "fix the arithmetic") from None
+            raise RnncalcError(f"{type(exc).__name__}: {exc}", _("fix the arithmetic")) from None
         if isinstance(found, int) and found.bit_length() > BITS:
-            raise RnncalcError("a number in the code grows past any size", "give smaller numbers")
+            raise RnncalcError(
+                _("a number in the code grows past any size"), _("give smaller numbers")
+            )
         if isinstance(found, str | list | tuple):
-            CODE_ITEMS.check(len(found), "a sequence in the code", "use a shorter one")
+            _bounded(len(found), N_("a sequence in the code"), N_("use a shorter one"))
         return found
 
     def operand(self, value: Any) -> None:
@@ -768,14 +807,14 @@ class Interpreter:
         try:
             return UNARY[type(node.op)](value)
         except TypeError as exc:
-            raise RnncalcError(f"TypeError: {exc}", "fix the arithmetic") from None
+            raise RnncalcError(f"TypeError: {exc}", _("fix the arithmetic")) from None
 
     def e_BoolOp(self, node: ast.BoolOp, scope: Scope) -> Any:
         value: Any = None
         for item in node.values:
             value = self.expr(item, scope)
             if isinstance(value, Unknown):
-                raise self.unknown(value, item, "cannot decide")
+                raise self.unknown(value, item, decide=True)
             if self.truthy(value) == isinstance(node.op, ast.Or):
                 return value
         return value
@@ -791,7 +830,7 @@ class Interpreter:
                 if not COMPARISONS[type(op)](left, right):
                     return False
             except TypeError as exc:
-                raise RnncalcError(f"TypeError: {exc}", "fix the comparison") from None
+                raise RnncalcError(f"TypeError: {exc}", _("fix the comparison")) from None
             left = right
         return True
 
@@ -804,7 +843,7 @@ class Interpreter:
         return value
 
     def e_Lambda(self, node: ast.Lambda, scope: Scope) -> Any:
-        return Unknown(f"the lambda on line {node.lineno}")
+        return Unknown(_("the lambda on line {line}").format(line=node.lineno))
 
     def comprehension(self, generators: list[ast.comprehension], scope: Scope) -> Iterator[Scope]:
         inner = dict(scope)
@@ -826,7 +865,7 @@ class Interpreter:
         found = []
         for inner in self.comprehension(node.generators, scope):
             found.append(self.expr(node.elt, inner))
-            CODE_ITEMS.check(len(found), "a list in the code", "use fewer items")
+            _bounded(len(found), N_("a list in the code"), N_("use fewer items"))
         return found
 
     e_GeneratorExp = e_ListComp
@@ -840,7 +879,7 @@ class Interpreter:
             found[self.hashable(self.expr(node.key, inner), node.key)] = self.expr(
                 node.value, inner
             )
-            CODE_ITEMS.check(len(found), "a dict in the code", "use fewer items")
+            _bounded(len(found), N_("a dict in the code"), N_("use fewer items"))
         return found
 
     # -- calls
@@ -849,9 +888,10 @@ class Interpreter:
         function = self.expr(node.func, scope)
         if self.skipped_call(function):
             self.skip(node)
-            if isinstance(function, Unknown) and function.origin.startswith("the class "):
-                return Unknown(f"an instance of {function.origin}, whose code rnncalc does not run")
-            return Unknown(f"`{_text(node.func, 40)}(...)` (line {node.lineno})")
+            if isinstance(function, Unknown) and function.made == "class":
+                origin = _("an instance of {origin}, whose code rnncalc does not run")
+                return Unknown(origin.format(origin=function.origin), made="instance")
+            return _unknown_call(f"{_text(node.func, 40)}(...)", node.lineno)
         args: list[Any] = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
@@ -865,16 +905,20 @@ class Interpreter:
                 if isinstance(value, Unknown):
                     raise self.unknown(value, kw.value)
                 if not isinstance(value, dict):
-                    raise RnncalcError(f"`**{_text(kw.value)}` is not a dict", "pass a dict")
+                    raise RnncalcError(
+                        _("`**{value}` is not a dict").format(value=_text(kw.value)),
+                        _("pass a dict"),
+                    )
                 given = list(value.items())
             else:
                 given = [(kw.arg, value)]
             for name, item in given:
                 if name in kwargs:
                     raise RnncalcError(
-                        f"{_text(node.func, 40)}() got multiple values for keyword argument "
-                        f"'{name}'",
-                        "give it once",
+                        _("{function}() got multiple values for keyword argument '{name}'").format(
+                            function=_text(node.func, 40), name=name
+                        ),
+                        _("give it once"),
                     )
                 kwargs[name] = item
         line, self.line = self.line, node.lineno
@@ -906,7 +950,10 @@ class Interpreter:
             if isinstance(init, Function):
                 self.call(Bound(init, made), args, kwargs)
             elif args or kwargs:
-                raise RnncalcError(f"{function.name}() takes no arguments", "define __init__")
+                raise RnncalcError(
+                    _("{cls}() takes no arguments").format(cls=function.name),
+                    _("define __init__"),
+                )
             return made
         if isinstance(function, Builtin):
             return self.builtin(function.name, args, kwargs)
@@ -923,13 +970,19 @@ class Interpreter:
         """An array's shape after a NumPy function or method, or unknown."""
         found = rule(args, kwargs) if rule is not None else None
         if found is None:
-            self.skipped.append(f"line {self.line}: {what}(...)")
-            return Unknown(f"`{what}(...)` (line {self.line})")
+            call = f"{what}(...)"
+            self.skipped.append(
+                _("line {line}: {statement}").format(line=self.line, statement=call)
+            )
+            return _unknown_call(call, self.line)
         return found
 
     def call_function(self, function: Function, args: list[Any], kwargs: dict[str, Any]) -> Any:
         self.depth += 1
-        CODE_DEPTH.check(self.depth, "the code's function calls", "call functions less deeply")
+        if self.depth > CODE_DEPTH.value:
+            CODE_DEPTH.check(
+                self.depth, _("the code's function calls"), _("call functions less deeply")
+            )
         try:
             bound = self.bind(function, args, kwargs)
             # A function of the top level sees the globals; a nested one also its enclosing
@@ -949,8 +1002,10 @@ class Interpreter:
         positional = [*spec.posonlyargs, *spec.args]
         if len(args) > len(positional) and spec.vararg is None:
             raise RnncalcError(
-                f"{name}() takes {len(positional)} positional arguments but {len(args)} were given",
-                "give it as many arguments as it takes",
+                _("{function}() takes {count} positional arguments but {given} were given").format(
+                    function=name, count=len(positional), given=len(args)
+                ),
+                _("give it as many arguments as it takes"),
             )
         bound: Scope = {p.arg: v for p, v in zip(positional, args, strict=False)}
         if spec.vararg is not None:
@@ -960,7 +1015,10 @@ class Interpreter:
         for key, value in kwargs.items():
             if key in bound:
                 raise RnncalcError(
-                    f"{name}() got multiple values for argument '{key}'", "give it once"
+                    _("{function}() got multiple values for argument '{name}'").format(
+                        function=name, name=key
+                    ),
+                    _("give it once"),
                 )
             if key in names:
                 bound[key] = value
@@ -968,7 +1026,10 @@ class Interpreter:
                 extra[key] = value
             else:
                 raise RnncalcError(
-                    f"{name}() got an unexpected keyword argument '{key}'", "see its definition"
+                    _("{function}() got an unexpected keyword argument '{name}'").format(
+                        function=name, name=key
+                    ),
+                    _("see its definition"),
                 )
         defaults = [None] * (len(positional) - len(spec.defaults)) + list(spec.defaults)
         pairs = [
@@ -979,8 +1040,12 @@ class Interpreter:
             if param.arg not in bound:
                 if default is None:
                     raise RnncalcError(
-                        f"{name}() missing required argument: '{param.arg}'",
-                        f"give it: {name}(..., {param.arg}=...)",
+                        _("{function}() missing required argument: '{name}'").format(
+                            function=name, name=param.arg
+                        ),
+                        _("give it: {function}(..., {name}=...)").format(
+                            function=name, name=param.arg
+                        ),
                     )
                 bound[param.arg] = self.expr(default, function.scope)
         if spec.kwarg is not None:
@@ -995,7 +1060,7 @@ class Interpreter:
         if name == "isinstance":
             return _isinstance(args)
         if name == "round" and len(args) == 2 and isinstance(args[1], int) and abs(args[1]) > 400:
-            raise RnncalcError("round() to more than 400 digits", "round to fewer digits")
+            raise RnncalcError(_("round() to more than 400 digits"), _("round to fewer digits"))
         if name == "len" and len(args) == 1:
             value = args[0]
             if isinstance(value, Array):
@@ -1010,7 +1075,7 @@ class Interpreter:
             return Unknown("len()") if found is None else found
         if name == "range":
             found = _call(range, args, kwargs, name)
-            CODE_ITEMS.check(len(found), "a range in the code", "loop over fewer items")
+            _bounded(len(found), N_("a range in the code"), N_("loop over fewer items"))
             return found
         if name in OVER_ITEMS and len(args) == 1:
             items = self.iterate(args[0], ast.Name(id=name))
@@ -1022,10 +1087,13 @@ class Interpreter:
                 return tuple(items)
             args = [items]
         if name not in BUILTINS:
-            raise RnncalcError(f"{name}() takes one iterable here", f"give {name}() a list")
+            raise RnncalcError(
+                _("{function}() takes one iterable here").format(function=name),
+                _("give {function}() a list").format(function=name),
+            )
         found = _call(BUILTINS[name], args, kwargs, name)
         if isinstance(found, str | list):
-            CODE_ITEMS.check(len(found), "a value in the code", "use a shorter one")
+            _bounded(len(found), N_("a value in the code"), N_("use a shorter one"))
         return found
 
     def method(self, owner: Any, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -1041,7 +1109,7 @@ class Interpreter:
             found = _call(
                 getattr(owner, name), [items] if items is not None else args, kwargs, name
             )
-            CODE_ITEMS.check(len(owner), "a list in the code", "use fewer items")
+            _bounded(len(owner), N_("a list in the code"), N_("use fewer items"))
             return found
         if isinstance(owner, dict) and name in (
             "get",
@@ -1053,7 +1121,7 @@ class Interpreter:
             "setdefault",
         ):
             found = _call(getattr(owner, name), args, kwargs, name)
-            CODE_ITEMS.check(len(owner), "a dict in the code", "use fewer items")
+            _bounded(len(owner), N_("a dict in the code"), N_("use fewer items"))
             return list(found) if name in ("keys", "values", "items") else found
         if isinstance(owner, str) and name in STRING_METHODS:
             if name == "format":
@@ -1061,10 +1129,23 @@ class Interpreter:
             _check_result(owner, name, args)
             found = _call(getattr(owner, name), args, kwargs, name)
             if isinstance(found, str | list):
-                CODE_ITEMS.check(len(found), "a string in the code", "use a shorter string")
+                _bounded(len(found), N_("a string in the code"), N_("use a shorter string"))
             return found
-        self.skipped.append(f"line {self.line}: .{name}(...)")
-        return Unknown(f"`.{name}(...)` (line {self.line})")
+        call = f".{name}(...)"
+        self.skipped.append(_("line {line}: {statement}").format(line=self.line, statement=call))
+        return _unknown_call(call, self.line)
+
+
+def _unknown_call(call: str, line: int) -> Unknown:
+    """What a skipped call returns: `f(...)` of line 3."""
+    return Unknown(_("`{call}` (line {line})").format(call=call, line=line))
+
+
+def _bounded(found: int, what: str, fix: str) -> None:
+    """`CODE_ITEMS.check` where it runs at every step of a loop: `what` and `fix` (marked with
+    `N_`) are translated only when it refuses."""
+    if found > CODE_ITEMS.value:
+        CODE_ITEMS.check(found, _(what), _(fix))
 
 
 def _decorator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -1080,7 +1161,7 @@ def _call(function: Callable[..., Any], args: list[Any], kwargs: dict[str, Any],
         return function(*args, **kwargs)
     except (TypeError, ValueError, KeyError, IndexError, OverflowError) as exc:
         raise RnncalcError(
-            f"{name}(): {type(exc).__name__}: {exc}", "give it values it takes"
+            f"{name}(): {type(exc).__name__}: {exc}", _("give it values it takes")
         ) from None
 
 
@@ -1088,21 +1169,26 @@ def _check_arithmetic(op: ast.operator, left: Any, right: Any) -> None:
     """Refuse arithmetic whose result alone would be too large: `2 ** 10 ** 9`, `[0] * 10**9`."""
     power = isinstance(op, ast.Pow) and isinstance(left, int) and isinstance(right, int)
     if power and abs(left) > 1 and right > 0 and right * abs(left).bit_length() > BITS:
-        raise RnncalcError(f"{left} ** {right} grows past any size", "give smaller numbers")
+        raise RnncalcError(
+            _("{base} ** {exponent} grows past any size").format(base=left, exponent=right),
+            _("give smaller numbers"),
+        )
     if isinstance(op, ast.Mult):
         for seq, times in ((left, right), (right, left)):
             if isinstance(seq, str | list | tuple) and isinstance(times, int):
-                CODE_ITEMS.check(len(seq) * max(times, 0), "a repeated sequence", "repeat less")
+                _bounded(len(seq) * max(times, 0), N_("a repeated sequence"), N_("repeat less"))
 
 
 def _check_spec(spec: str) -> None:
     """Refuse a format spec that pads to a huge width (`f"{x:>999999999}"`) before it
     allocates, or that nests another field."""
     if "{" in spec:
-        raise RnncalcError("a format spec in the code nests a field", "write the width out")
+        raise RnncalcError(_("a format spec in the code nests a field"), _("write the width out"))
     for digits in re.findall(r"\d+", spec):
         if len(digits) > 5:
-            raise RnncalcError("a format in the code pads too wide", "use a width under 100,000")
+            raise RnncalcError(
+                _("a format in the code pads too wide"), _("use a width under 100,000")
+            )
 
 
 def _check_template(text: str) -> None:
@@ -1111,13 +1197,15 @@ def _check_template(text: str) -> None:
     try:
         fields = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise RnncalcError(f"str.format(): {exc}", "fix the format string") from None
-    for _, field, spec, _ in fields:
+        raise RnncalcError(f"str.format(): {exc}", _("fix the format string")) from None
+    for _text_part, field, spec, _conversion in fields:
         if field is not None and not (field == "" or field.isdigit() or field.isidentifier()):
             raise RnncalcError(
-                f"the format field {{{field}}} reads an attribute or an item, which rnncalc "
-                "does not evaluate",
-                'format plain values: "{}".format(x)',
+                _(
+                    "the format field {{{field}}} reads an attribute or an item, which rnncalc "
+                    "does not evaluate"
+                ).format(field=field),
+                _('format plain values: "{}".format(x)'),
             )
         _check_spec(spec or "")
 
@@ -1126,7 +1214,10 @@ def _check_percent(text: str) -> None:
     """`"%5d" % x`: no `*` widths, and no width beyond 100,000."""
     for spec in re.findall(r"%[^a-zA-Z%]*", text):
         if "*" in spec or any(len(d) > 5 for d in re.findall(r"\d+", spec)):
-            raise RnncalcError("a % format in the code pads too wide", "use a width under 100,000")
+            raise RnncalcError(
+                _("a printf-style format (%) in the code pads too wide"),
+                _("use a width under 100,000"),
+            )
 
 
 def _check_result(text: str, name: str, args: list[Any]) -> None:
@@ -1137,13 +1228,15 @@ def _check_result(text: str, name: str, args: list[Any]) -> None:
     elif name == "replace" and len(args) >= 2 and isinstance(args[0], str):
         count = len(text) + 1 if not args[0] else text.count(args[0])
         size = len(text) + count * len(str(args[1]))
-    CODE_ITEMS.check(size, f"the string str.{name}() makes", "make a shorter string")
+    if size > CODE_ITEMS.value:
+        what = _("the string str.{method}() makes").format(method=name)
+        CODE_ITEMS.check(size, what, _("make a shorter string"))
 
 
 def _isinstance(args: list[Any]) -> Any:
     """`isinstance(x, int)` for the builtin types; unknown for any other class."""
     if len(args) != 2:
-        raise RnncalcError("isinstance() takes 2 arguments", "isinstance(x, int)")
+        raise RnncalcError(_("isinstance() takes 2 arguments"), "isinstance(x, int)")
     kinds = args[1] if isinstance(args[1], tuple) else (args[1],)
     types = {
         "int": int,
@@ -1156,7 +1249,7 @@ def _isinstance(args: list[Any]) -> Any:
         "set": set,
     }
     if not all(isinstance(k, Builtin) and k.name in types for k in kinds):
-        return Unknown("isinstance() of a class rnncalc does not model")
+        return Unknown(_("isinstance() of a class rnncalc does not model"))
     return isinstance(args[0], tuple(types[k.name] for k in kinds))
 
 
@@ -1195,5 +1288,5 @@ def _settable(node: ast.AST) -> str:
 
 def _kind(value: Any) -> str:
     if isinstance(value, Unknown):
-        return f"a value from {value.origin}"
-    return f"a {type(value).__name__}"
+        return _("a value from {origin}").format(origin=value.origin)
+    return _("a {type}").format(type=type(value).__name__)

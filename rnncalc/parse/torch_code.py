@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import _
 from rnncalc.limits import CODE_ITEMS
 from rnncalc.parse.python import (
     _MISSING,
@@ -161,8 +162,8 @@ class TorchReader(Interpreter):
             if len(args) == 2 and isinstance(args[0], ImportedModule) and isinstance(args[1], str):
                 return self.attribute(args[0], args[1])
             raise RnncalcError(
-                "getattr() of anything but an imported module is not followed",
-                "name the attribute itself",
+                _("getattr() of anything but an imported module is not followed"),
+                _("name the attribute itself"),
             )
         return super().call(function, args, kwargs)
 
@@ -192,13 +193,18 @@ class TorchReader(Interpreter):
         if isinstance(module, ModuleInstance):
             forward = module.cls.lookup("forward")
             if not isinstance(forward, Function):
-                raise RnncalcError(f"{module.cls.name} has no forward", "define forward")
+                raise RnncalcError(
+                    _("{module} has no forward").format(module=module.cls.name),
+                    _("define forward"),
+                )
             result = self.call(Bound(forward, module), args, kwargs)
         elif tree.class_name == "Sequential":
             if len(args) != 1 or kwargs:
                 raise RnncalcError(
-                    f"Sequential.forward() takes 1 input, got {len(args) + len(kwargs)}",
-                    "give it one tensor",
+                    _("Sequential.forward() takes 1 input, got {count}").format(
+                        count=len(args) + len(kwargs)
+                    ),
+                    _("give it one tensor"),
                 )
             result = args[0]
             for child in tree.children.values():
@@ -213,8 +219,10 @@ class TorchReader(Interpreter):
                 result = self.call_module(tree.children["norm"], [result], {})
         elif tree.class_name in ("ModuleList", "ModuleDict"):
             raise RnncalcError(
-                f'Module [{tree.class_name}] is missing the required "forward" function',
-                "call its modules one by one",
+                _('Module [{container}] is missing the required "forward" function').format(
+                    container=tree.class_name
+                ),
+                _("call its modules one by one"),
             )
         else:
             result = self.run_rule(tree, args, kwargs)
@@ -254,8 +262,8 @@ class TorchReader(Interpreter):
         trainable = kwargs.get("requires_grad", args[1] if len(args) > 1 else True)
         if not isinstance(data, Tensor):
             raise RnncalcError(
-                f"nn.Parameter of {_kind(data)}: rnncalc needs its shape",
-                "make it from torch.zeros/ones/randn/empty(SIZES)",
+                _("nn.Parameter of {kind}: rnncalc needs its shape").format(kind=_kind(data)),
+                _("make it from torch.zeros/ones/randn/empty(SIZES)"),
             )
         return Parameter(data.shape, bool(trainable))
 
@@ -313,7 +321,10 @@ class TorchReader(Interpreter):
             if name in _MODULE_METHODS | _REGISTERING:
                 return Method(owner, name)
             raise RnncalcError(
-                f"'{owner.class_name}' object has no attribute '{name}'", "see its class"
+                _("'{module}' object has no attribute '{name}'").format(
+                    module=owner.class_name, name=name
+                ),
+                _("see its class"),
             )
         if isinstance(owner, Parameter | Tensor):
             if name == "shape":
@@ -337,9 +348,11 @@ class TorchReader(Interpreter):
                 tree.parameters[name] = value
             elif not isinstance(owner, ModuleInstance):
                 raise RnncalcError(
-                    f"setting `{name}` of {tree.class_name}: rnncalc follows only modules and "
-                    "parameters set on it",
-                    "set a module or an nn.Parameter",
+                    _(
+                        "setting `{name}` of {module}: rnncalc follows only modules and "
+                        "parameters set on it"
+                    ).format(name=name, module=tree.class_name),
+                    _("set a module or an nn.Parameter"),
                 )
         if isinstance(owner, Parameter) and name == "requires_grad":
             owner.trainable = bool(value)
@@ -357,11 +370,17 @@ class TorchReader(Interpreter):
             keys = list(owner.children)
             if isinstance(key, int) and owner.class_name != "ModuleDict":
                 if not -len(keys) <= key < len(keys):
-                    raise RnncalcError(f"index {key} is out of range", "index a module it holds")
+                    raise RnncalcError(
+                        _("index {index} is out of range").format(index=key),
+                        _("index a module it holds"),
+                    )
                 return self.shown(owner.children[keys[key]])
             if isinstance(key, str) and key in owner.children:
                 return self.shown(owner.children[key])
-            raise RnncalcError(f"{owner.class_name} has no module {key!r}", "index one it holds")
+            raise RnncalcError(
+                _("{container} has no module {key!r}").format(container=owner.class_name, key=key),
+                _("index one it holds"),
+            )
         if isinstance(owner, Tensor):
             return self.run_rule("__getitem__", [owner, key], {})
         return super().other_subscript(owner, key, node)
@@ -373,7 +392,7 @@ class TorchReader(Interpreter):
         if isinstance(tree, Module) and name in _MODULE_METHODS:
             if name in ("parameters", "named_parameters"):
                 found = list(named_parameters(tree))
-                return [p for _, p in found] if name == "parameters" else found
+                return [p for _name, p in found] if name == "parameters" else found
             if name in ("modules", "children"):
                 if name == "children":
                     return [self.shown(c) for c in tree.children.values()]
@@ -394,9 +413,10 @@ class TorchReader(Interpreter):
         shape = getattr(embeddings, "shape", None)
         if not (isinstance(shape, tuple) and len(shape) == 2):
             raise RnncalcError(
-                f"{name}.from_pretrained needs a 2-D tensor of known shape, got "
-                f"{_kind(embeddings)}",
-                "give its shape: --set NAME.shape=ROWS,DIM",
+                _("{module}.from_pretrained needs a 2-D tensor of known shape, got {kind}").format(
+                    module=name, kind=_kind(embeddings)
+                ),
+                _("give its shape: --set NAME.shape=ROWS,DIM"),
             )
         made = self.make(name, list(shape), given)
         made.parameters["weight"].trainable = not freeze
@@ -412,7 +432,10 @@ class TorchReader(Interpreter):
         values = [*args, *kwargs.values()]
         if name in ("add_module", "register_module", "register_parameter"):
             if len(values) != 2 or not isinstance(values[0], str):
-                raise RnncalcError(f"{name}() takes a name and a value", f"{name}(NAME, VALUE)")
+                raise RnncalcError(
+                    _("{method}() takes a name and a value").format(method=name),
+                    f"{name}(NAME, VALUE)",
+                )
             self.set_attribute(owner, values[0], values[1])
         elif name in ("append", "extend", "insert") and tree.class_name in CONTAINERS[:2]:
             items = list(tree.children.values())
@@ -423,19 +446,29 @@ class TorchReader(Interpreter):
             elif name == "insert" and len(values) == 2 and isinstance(values[0], int):
                 items.insert(values[0], values[1])
             else:
-                raise RnncalcError(f"{tree.class_name}.{name}() got {values!r}"[:200], "see torch")
-            CODE_ITEMS.check(len(items), "a container's modules", "hold fewer")
+                raise RnncalcError(
+                    _("{container}.{method}() got {values!r}").format(
+                        container=tree.class_name, method=name, values=values
+                    )[:200],
+                    _("see torch"),
+                )
+            CODE_ITEMS.check(len(items), _("a container's modules"), _("hold fewer"))
             tree.children = {str(i): self.module_of(m) for i, m in enumerate(items)}
         elif name == "register_buffer":  # a tensor the module keeps, not a parameter
             if len(values) >= 2 and isinstance(values[0], str) and isinstance(owner, Instance):
                 owner.attributes[values[0]] = values[1]
         else:
-            raise RnncalcError(f"{tree.class_name} has no {name}()", "see its class")
+            raise RnncalcError(
+                _("{module} has no {method}()").format(module=tree.class_name, method=name),
+                _("see its class"),
+            )
 
     def module_of(self, value: Any) -> Module:
         found = self.tree(value)
         if not isinstance(found, Module):
-            raise RnncalcError(f"{_kind(value)} is not a module", "give an nn module")
+            raise RnncalcError(
+                _("{kind} is not a module").format(kind=_kind(value)), _("give an nn module")
+            )
         return found
 
     def set_item(self, owner: Any, key: Any, value: Any) -> None:
@@ -465,7 +498,7 @@ class TorchReader(Interpreter):
     def length(self, value: Any) -> int | None:
         if isinstance(value, Tensor):
             if not value.shape:
-                raise RnncalcError("len() of a 0-d tensor", "index a tensor with an axis")
+                raise RnncalcError(_("len() of a 0-d tensor"), _("index a tensor with an axis"))
             return value.shape[0]
         if isinstance(value, Module) and value.class_name in CONTAINERS:
             return len(value.children)
@@ -476,7 +509,7 @@ class TorchReader(Interpreter):
             return True
         if isinstance(value, Tensor | Packed):
             raise RnncalcError(
-                "the truth of a tensor depends on its values, which rnncalc does not know",
-                "decide on shapes or arguments instead",
+                _("the truth of a tensor depends on its values, which rnncalc does not know"),
+                _("decide on shapes or arguments instead"),
             )
         return super().truthy(value)

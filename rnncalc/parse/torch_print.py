@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import N_, _
 from rnncalc.limits import CODE_DEPTH, CODE_ITEMS
 
 
@@ -28,7 +29,7 @@ class Printed:
 _HEAD = re.compile(
     r"(?:\((?P<name>[\w.-]+)\): (?:(?P<count>\d+) x )?)?(?P<cls>[A-Za-z_]\w*)\((?P<rest>.*)$"
 )
-_FIX = "give the text print(model) writes, e.g. Net(\\n  (lstm): LSTM(10, 20)\\n)"
+_FIX = N_("give the text print(model) writes, e.g. Net(\\n  (lstm): LSTM(10, 20)\\n)")
 
 
 def looks_like_tree(text: str) -> bool:
@@ -51,11 +52,11 @@ def read_tree(text: str) -> Printed:
         RnncalcError: naming the line that is not part of such a tree.
     """
     lines = [line.rstrip() for line in text.strip("\n").splitlines() if line.strip()]
-    CODE_ITEMS.check(len(lines), "the lines of the module tree", "give one model's tree")
+    CODE_ITEMS.check(len(lines), _("the lines of the module tree"), _("give one model's tree"))
     reader = _Reader(lines)
     root = reader.module(0, 0)
     if reader.at < len(lines):
-        raise _error(reader.at, lines[reader.at], "text after the model's closing `)`")
+        raise _error(reader.at, lines[reader.at], _("text after the model's closing `)`"))
     return root
 
 
@@ -65,17 +66,17 @@ class _Reader:
 
     def module(self, indent: int, depth: int) -> Printed:
         """The module whose head is the current line (after its `(name): `)."""
-        CODE_DEPTH.check(depth, "the module tree's nesting", "give a shallower tree")
+        CODE_DEPTH.check(depth, _("the module tree's nesting"), _("give a shallower tree"))
         number, line = self.at, self.lines[self.at]
         head = _HEAD.match(line.strip())
         if head is None:
-            raise _error(number, line, "not a `(name): Class(...)` line")
+            raise _error(number, line, _("not a `(name): Class(...)` line"))
         cls, rest = head["cls"], head["rest"]
         self.at += 1
         if rest.endswith(")") and _balanced(rest[:-1]):  # all on one line: Class(args)
             return Printed(cls, *_arguments(rest[:-1]), line=number + 1)
         if rest:
-            raise _error(number, line, "a line that opens a module ends with `(`")
+            raise _error(number, line, _("a line that opens a module ends with `(`"))
         made = Printed(cls, [], {}, line=number + 1)
         children, extra = made.children, made.extra
         while self.at < len(self.lines):
@@ -85,11 +86,17 @@ class _Reader:
                 self.at += 1
                 return made
             if width != indent + 2:
-                raise _error(self.at, current, f"indented {width}, expected {indent + 2}")
+                raise _error(
+                    self.at,
+                    current,
+                    _("indented {found}, expected {expected}").format(
+                        found=width, expected=indent + 2
+                    ),
+                )
             child = _HEAD.match(current.strip())
             if child is None or child["name"] is None:
                 if children:  # torch writes a module's own extra_repr() lines first
-                    raise _error(self.at, current, "not a `(name): Class(...)` line")
+                    raise _error(self.at, current, _("not a `(name): Class(...)` line"))
                 extra.append(current.strip())
                 self.at += 1
                 continue
@@ -98,16 +105,20 @@ class _Reader:
             if count is None:
                 children[name] = child_module
                 continue
-            first, _, last = name.partition("-")  # ModuleList's run of identical modules
+            first, _sep, last = name.partition("-")  # ModuleList's run of identical modules
             if not (
                 first.isdigit() and last.isdigit() and int(last) - int(first) + 1 == int(count)
             ):
-                raise _error(number, current, f"a run ({name}) that is not {count} long")
-            CODE_ITEMS.check(int(count), "a run of modules", "give fewer")
+                raise _error(
+                    number,
+                    current,
+                    _("a run ({name}) that is not {count} long").format(name=name, count=count),
+                )
+            CODE_ITEMS.check(int(count), _("a run of modules"), _("give fewer"))
             children[first] = child_module
             for key in range(int(first) + 1, int(last) + 1):
                 children[str(key)] = child_module
-        raise _error(number, line, "a module whose `(` never closes")
+        raise _error(number, line, _("a module whose `(` never closes"))
 
 
 def _balanced(text: str) -> bool:
@@ -149,5 +160,8 @@ def _value(node: ast.expr) -> Any:
 
 def _error(number: int, line: str, what: str) -> RnncalcError:
     return RnncalcError(
-        f"line {number + 1} of the module tree: {what}: {line.strip()[:80]!r}", _FIX
+        _("line {number} of the module tree: {what}: {line!r}").format(
+            number=number + 1, what=what, line=line.strip()[:80]
+        ),
+        _(_FIX),
     )

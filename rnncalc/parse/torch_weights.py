@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from rnncalc.errors import RnncalcError
+from rnncalc.i18n import N_, _
 from rnncalc.limits import CODE_ITEMS, check_size
 
 ZIP = b"PK\x03\x04"
@@ -33,7 +34,7 @@ STORAGES = {
     "ShortStorage": "int16", "CharStorage": "int8", "ByteStorage": "uint8",
     "BoolStorage": "bool",
 }  # fmt: skip
-FIX = "give a state_dict saved with torch.save(model.state_dict(), PATH) or safetensors"
+FIX = N_("give a state_dict saved with torch.save(model.state_dict(), PATH) or safetensors")
 
 
 class Saved(NamedTuple):
@@ -54,7 +55,7 @@ def read_weights(path: str) -> tuple[dict[str, Saved], str]:
     """
     file = Path(path)
     if not file.is_file():
-        raise RnncalcError(f"{path}: no such file", FIX)
+        raise RnncalcError(_("{path}: no such file").format(path=path), _(FIX))
     with file.open("rb") as stream:
         head = stream.read(4)
     if head.startswith(ZIP):
@@ -62,9 +63,11 @@ def read_weights(path: str) -> tuple[dict[str, Saved], str]:
     if file.suffix == ".safetensors":
         return _safetensors(file), "safetensors"
     raise RnncalcError(
-        f"{path}: not a zip, as torch.save writes since PyTorch 1.6 (a legacy pickle is "
-        "never read)",
-        "save it again with torch.save(model.state_dict(), PATH), or as safetensors",
+        _(
+            "{path}: not a zip, as torch.save writes since PyTorch 1.6 (a legacy pickle is "
+            "never read)"
+        ).format(path=path),
+        _("save it again with torch.save(model.state_dict(), PATH), or as safetensors"),
     )
 
 
@@ -73,19 +76,30 @@ def _safetensors(file: Path) -> dict[str, Saved]:
     with file.open("rb") as stream:
         start = stream.read(8)
         if len(start) < 8:
-            raise RnncalcError(f"{where}: too short for safetensors", FIX)
+            raise RnncalcError(_("{where}: too short for safetensors").format(where=where), _(FIX))
         (length,) = struct.unpack("<Q", start)
         if length > min(SAFETENSORS_HEADER, total - 8):
-            raise RnncalcError(f"{where}: a safetensors header of {length:,} bytes", FIX)
+            raise RnncalcError(
+                _("{where}: a safetensors header of {length:,} bytes").format(
+                    where=where, length=length
+                ),
+                _(FIX),
+            )
         raw = stream.read(length)
     try:
         header = json.loads(raw)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise RnncalcError(f"{where}: its safetensors header is not JSON", FIX) from None
+        raise RnncalcError(
+            _("{where}: its safetensors header is not JSON").format(where=where), _(FIX)
+        ) from None
     if not isinstance(header, dict):
-        raise RnncalcError(f"{where}: its safetensors header is not an object", FIX)
+        raise RnncalcError(
+            _("{where}: its safetensors header is not an object").format(where=where), _(FIX)
+        )
     header.pop("__metadata__", None)
-    CODE_ITEMS.check(len(header), f"{where}'s tensors", "give a smaller state_dict")
+    CODE_ITEMS.check(
+        len(header), _("{where}'s tensors").format(where=where), _("give a smaller state_dict")
+    )
     data = total - 8 - length
     found: dict[str, Saved] = {}
     for name, entry in header.items():
@@ -95,14 +109,24 @@ def _safetensors(file: Path) -> dict[str, Saved]:
         for d in shape:
             count *= d
         if not 0 <= begin <= end <= data or end - begin != count * DTYPE_BYTES[dtype]:
-            raise RnncalcError(f"{where}: tensor {name!r} lies outside the file's data", FIX)
+            raise RnncalcError(
+                _("{where}: tensor {name!r} lies outside the file's data").format(
+                    where=where, name=name
+                ),
+                _(FIX),
+            )
         found[name] = Saved(shape, dtype, "", begin, _contiguous(shape))
     return dict(sorted(found.items(), key=lambda item: item[1].offset))  # the saved order
 
 
 def _entry(entry: Any, where: str, name: str) -> tuple[tuple[int, ...], str, tuple[int, int]]:
     if not isinstance(entry, dict) or not isinstance(name, str):
-        raise RnncalcError(f"{where}: tensor {name!r} is not described as safetensors does", FIX)
+        raise RnncalcError(
+            _("{where}: tensor {name!r} is not described as safetensors does").format(
+                where=where, name=name
+            ),
+            _(FIX),
+        )
     shape, dtype, offsets = entry.get("shape"), entry.get("dtype"), entry.get("data_offsets")
     if (
         dtype not in DTYPE_BYTES
@@ -112,9 +136,14 @@ def _entry(entry: Any, where: str, name: str) -> tuple[tuple[int, ...], str, tup
         or len(offsets) != 2
         or not all(type(o) is int for o in offsets)
     ):
-        raise RnncalcError(f"{where}: tensor {name!r} is not described as safetensors does", FIX)
+        raise RnncalcError(
+            _("{where}: tensor {name!r} is not described as safetensors does").format(
+                where=where, name=name
+            ),
+            _(FIX),
+        )
     for d in shape:
-        check_size(d, f"a size of {name}")
+        check_size(d, _("a size of {name}").format(name=name))
     return tuple(shape), dtype, (offsets[0], offsets[1])
 
 
@@ -145,42 +174,46 @@ class _Marker(NamedTuple):
 
 def _rebuild_tensor(storage: Any, offset: Any, size: Any, stride: Any, *rest: Any) -> _Tensor:
     if not isinstance(storage, _Storage):
-        raise pickle.UnpicklingError("a tensor without a storage")
+        raise pickle.UnpicklingError(_("a tensor without a storage"))
     shape, steps = _ints(size, "size"), _ints(stride, "stride")
     if type(offset) is not int or offset < 0 or len(shape) != len(steps):
-        raise pickle.UnpicklingError("a tensor whose offset or stride is not one")
+        raise pickle.UnpicklingError(_("a tensor whose offset or stride is not one"))
     last = offset + sum((d - 1) * s for d, s in zip(shape, steps, strict=True) if d)
     if any(d == 0 for d in shape):
         last = offset - 1
     if last >= storage.numel:
-        raise pickle.UnpicklingError("a tensor that reaches past its storage")
+        raise pickle.UnpicklingError(_("a tensor that reaches past its storage"))
     return _Tensor(Saved(shape, storage.dtype, storage.key, offset, steps))
 
 
 def _rebuild_parameter(data: Any, *rest: Any) -> _Tensor:
     if not isinstance(data, _Tensor):
-        raise pickle.UnpicklingError("a parameter without a tensor")
+        raise pickle.UnpicklingError(_("a parameter without a tensor"))
     return data
 
 
 def _ints(value: Any, what: str) -> tuple[int, ...]:
     if not isinstance(value, tuple | list) or len(value) > 64:
-        raise pickle.UnpicklingError(f"a tensor's {what} is not a tuple of ints")
+        raise pickle.UnpicklingError(
+            _("a tensor's {part} is not a tuple of ints").format(part=what)
+        )
     if not all(type(d) is int and 0 <= d <= 2**48 for d in value):
-        raise pickle.UnpicklingError(f"a tensor's {what} is not a tuple of sizes")
+        raise pickle.UnpicklingError(
+            _("a tensor's {part} is not a tuple of sizes").format(part=what)
+        )
     return tuple(value)
 
 
 def _data(data: Any = b"") -> bytes:
     """What bytearray() may be built from here: bytes (never a size to allocate)."""
     if not isinstance(data, bytes | bytearray):
-        raise pickle.UnpicklingError("bytearray of anything but bytes")
+        raise pickle.UnpicklingError(_("bytearray of anything but bytes"))
     return bytes(data)
 
 
 def _ordered_dict(*args: Any) -> OrderedDict[Any, Any]:
     if args:
-        raise pickle.UnpicklingError("OrderedDict with arguments")
+        raise pickle.UnpicklingError(_("OrderedDict with arguments"))
     return OrderedDict()
 
 
@@ -217,7 +250,7 @@ class _Unpickler(pickle._Unpickler):
 
     def load_mark(self) -> None:  # the pure-Python unpickler's, bounded (typeshed lacks it)
         if len(self.metastack) >= MARKS:  # type: ignore[attr-defined]
-            raise pickle.UnpicklingError(f"nested more than {MARKS} deep")
+            raise pickle.UnpicklingError(_("nested more than {limit} deep").format(limit=MARKS))
         pickle._Unpickler.load_mark(self)  # type: ignore[attr-defined]
 
     dispatch[pickle.MARK[0]] = load_mark  # type: ignore[assignment]
@@ -226,17 +259,19 @@ class _Unpickler(pickle._Unpickler):
         module = "builtins" if module == "__builtin__" else module  # Python 2's name, protocol 2
         found = _ALLOWED.get((module, name))
         if found is None:
-            raise pickle.UnpicklingError(f"refused {module}.{name}")
+            raise pickle.UnpicklingError(
+                _("refused {module}.{name}").format(module=module, name=name)
+            )
         return found
 
     def persistent_load(self, pid: Any) -> _Storage:
         if not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"):
-            raise pickle.UnpicklingError("a persistent id that is not a storage")
-        _, kind, key, _location, numel = pid
+            raise pickle.UnpicklingError(_("a persistent id that is not a storage"))
+        _tag, kind, key, _location, numel = pid
         if not isinstance(kind, _Marker) or kind.name not in STORAGES:
-            raise pickle.UnpicklingError("a storage of an unknown type")
+            raise pickle.UnpicklingError(_("a storage of an unknown type"))
         if not isinstance(key, str) or not key.isalnum() or type(numel) is not int or numel < 0:
-            raise pickle.UnpicklingError("a storage whose key or size is not one")
+            raise pickle.UnpicklingError(_("a storage whose key or size is not one"))
         return _Storage(STORAGES[kind.name], key, numel)
 
 
@@ -245,19 +280,30 @@ def _pt(file: Path) -> dict[str, Saved]:
     try:
         with zipfile.ZipFile(file) as archive:
             names = archive.namelist()
-            CODE_ITEMS.check(len(names), f"{where}'s entries", "give a state_dict")
+            CODE_ITEMS.check(
+                len(names), _("{where}'s entries").format(where=where), _("give a state_dict")
+            )
             for name in names:
                 if name.startswith("/") or "\\" in name or ".." in name.split("/"):
-                    raise RnncalcError(f"{where}: an entry named {name!r} outside the archive", FIX)
+                    raise RnncalcError(
+                        _("{where}: an entry named {name!r} outside the archive").format(
+                            where=where, name=name
+                        ),
+                        _(FIX),
+                    )
             pickles = [n for n in names if n.endswith("/data.pkl") or n == "data.pkl"]
             if len(pickles) != 1:
-                raise RnncalcError(f"{where}: a zip, but not one torch.save wrote", FIX)
+                raise RnncalcError(
+                    _("{where}: a zip, but not one torch.save wrote").format(where=where), _(FIX)
+                )
             info = archive.getinfo(pickles[0])
             if info.file_size > PICKLE_BYTES:
                 raise RnncalcError(
-                    f"{where}: its data.pkl holds {info.file_size:,} bytes (a state_dict's "
-                    f"holds far fewer than {PICKLE_BYTES:,})",
-                    FIX,
+                    _(
+                        "{where}: its data.pkl holds {size:,} bytes (a state_dict's holds far "
+                        "fewer than {limit:,})"
+                    ).format(where=where, size=info.file_size, limit=PICKLE_BYTES),
+                    _(FIX),
                 )
             with archive.open(info) as stream:
                 data = stream.read(PICKLE_BYTES + 1)
@@ -266,9 +312,13 @@ def _pt(file: Path) -> dict[str, Saved]:
                 n.removeprefix(prefix + "data/") for n in names if n.startswith(prefix + "data/")
             }
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
-        raise RnncalcError(f"{where}: not a readable zip ({exc})", FIX) from None
+        raise RnncalcError(
+            _("{where}: not a readable zip ({reason})").format(where=where, reason=exc), _(FIX)
+        ) from None
     if len(data) > PICKLE_BYTES:
-        raise RnncalcError(f"{where}: its data.pkl is larger than it says", FIX)
+        raise RnncalcError(
+            _("{where}: its data.pkl is larger than it says").format(where=where), _(FIX)
+        )
     try:
         loaded = _Unpickler(io.BytesIO(data)).load()
     except RnncalcError:
@@ -277,13 +327,20 @@ def _pt(file: Path) -> dict[str, Saved]:
             AttributeError, struct.error, UnicodeDecodeError, RecursionError,
             MemoryError, OverflowError) as exc:  # fmt: skip
         raise RnncalcError(
-            f"{where}: its data.pkl was refused before anything in it ran: {exc}"[:300],
-            "give a plain state_dict: torch.load(weights_only=True) refuses it too",
+            _("{where}: its data.pkl was refused before anything in it ran: {reason}").format(
+                where=where, reason=exc
+            )[:300],
+            _("give a plain state_dict: torch.load(weights_only=True) refuses it too"),
         ) from None
     tensors = _state_dict(loaded, where)
     for name, saved in tensors.items():
         if saved.storage not in keys:
-            raise RnncalcError(f"{where}: tensor {name!r} has no data in the archive", FIX)
+            raise RnncalcError(
+                _("{where}: tensor {name!r} has no data in the archive").format(
+                    where=where, name=name
+                ),
+                _(FIX),
+            )
     return tensors
 
 
@@ -301,6 +358,11 @@ def _state_dict(loaded: Any, where: str) -> dict[str, Saved]:
         and all(isinstance(k, str) and isinstance(v, _Tensor) for k, v in c.items())
     ]
     if len(found) != 1:
-        raise RnncalcError(f"{where}: no state_dict (a dict of tensors by name) in it", FIX)
-    CODE_ITEMS.check(len(found[0]), f"{where}'s tensors", "give a smaller state_dict")
+        raise RnncalcError(
+            _("{where}: no state_dict (a dict of tensors by name) in it").format(where=where),
+            _(FIX),
+        )
+    CODE_ITEMS.check(
+        len(found[0]), _("{where}'s tensors").format(where=where), _("give a smaller state_dict")
+    )
     return {name: tensor.saved for name, tensor in found[0].items()}
